@@ -122,3 +122,20 @@ def _jsonable(v: Any) -> Any:
 def pct(x) -> str:
     """A ratio as a percentage with one decimal (display only; comparisons stay exact)."""
     return f"{float(x) * 100:.1f}%"
+
+
+def apply_override(computed: Outcome, override: Outcome | None, justification: str | None) -> Outcome:
+    """Spec §0 for the workbook: an override replaces the outcome only with a written justification."""
+    if override is None:
+        return computed
+    if not justification or len(justification.strip()) < 4:
+        raise ValueError("改判须填写不少于4个字的理由 (an override needs a written justification)")
+    return override
+
+
+def outcome_of(text) -> Outcome:
+    """An outcome from a cell's text; anything unrecognised (an input error…) counts as REVIEW, never PASS."""
+    try:
+        return Outcome.parse(str(text).strip())
+    except ValueError:
+        return Outcome.REVIEW

@@ -1,0 +1,95 @@
+"""The one registry of ``JIDI_`` functions, feeding both Excel (xlwings, ``udfs/excel.py``) and the
+headless engine (formulas, :func:`formulas_functions`).
+
+Each entry is a thin adapter: convert the cell values (``adapters``/``tables``), call a ``jidi_xl``
+rule, convert the answer back. The error contract is the same in both runtimes and never raises:
+
+* bad input → the text ``输入错误：<字段>：<what to do>`` (a condition showing it counts as 待核实
+  in every verdict, never as 符合);
+* an unexpected failure → ``内部错误：<exception>`` (a bug to report).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jidi_xl.errors import RuleSetError
+from jidi_xl.results import Result
+
+from .adapters import UdfInputError, scalar, to_excel
+
+CATEGORY = "示范基地评价 (jidi-xl)"
+INPUT_ERROR = "输入错误："
+INTERNAL_ERROR = "内部错误："
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    doc: str
+    range: bool = False        # a multi-cell range (xlwings: ndim=2)
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Udf:
+    name: str
+    func: Callable[..., Any]   # safe: never raises
+    description: str           # Chinese, for the function wizard
+    article: str
+    args: tuple[Arg, ...]
+    returns: str
+    raw: Callable[..., Any] = field(repr=False, default=None)
+
+
+REGISTRY: dict[str, Udf] = {}
+
+
+def udf(name: str, description: str, article: str, returns: str, *args: Arg):
+    """Register ``fn`` as the Excel function ``name``, wrapped in the error contract."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def safe(*a):
+            try:
+                return to_excel(fn(*a))
+            except UdfInputError as exc:
+                return f"{INPUT_ERROR}{exc.field}：{exc.message}"
+            except RuleSetError as exc:
+                return f"{INPUT_ERROR}{exc}"
+            except Exception as exc:  # noqa: BLE001 — the contract: never raise into a cell
+                return f"{INTERNAL_ERROR}{type(exc).__name__}: {exc}"
+        if name in REGISTRY:
+            raise ValueError(f"duplicate UDF {name}")
+        REGISTRY[name] = Udf(name, safe, description, article, tuple(args), returns, fn)
+        return fn
+    return deco
+
+
+PARTS = {
+    "outcome": "outcome", "结果": "outcome", "figures": "figures", "数据": "figures", "reason": "reason",
+    "理由": "reason", "article": "article", "依据": "article", "title": "title", "条件": "title", "value": "value", "值": "value",
+}
+PART_ARG = Arg("part", "返回内容：结果（默认）/数据/理由/依据/值", optional=True)
+
+
+def pick(r: Result, part: Any) -> Any:
+    """One facet of a rule result for one cell; ``part`` may also name a key of a dict value."""
+    p = scalar(part, "part") if part is not None else None
+    if p is None:
+        return r.outcome.zh
+    key = PARTS.get(str(p).strip())
+    if key == "outcome":
+        return r.outcome.zh
+    if key is not None:
+        return getattr(r, key)
+    if isinstance(r.value, dict) and str(p) in r.value:
+        return r.value[str(p)]
+    raise UdfInputError("part", f"未知的返回内容 {p!r}；可选：结果/数据/理由/依据/值")
+
+
+def formulas_functions() -> dict[str, Callable[..., Any]]:
+    """The registry as the mapping the headless engine registers into ``formulas`` before loading."""
+    from . import functions  # noqa: F401 — populates REGISTRY
+
+    return {name: u.func for name, u in REGISTRY.items()}
