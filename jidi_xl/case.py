@@ -236,6 +236,7 @@ def parse_case(raw: dict, source: str = "") -> Case:
             problems.append(InputProblem(f"changes[{i}].filed_on", f"备案日期 {fd} 早于变更日期 {c}；请核对"))
     for i, rv in enumerate(raw.get("revocations", []) or []):
         _isodate(rv["date"], f"revocations[{i}].date", problems)
+    _isodate(ev.get("decision_date"), "evaluation.decision_date", problems)
 
     from .rules import RULE_IDS
 
@@ -243,6 +244,9 @@ def parse_case(raw: dict, source: str = "") -> Case:
     for i, ov in enumerate(raw.get("overrides", []) or []):
         if ov["rule"] not in RULE_IDS:
             problems.append(InputProblem(f"overrides[{i}].rule", f"未知的条件编号 {ov['rule']!r}；可改判的条件：{', '.join(RULE_IDS)}"))
+            continue
+        if len(ov["justification"].strip()) < 4:
+            problems.append(InputProblem(f"overrides[{i}].justification", "改判必须附书面理由（至少 4 个字，不能只填空格）；请补充改判理由"))
             continue
         if ov["rule"] in overrides:
             problems.append(InputProblem(f"overrides[{i}].rule", f"条件 {ov['rule']} 被改判两次；每个条件只能有一条改判"))

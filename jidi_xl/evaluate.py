@@ -76,7 +76,7 @@ def art6_items(case: Case, ref: date) -> list[Result]:
         art6_2_conduct(rs, ref, g("conduct.good_operation"), case.penalties, g("conduct.serious_dishonesty")),
         art6_3_planning(rs, g("planning.project_approval_complete"), g("planning.fits_policy"), g("planning.clear_positioning")),
         art6_4_area(rs, g("area.building_m2"), g("area.public_service_m2")),
-        art6_5_firms(rs, case.firms, g("firms.leading_industries"), g("firms.hpp_manufacturing")),
+        art6_5_firms(rs, case.firms if g("firms.roster") is not None else None, g("firms.leading_industries"), g("firms.hpp_manufacturing")),
         art6_6_governance(rs, g("governance.governance_structure"), g("governance.strategic_plan"),
                           g("governance.development_goals"), g("governance.implementation_plan")),
         art6_7_management(rs, g("management.management_rules"), g("management.service_process"), g("management.service_ledger"),

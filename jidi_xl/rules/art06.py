@@ -37,7 +37,7 @@ def art6_1_operator(rs: RuleSet, ref: date, independent_legal_person: bool | Non
     outcome = combine(p.outcome for p in parts)
     return Result("art6_1", "第六条第（一）项", "运营主体资格与成立时间", outcome,
                   "；".join(p.figures for p in parts),
-                  "；".join(p.reason for p in parts if p.outcome is outcome) if outcome is not Outcome.PASS else "独立法人、注册在京、成立满两年且具备滚动孵化功能",
+                  "；".join(p.reason for p in parts if p.outcome is outcome) if outcome is not Outcome.PASS else f"独立法人、注册在京、成立满{years}年且具备滚动孵化功能",
                   parts=tuple(parts))
 
 
@@ -57,6 +57,7 @@ def art6_2_conduct(rs: RuleSet, ref: date, good_operation: bool | None, penaltie
 
     Penalties after the reference date are reported, not counted here (they matter for 第十五条).
     """
+    years = rs.p("art6_2.penalty_window_years")
     start, end = penalty_window(rs, ref)
     hits = [p for p in penalties if disqualifying(rs, p) and start <= p.date <= end]
     later = [p for p in penalties if disqualifying(rs, p) and p.date > end]
@@ -71,9 +72,9 @@ def art6_2_conduct(rs: RuleSet, ref: date, good_operation: bool | None, penaltie
         fig += f"；参照日后另有 {len(later)} 项（不在本项计入，涉及第十五条）"
     fig += "；" + base.figures
     if hits:
-        reason = f"{hits[0].date} 受到{rs.label('penalty_kinds', hits[0].kind)}，在申请受理截止日期前两年内"
+        reason = f"{hits[0].date} 受到{rs.label('penalty_kinds', hits[0].kind)}，在申请受理截止日期前{years}年内"
     elif outcome is Outcome.PASS:
-        reason = "两年内无刑事及严重行政处罚，无严重失信行为，经营管理规范"
+        reason = f"{years}年内无刑事及严重行政处罚，无严重失信行为，经营管理规范"
     else:
         reason = base.reason
     return Result("art6_2", "第六条第（二）项", "诚信守法", outcome, fig, reason,
@@ -95,6 +96,11 @@ def art6_4_area(rs: RuleSet, building_m2: float | None, public_service_m2: float
         return Result("art6_4", "第六条第（四）项", "场地面积", Outcome.REVIEW,
                       f"建筑总面积 {'未填' if building_m2 is None else num(building_m2)}；公共服务空间 {'未填' if public_service_m2 is None else num(public_service_m2)}",
                       "缺少面积数据")
+    if building_m2 < 0 or public_service_m2 < 0 or public_service_m2 > building_m2:
+        # spec §2/§10: public space larger than the building (or a negative area) is bad input, never a pass
+        return Result("art6_4", "第六条第（四）项", "场地面积", Outcome.REVIEW,
+                      f"建筑总面积 {num(building_m2)} m²；公共服务空间 {num(public_service_m2)} m²",
+                      "面积数据有误（负数，或公共服务空间大于建筑总面积），请核对")
     ok_b, ok_p = building_m2 >= min_b, public_service_m2 >= min_p
     fig = (f"建筑总面积 {num(building_m2)} {'≥' if ok_b else '<'} {num(min_b)} m²；"
            f"公共服务空间 {num(public_service_m2)} {'≥' if ok_p else '<'} {num(min_p)} m²")
@@ -180,6 +186,9 @@ def art6_9_satisfaction(rs: RuleSet, rate: float | None, satisfied: int | None, 
     parts = []
     if r is None:
         parts.append((Outcome.REVIEW, "满意度未填", "缺少满意度数据"))
+    elif not 0 <= r <= 1:
+        # spec §10: a rate above 100% (or more satisfied answers than answers) is bad input, never a pass
+        parts.append((Outcome.REVIEW, f"满意度 {pct(r)} 不在 0–100% 之间", "满意度数据有误，请核对"))
     else:
         ok = r >= need
         shown = f"{satisfied}/{responses} = {pct(r)}" if satisfied is not None and responses else pct(r)

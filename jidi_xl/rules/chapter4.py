@@ -64,16 +64,18 @@ def grade(rs: RuleSet, participated: bool | None, basic: Outcome | None, score: 
     art = "第十三条、第十四条"
     if participated is False:
         return Result("grade", "第十三条", "评价结果", Outcome.FAIL, "未按要求参加绩效评价", "未按要求参加的，视同为绩效评价结果不合格", value="fail")
+    if basic is Outcome.FAIL:
+        # 不合格 whether or not participation is confirmed (spec §0: any FAIL part makes the whole FAIL)
+        return Result("grade", art, "评价结果", Outcome.FAIL, "基础门槛条件（第六条）复核不符合", "基础门槛条件不满足，评价结果不合格", value="fail")
+    if score is not None and score < pass_score:
+        return Result("grade", art, "评价结果", Outcome.FAIL, f"得分 {float(score):.2f} < 合格线 {pass_score}",
+                      "得分低于合格线，评价结果不合格", value="fail", placeholder=True)
     if participated is None:
         return Result("grade", "第十三条", "评价结果", Outcome.REVIEW, "是否参加评价未填", "缺少是否参加评价的信息")
-    if basic is Outcome.FAIL:
-        return Result("grade", art, "评价结果", Outcome.FAIL, "基础门槛条件（第六条）复核不符合", "基础门槛条件不满足，评价结果不合格", value="fail")
     if score is None:
         return Result("grade", art, "评价结果", Outcome.REVIEW, "得分未定", "缺少评价得分")
     s = float(score)
-    if score < pass_score:
-        res = Result("grade", art, "评价结果", Outcome.FAIL, f"得分 {s:.2f} < 合格线 {pass_score}", "得分低于合格线，评价结果不合格", value="fail", placeholder=True)
-    elif score < good_score:
+    if score < good_score:
         res = Result("grade", art, "评价结果", Outcome.PASS, f"{pass_score} ≤ 得分 {s:.2f} < {good_score}", "评价结果一般", value="fair", placeholder=True)
     else:
         res = Result("grade", art, "评价结果", Outcome.PASS, f"得分 {s:.2f} ≥ {good_score}", "评价结果较好", value="good", placeholder=True)

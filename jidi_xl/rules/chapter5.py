@@ -38,8 +38,8 @@ def reapplication_ban(rs: RuleSet, ref: date, revocations: Sequence[tuple[date, 
     fig = "无第十五条撤销记录" if not revocations or not [r for r in revocations if r[1] in BAN_GROUNDS] else \
         "第十五条撤销均已满" + str(years) + "年"
     if other:
-        fig += f"；另有 {len(other)} 次因绩效评价不合格被撤销（第十四条，不受两年限制）"
-    return Result("art15", "第十五条", "再次申请限制", Outcome.PASS, fig, "不在两年再次申请限制期内")
+        fig += f"；另有 {len(other)} 次因绩效评价不合格被撤销（第十四条，不受{years}年限制）"
+    return Result("art15", "第十五条", "再次申请限制", Outcome.PASS, fig, f"不在{years}年再次申请限制期内")
 
 
 def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | None,

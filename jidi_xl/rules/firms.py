@@ -86,13 +86,27 @@ def derive_leading(rs: RuleSet, industries: Sequence[str]) -> list[str]:
     return ranked[: rs.p("art6_5.max_leading_industries")]
 
 
-def _track(rs: RuleSet, key: str, name: str, n_lo: int, n_hi: int, r_lo: Fraction | None, r_hi: Fraction | None,
-           shown_n: int, shown_r: Fraction | None, shown_l: int) -> Result:
+def _track(rs: RuleSet, key: str, name: str, n: int, ln: int, a: int, b: int, c: int, un: int,
+           shown_r: Fraction | None) -> Result:
+    """One track of 第六条第（五）项, allowing for firms still pending (spec §3).
+
+    ``n`` firms surely count, ``ln`` of them in a leading industry and ``un`` of unknown industry; ``a``/``b``/``c``
+    pending firms (size or registration unknown) are of a leading / other / unknown industry. PASS when every
+    resolution passes, FAIL when none can, else REVIEW (the pending data could change the outcome).
+    """
     need_n = rs.p(f"art6_5.{key}.min_firms")
     need_r = rs.p(f"art6_5.{key}.min_concentration")
-    ok_lo = n_lo >= need_n and r_lo is not None and r_lo >= need_r
-    bad_hi = n_hi < need_n or (r_hi is not None and r_hi < need_r) or (r_hi is None and n_hi == 0)
-    outcome = Outcome.PASS if ok_lo else Outcome.FAIL if bad_hi else Outcome.REVIEW
+    # worst case: no pending firm counts (fewest firms); pending other/unknown count, unknown are not leading (lowest ratio)
+    worst_den = n + b + c
+    can_fail = n < need_n or not worst_den or Fraction(ln, worst_den) < need_r
+    # best case: every possibly-leading firm counts and is leading; only as many other firms as the count needs
+    extra = max(0, need_n - (n + a + c))
+    best_den = n + a + c + extra
+    can_pass = extra <= b and bool(best_den) and Fraction(ln + a + c + un, best_den) >= need_r
+    outcome = Outcome.PASS if not can_fail else Outcome.FAIL if not can_pass else Outcome.REVIEW
+    shown_n, shown_l = n, ln
+    max_n = n + a + b + c
+    r_best = Fraction(ln + a + c + un, n + a + c) if n + a + c else None
     r_txt = f"{shown_l}/{shown_n} = {pct(shown_r)}" if shown_r is not None else "0/0（无本市小微企业）"
     fig = (f"{name}：本市小微企业 {shown_n} 家 {'≥' if shown_n >= need_n else '<'} {need_n}；"
            f"集聚度 {r_txt} {'≥' if shown_r is not None and shown_r >= need_r else '<'} {pct(need_r)}")
@@ -100,18 +114,18 @@ def _track(rs: RuleSet, key: str, name: str, n_lo: int, n_hi: int, r_lo: Fractio
         reason = f"{name}企业数和集聚度均达标"
     elif outcome is Outcome.FAIL:
         reasons = []
-        if n_hi < need_n:
+        if max_n < need_n:
             reasons.append(f"本市小微企业不足{need_n}家")
-        if r_hi is None or r_hi < need_r:
+        if r_best is None or r_best < need_r:
             reasons.append(f"主导产业集聚度低于{pct(need_r)}")
-        reason = f"{name}：" + "，".join(reasons or ["未达标"])
+        reason = f"{name}：" + "，".join(reasons or [f"企业数达到{need_n}家时集聚度无法达到{pct(need_r)}"])
     else:
         reason = f"{name}：部分企业规模/注册地/行业待核实，结果取决于核实情况"
     return Result(f"art6_5_{key}", ART, name, outcome, fig, reason,
                   value={"n": shown_n, "ratio": shown_r, "min_firms": need_n, "min_ratio": need_r})
 
 
-def art6_5_firms(rs: RuleSet, firms: Sequence[Firm], leading_industries: Sequence[str] | None,
+def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: Sequence[str] | None,
                  hpp_manufacturing: bool | None) -> Result:
     """第六条第（五）项：基地入驻本市小型、微型企业原则上不少于60家，且其中两个主导产业的企业集聚度不低于60%。
     对聚集……“高精尖”领域制造业企业的基地，……不少于40家，且……集聚度不低于80%。
@@ -121,8 +135,12 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm], leading_industries: Sequenc
     all resident firms is reported beside it. 6(5) passes on the general track, or on the 高精尖 track when
     the base declares 高精尖 manufacturing and all its leading industries are in the 高精尖 list. Firms whose
     size, registration or industry is unknown count toward neither total; the outcome is REVIEW when
-    resolving them could change it.
+    resolving them could change it. No roster at all (``firms`` None) is missing input → REVIEW; an empty
+    roster is n = 0 → FAIL.
     """
+    if firms is None:
+        return Result("art6_5", ART, "入驻企业与集聚度", Outcome.REVIEW, "未填入驻企业名单",
+                      "缺少入驻企业名单，无法计算企业数和集聚度", value=None)
     statuses = classify_roster(rs, firms)
     sure = [s for s in statuses if s.counts]
     maybe = [s for s in statuses if s.counts is None]
@@ -133,28 +151,24 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm], leading_industries: Sequenc
     n = len(sure)
     l_sure = sum(1 for s in sure if s.firm.industry in lead)
     l_unknown_ind = sum(1 for s in sure if s.firm.industry is None)
-    # pending firms: may or may not count; their industry may or may not be leading
-    maybe_lead = sum(1 for s in maybe if s.firm.industry in lead or s.firm.industry is None)
-    maybe_other = sum(1 for s in maybe if s.firm.industry not in lead)
-    n_lo, n_hi = n, n + len(maybe)
-    # worst ratio: count pending non-leading in, unknown industries as non-leading; best: the reverse
-    lo_den = n + maybe_other
-    r_lo = Fraction(l_sure, lo_den) if lo_den else None
-    hi_num = l_sure + l_unknown_ind + maybe_lead
-    hi_den = n + maybe_lead
-    r_hi = Fraction(hi_num, hi_den) if hi_den else None
+    # pending firms (may or may not count), by industry: leading / other / unknown
+    p_lead = sum(1 for s in maybe if s.firm.industry in lead)
+    p_other = sum(1 for s in maybe if s.firm.industry is not None and s.firm.industry not in lead)
+    p_unknown = sum(1 for s in maybe if s.firm.industry is None)
     ratio = Fraction(l_sure, n) if n else None
     all_resident = len(statuses)
     all_lead = sum(1 for s in statuses if s.firm.industry in lead)
     ratio_all = Fraction(all_lead, all_resident) if all_resident else None
 
-    general = _track(rs, "general", "一般基地", n_lo, n_hi, r_lo, r_hi, n, ratio, l_sure)
+    counts = (n, l_sure, p_lead, p_other, p_unknown, l_unknown_ind, ratio)
+    general = _track(rs, "general", "一般基地", *counts)
     hpp_list = set(rs.p("art6_5.hpp.industries"))
     in_list = bool(leading) and lead <= hpp_list
-    applies = None if hpp_manufacturing is None else (bool(hpp_manufacturing) and in_list)
-    hpp = _track(rs, "hpp", "高精尖制造业基地", n_lo, n_hi, r_lo, r_hi, n, ratio, l_sure)
+    # the 高精尖 track needs both the declaration and every leading industry in the list: either one false → not applicable
+    applies = False if not in_list or hpp_manufacturing is False else (None if hpp_manufacturing is None else True)
+    hpp = _track(rs, "hpp", "高精尖制造业基地", *counts)
     if applies is False:
-        why = "未申报为聚集高精尖制造业企业的基地" if not hpp_manufacturing else "主导产业不全在高精尖领域清单内"
+        why = "未申报为聚集高精尖制造业企业的基地" if hpp_manufacturing is False else "主导产业不全在高精尖领域清单内"
         hpp = Result(hpp.rule, ART, hpp.title, Outcome.FAIL, hpp.figures + f"（不适用：{why}）", f"高精尖通道不适用：{why}", value=hpp.value)
 
     # Either track carries (an OR, spec §3). A track whose applicability is unknown can at best be REVIEW.
