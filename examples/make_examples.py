@@ -294,15 +294,15 @@ def examples() -> dict[str, dict]:
     roster = R.build(r6, [(20, "tech_services", "micro"), (8, "tech_services", "small"), (12, "business_services", "micro"),
                           (4, "business_services", "small"), (8, "software", "micro"), (6, "culture", "micro"),
                           (1, "business_services", "medium"), (2, "tech_services", "micro", "elsewhere")], "110112")
-    # five firms whose size cannot be derived: an indicator their sector needs (and that decides the class: each has
-    # enough employees to be 小型), or the sector itself, is not entered
+    # five firms whose size cannot be derived: an indicator their sector needs is not entered and the known ones are
+    # at or above the 中型 bound (so the firm could be 中型: it may not be counted yet), or the sector itself is missing
     pending = [R.firm(r6, ind, "micro", district="110112") for ind in ("software", "software", "software", "tech_services",
                                                                        "business_services")]
-    pending[0].update(employees=18, revenue_10k=None)
-    pending[1].update(employees=26, revenue_10k=None)
+    pending[0].update(employees=150, revenue_10k=None)
+    pending[1].update(employees=120, revenue_10k=None)
     pending[2].update(sector=None, employees=12)
     pending[3].update(employees=None)
-    pending[4].update(employees=12, assets_10k=None)
+    pending[4].update(employees=120, assets_10k=None)
     roster = roster + pending
     random.Random(s + ":shuffle").shuffle(roster)
     case = clean_case(s, "数据不全，待核实：满意度未填写（第六条第（九）项待核实）；5 家企业缺少营业收入、从业人员、资产总额或划型行业，规模无法判定，"

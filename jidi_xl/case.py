@@ -68,7 +68,7 @@ class Case:
     recognition_date: date | None
     evaluation_year: int | None
     firms: list[Firm] = field(default_factory=list)
-    penalties: list[Penalty] = field(default_factory=list)
+    penalties: list[Penalty] | None = None      # None: the record was not entered (REVIEW)
     staff: list[StaffMember] | None = None
     overrides: dict[str, Override] = field(default_factory=dict)
 
@@ -202,8 +202,8 @@ def parse_case(raw: dict, source: str = "") -> Case:
             problems.append(InputProblem(f"{where}.sector", f"未知的划型行业 {f['sector']!r}；请从 {', '.join(sectors)} 中选择"))
         firms.append(Firm(where=where, **{k: (code if k == "credit_code" else v) for k, v in f.items()}))
 
-    penalties = []
-    for i, pn in enumerate(raw.get("conduct", {}).get("penalties", []) or []):
+    penalties = None if raw.get("conduct", {}).get("penalties") is None else []
+    for i, pn in enumerate(raw.get("conduct", {}).get("penalties") or []):
         d = _isodate(pn["date"], f"conduct.penalties[{i}].date", problems)
         if d:
             penalties.append(Penalty(d, pn["kind"], pn["subject"], pn.get("description", "")))

@@ -42,10 +42,12 @@ def evaluate(target: Path, as_json: bool) -> None:
         except InputError as exc:
             failed += 1
             click.echo(str(exc), err=True)
+            reports.append({"file": str(path), "errors": [{"field": p.field, "message": p.message} for p in exc.problems]})
             continue
         except RuleSetError as exc:
             failed += 1
             click.echo(f"{path}：{exc}", err=True)
+            reports.append({"file": str(path), "errors": [{"field": "ruleset", "message": str(exc)}]})
             continue
         if as_json:
             reports.append({"file": str(path), **to_dict(rep)})
@@ -53,7 +55,8 @@ def evaluate(target: Path, as_json: bool) -> None:
             click.echo(f"=== {path} ===")
             click.echo(render_text(rep))
     if as_json:
-        payload = reports[0] if (len(files) == 1 and reports and not target.is_dir()) else reports
+        # one file → one object; a folder → a list, where a case that could not be evaluated has "errors"
+        payload = reports[0] if not target.is_dir() else reports
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     if failed:
         click.echo(f"{failed}/{len(files)} 个案例无法评价（见上方错误信息）", err=True)

@@ -135,6 +135,7 @@ def evaluate_year(case: Case) -> Evaluation:
     cons = consequence(rs, code, st, tier)
     ban_until = None
     if t15.outcome is Outcome.FAIL:
+        tier = None   # decision: a title revoked under 第十五条 receives no funding, whatever the score
         cons = f"撤销示范基地称号，{rs.p('art15.ban_years')}年内不得再次申请（第十五条）"
         decided = case.date("evaluation.decision_date")
         ban_until = ban_end(rs, decided) if decided else None

@@ -13,4 +13,4 @@ from .firms import art6_5_firms, size_class
 
 # Conditions a reviewer may override (spec §0), in article order.
 RULE_IDS = ["art6_1", "art6_2", "art6_3", "art6_4", "art6_5", "art6_6", "art6_7", "art6_8", "art6_9",
-            "art6_10", "art7", "art15"]
+            "art6_10", "art7", "art15", "art15_triggers"]

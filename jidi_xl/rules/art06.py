@@ -50,22 +50,26 @@ def disqualifying(rs: RuleSet, p: Penalty) -> bool:
     return p.kind in rs.p("art6_2.disqualifying_penalty_kinds") and p.subject in rs.p("art6_2.disqualifying_subjects")
 
 
-def art6_2_conduct(rs: RuleSet, ref: date, good_operation: bool | None, penalties: Sequence[Penalty],
+def art6_2_conduct(rs: RuleSet, ref: date, good_operation: bool | None, penalties: Sequence[Penalty] | None,
                    serious_dishonesty: bool | None) -> Result:
     """第六条第（二）项：经营状况良好，管理规范。单位或法定代表人诚信守法，在申请受理截止日期前两年内，
     未受到刑事及严重行政处罚，无司法、行政机关认定的严重失信行为。
 
     Penalties after the reference date are reported, not counted here (they matter for 第十五条).
+    ``penalties`` None means the record was not entered (REVIEW); an empty list means checked, none.
     """
     years = rs.p("art6_2.penalty_window_years")
+    unchecked = penalties is None
+    penalties = penalties or ()
     start, end = penalty_window(rs, ref)
     hits = [p for p in penalties if disqualifying(rs, p) and start <= p.date <= end]
     later = [p for p in penalties if disqualifying(rs, p) and p.date > end]
     dishonest = None if serious_dishonesty is None else not serious_dishonesty
     base = flags("art6_2", "第六条第（二）项", "诚信守法", {"经营良好、管理规范": good_operation, "无严重失信行为": dishonest})
-    pen_outcome = Outcome.FAIL if hits else Outcome.PASS
+    pen_outcome = Outcome.FAIL if hits else Outcome.REVIEW if unchecked else Outcome.PASS
     outcome = combine([base.outcome, pen_outcome])
-    fig = f"处罚认定期间 {start} 至 {end}（含两端）：{len(hits)} 项刑事/严重行政处罚"
+    fig = (f"处罚认定期间 {start} 至 {end}（含两端）：" +
+           ("处罚记录未填" if unchecked else f"{len(hits)} 项刑事/严重行政处罚"))
     if hits:
         fig += "（" + "、".join(f"{p.date} {rs.label('penalty_kinds', p.kind)}·{rs.label('penalty_subjects', p.subject)}" for p in hits) + "）"
     if later:
@@ -75,6 +79,8 @@ def art6_2_conduct(rs: RuleSet, ref: date, good_operation: bool | None, penaltie
         reason = f"{hits[0].date} 受到{rs.label('penalty_kinds', hits[0].kind)}，在申请受理截止日期前{years}年内"
     elif outcome is Outcome.PASS:
         reason = f"{years}年内无刑事及严重行政处罚，无严重失信行为，经营管理规范"
+    elif unchecked and base.outcome is Outcome.PASS:
+        reason = "处罚记录未填（如经核查无处罚，请填写空记录）"
     else:
         reason = base.reason
     return Result("art6_2", "第六条第（二）项", "诚信守法", outcome, fig, reason,

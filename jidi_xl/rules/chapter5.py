@@ -15,6 +15,7 @@ from .art06 import disqualifying
 from .common import add_years
 
 BAN_GROUNDS = ("false_materials", "penalty", "dishonesty")
+EVAL_RULE = "art15_triggers"   # the evaluation's check; "art15" is the recognition's re-application ban
 
 
 def ban_end(rs: RuleSet, revoked_on: date) -> date:
@@ -43,8 +44,14 @@ def reapplication_ban(rs: RuleSet, ref: date, revocations: Sequence[tuple[date, 
 
 
 def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | None,
-                   penalties: Sequence[Penalty], serious_dishonesty: bool | None) -> Result:
-    """第十五条（一）至（三）项, during an evaluation period [start, end]: any one revokes the title with a ban."""
+                   penalties: Sequence[Penalty] | None, serious_dishonesty: bool | None) -> Result:
+    """第十五条（一）至（三）项, during an evaluation period [start, end]: any one revokes the title with a ban.
+
+    The period starts no earlier than the rule-set's effective date (evaluation year 2022 covers 2022-05-19 on).
+    """
+    start = max(start, rs.effective_from)
+    unchecked = penalties is None
+    penalties = penalties or ()
     found = []
     if false_materials:
         found.append("（一）提供虚假材料和数据")
@@ -54,8 +61,8 @@ def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | 
     if serious_dishonesty:
         found.append("（三）存在严重失信行为")
     if found:
-        return Result("art15", "第十五条", "撤销情形", Outcome.FAIL, "；".join(found),
+        return Result(EVAL_RULE, "第十五条", "撤销情形", Outcome.FAIL, "；".join(found),
                       f"撤销称号，{rs.p('art15.ban_years')}年内不得再次申请", value=found)
-    if false_materials is None or serious_dishonesty is None:
-        return Result("art15", "第十五条", "撤销情形", Outcome.REVIEW, "虚假材料/严重失信情况未填", "第十五条情形待核实")
-    return Result("art15", "第十五条", "撤销情形", Outcome.PASS, f"{start} 至 {end} 无第十五条情形", "无撤销情形")
+    if false_materials is None or serious_dishonesty is None or unchecked:
+        return Result(EVAL_RULE, "第十五条", "撤销情形", Outcome.REVIEW, "虚假材料/严重失信/处罚记录未填", "第十五条情形待核实")
+    return Result(EVAL_RULE, "第十五条", "撤销情形", Outcome.PASS, f"{start} 至 {end} 无第十五条情形", "无撤销情形")

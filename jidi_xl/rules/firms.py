@@ -23,7 +23,11 @@ def size_class(rs: RuleSet, sector: str | None, employees: float | None = None, 
     """A firm's size class: the declared one if given, else derived from the 300号 table (spec §3).
 
     大/中/小 need every listed indicator at or above that class's lower bound (checked from 大型 down);
-    otherwise 微型. A missing indicator that the sector uses → REVIEW (value None).
+    otherwise 微型. A missing indicator that the sector uses → REVIEW (value None), except where the
+    known ones already decide: decision (ours, spec §3 leaves it implicit) — 300号 makes a firm 微型 when
+    ANY one indicator is below the 小型 bound, so one known indicator below it decides 微型 whatever the
+    missing ones are. (:func:`classify_roster` likewise counts a firm as small/micro when a known
+    indicator is below the 中型 bound.)
     """
     if declared:
         return Result("size", SIZE_ART, "企业规模", Outcome.PASS, f"申报规模：{rs.label('size_classes', declared)}",
@@ -36,6 +40,12 @@ def size_class(rs: RuleSet, sector: str | None, employees: float | None = None, 
     needed = sorted({k for b in bounds.values() for k in b}, key=list(INDICATOR_ZH).index)
     missing = [INDICATOR_ZH[k] for k in needed if got[k] is None]
     shown = "，".join(f"{INDICATOR_ZH[k]} {got[k]:g}{rs.size_standards['units'][k]}" for k in needed if got[k] is not None)
+    below_small = [k for k in needed if got[k] is not None and got[k] < bounds["small"][k]]
+    if missing and below_small:
+        k = below_small[0]
+        return Result("size", SIZE_ART, "企业规模", Outcome.PASS,
+                      f"{table[sector]['label']}：{shown}；{INDICATOR_ZH[k]}低于小型下限 {bounds['small'][k]:g}{rs.size_standards['units'][k]}（缺 {'、'.join(missing)}，不影响结论）",
+                      f"任一指标低于小型下限即为微型，按{table[sector]['label']}标准划为微型", value="micro")
     if missing:
         return Result("size", SIZE_ART, "企业规模", Outcome.REVIEW, f"{table[sector]['label']}：{shown or '无指标'}；缺 {'、'.join(missing)}",
                       f"缺少{'、'.join(missing)}，无法判定规模")
@@ -61,12 +71,19 @@ class FirmStatus:
     counts: bool | None
 
 
+def _below_medium(rs: RuleSet, f: Firm) -> bool:
+    got = {"employees": f.employees, "revenue": f.revenue_10k, "assets": f.assets_10k}
+    return any(got[k] is not None and got[k] < v for k, v in rs.size_standards["sectors"][f.sector]["bounds"]["medium"].items())
+
+
 def classify_roster(rs: RuleSet, firms: Sequence[Firm]) -> list[FirmStatus]:
     small_micro = set(rs.p("art6_5.small_micro_classes"))
     out = []
     for f in firms:
         sz = size_class(rs, f.sector, f.employees, f.revenue_10k, f.assets_10k, f.size_class)
         is_sm = None if sz.value is None else sz.value in small_micro
+        if is_sm is None and f.sector is not None and _below_medium(rs, f):
+            is_sm = True   # 中型/大型 need every indicator at or above the 中型 bound: one known below decides
         bj = f.beijing_registered
         if is_sm is False or bj is False:
             counts = False

@@ -95,3 +95,9 @@ def test_flags(rs, good, dishonest, penalties, expected):
 def test_through_a_case(run, kit, day, expected):
     rep = run({"conduct": {"penalties": [{"date": day, "kind": "criminal", "subject": "unit"}]}})
     assert kit.condition(rep, "art6_2").outcome.value == expected
+
+
+def test_an_unentered_penalty_record_is_review_not_pass(run, kit):
+    """spec §0: conduct.penalties absent means not checked yet (REVIEW); [] means checked, none."""
+    r = run({"conduct": {"penalties": kit.DROP}}).recognition.conditions[1]
+    assert r.rule == "art6_2" and r.outcome is Outcome.REVIEW and "处罚记录未填" in r.figures

@@ -136,8 +136,9 @@ def test_who_counts(rs, extra, n, expected):
     (19, 300, 60, P),       # 微型: counts
     (300, 2000, 59, F),     # 中型: does not
     (1000, 40000, 59, F),   # 大型: does not
-    (None, 300, 59, R),     # missing indicator → size REVIEW → pending, outcome open
-], ids=["small", "micro", "medium", "large", "missing"])
+    (None, 300, 60, P),     # employees missing, revenue < the 中型 bound: surely small/micro → counts
+    (None, 2000, 59, R),    # employees missing, revenue at the 中型 bound: could be 中型 → pending, outcome open
+], ids=["small", "micro", "medium", "large", "missing-decided", "missing-open"])
 def test_size_class_derived_from_the_300_table_feeds_n(rs, employees, revenue, n, expected):
     derived = fs({"ngit": 1}, size_class=None, sector="industry", employees=employees, revenue_10k=revenue)
     r = art6_5_firms(rs, fs({"ngit": 59}) + derived, ["ngit"], False)

@@ -119,3 +119,26 @@ def test_art14_fail_in_an_evaluation_has_no_ban(kit):
     ev = evaluate_case(parse_case(case)).evaluation
     assert ev.grade.value == "fail" and ev.ban_until is None
     assert "不得再次申请" not in ev.consequence
+
+
+def test_a_title_revoked_under_art15_gets_no_funding_tier(kit):
+    """Decision: 第十五条 revocation during the evaluation removes any funding tier the score would give."""
+    from jidi_xl.case import parse_case
+    from jidi_xl.evaluate import evaluate_case
+    case = kit.make({"recognition": kit.DROP,
+                     "evaluation": {"year": 2024, "participated": True, "false_materials": True, "score": 97}})
+    ev = evaluate_case(parse_case(case)).evaluation
+    assert ev.art15.outcome is F and ev.funding_tier is None and ev.art15.rule == "art15_triggers"
+
+
+@pytest.mark.parametrize("penalty_day, expected", [
+    ("2022-05-18", P),   # before the Measures were in force: not a 第十五条 trigger of evaluation year 2022
+    ("2022-05-19", F),   # the effective date itself
+], ids=["day-before-effective", "effective-day"])
+def test_art15_window_starts_no_earlier_than_the_ruleset(rs, penalty_day, expected):
+    pen = [Penalty(D(penalty_day), "criminal", "unit")]
+    assert art15_triggers(rs, D("2022-01-01"), D("2022-12-31"), False, pen, False).outcome is expected
+
+
+def test_an_unentered_penalty_record_is_review_not_pass(rs):
+    assert art15_triggers(rs, Y0, Y1, False, None, False).outcome is R

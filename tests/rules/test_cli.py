@@ -103,7 +103,15 @@ def test_a_bad_file_does_not_lose_the_others(cli, kit, tmp_path):
     assert "a_good.json" in res.stdout and "认定结论" in res.stdout
     assert "area.building_m2" in res.stderr and "1/2" in res.stderr
     data = json.loads(cli(tmp_path, "--json").stdout)
-    assert len(data) == 1 and data[0]["file"].endswith("a_good.json")
+    assert len(data) == 2 and data[0]["file"].endswith("a_good.json") and "recognition" in data[0]
+    assert data[1]["file"].endswith("b_bad.json") and data[1]["errors"][0]["field"] == "area.building_m2"
+
+
+def test_a_single_bad_file_with_json_prints_its_errors(cli, kit, tmp_path):
+    kit.write(tmp_path / "bad.json", {"area": {"building_m2": -1}})
+    res = cli(tmp_path / "bad.json", "--json")
+    assert res.exit_code == 2
+    assert json.loads(res.stdout)["errors"][0]["field"] == "area.building_m2"
 
 
 def test_missing_file_is_a_usage_error(cli, tmp_path):

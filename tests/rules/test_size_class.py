@@ -100,6 +100,25 @@ def test_all_indicators_rule(rs, sector, values, expected):
     assert call(rs, sector, values).value == expected
 
 
+@pytest.mark.parametrize("sector, values", [
+    ("industry", {E: 19}),          # 从业人员20人以下 → 微型, whatever the revenue
+    ("industry", {Rv: 299}),        # 营业收入300万元以下 → 微型, whatever the staff
+    ("software_it", {E: 9}),
+    ("construction", {A: 299.5}),
+], ids=["industry-19-staff", "industry-rev-299", "software-9", "construction-assets"])
+def test_a_known_indicator_below_the_small_bound_decides_micro(rs, sector, values):
+    """Decision: 300号 makes a firm 微型 when ANY one indicator is below the 小型 bound; the missing ones cannot change that."""
+    r = call(rs, sector, values)
+    assert r.outcome is Outcome.PASS and r.value == "micro"
+
+
+@pytest.mark.parametrize("sector, values", [
+    ("industry", {E: 20}),          # at the 小型 bound, revenue unknown: 小型 or 微型 — the class is open
+])
+def test_at_the_small_bound_with_a_missing_indicator_stays_open(rs, sector, values):
+    assert call(rs, sector, values).outcome is Outcome.REVIEW
+
+
 @pytest.mark.parametrize("sector, values, missing", [
     ("industry", {E: 50}, "营业收入"),
     ("industry", {Rv: 500}, "从业人员"),
@@ -107,9 +126,8 @@ def test_all_indicators_rule(rs, sector, values, expected):
     ("construction", {Rv: 500}, "资产总额"),
     ("leasing_business", {E: 50}, "资产总额"),
     ("agriculture", {}, "营业收入"),
-    ("industry", {E: 5}, "营业收入"),       # even when the present indicator alone would make it 微型 (spec: missing → REVIEW)
 ], ids=["industry-no-revenue", "industry-no-employees", "industry-none", "construction-no-assets",
-        "leasing-no-assets", "agriculture-none", "industry-micro-by-employees-but-no-revenue"])
+        "leasing-no-assets", "agriculture-none"])
 def test_missing_indicator_is_review(rs, sector, values, missing):
     r = call(rs, sector, values)
     assert r.outcome is Outcome.REVIEW and r.value is None

@@ -1,0 +1,36 @@
+"""Generic headless-recalculation layer for .xlsx workbooks.
+
+Self-contained: it imports nothing else from ``jidi_xl``; UDFs are passed in as
+a plain mapping ``{"JIDI_X": callable}`` (formulas-native arguments).
+
+Modules
+-------
+normalize    strip Excel add-in qualifiers (``[1]!JIDI_X(``) into a temp copy
+lint         reject constructs formulas 1.3.4 evaluates wrongly (sheet + cell)
+recalc       ``Recalculator``: formulas + UDFs, errors / UDF failures / missing cells
+xlsxwrite    write results into the cached ``<v>`` of a copy, formulas kept
+libreoffice  cross-check with LibreOffice headless (forced recalc, canary-proven)
+"""
+
+from .libreoffice import (LibreOfficeError, LibreOfficeResult, libreoffice_available,
+                          libreoffice_recalc, verify_forced_recalc)
+from .lint import LintError, LintIssue, format_issues, functions_used, lint_workbook
+from .normalize import NormalizeReport, normalize_workbook, normalized_copy
+from .recalc import (CellError, CompiledTemplate, RecalcError, RecalcLoadError, RecalcResult,
+                     Recalculator, UdfFailure)
+from .xlsxwrite import WriteReport, write_cached_values
+
+__all__ = [
+    # normalize
+    "NormalizeReport", "normalize_workbook", "normalized_copy",
+    # lint
+    "LintError", "LintIssue", "format_issues", "functions_used", "lint_workbook",
+    # recalc
+    "CellError", "CompiledTemplate", "RecalcError", "RecalcLoadError", "RecalcResult",
+    "Recalculator", "UdfFailure",
+    # xlsxwrite
+    "WriteReport", "write_cached_values",
+    # libreoffice
+    "LibreOfficeError", "LibreOfficeResult", "libreoffice_available", "libreoffice_recalc",
+    "verify_forced_recalc",
+]
