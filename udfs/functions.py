@@ -206,9 +206,14 @@ def ban_end(revoked_on):
      R("computed", "计算结果"), R("override", "改判结果（可空）"), R("justification", "改判理由"))
 def override(computed, override, justification):
     ov = scalar(override, "改判结果")
+    if ov is not None:
+        try:
+            ov = Outcome.parse(str(ov).strip())
+        except ValueError:
+            raise UdfInputError("改判结果", f"未知的取值 {ov!r}；请从下拉列表选择（符合、不符合、待核实）") from None
+    j = scalar(justification, "改判理由")
     try:
-        return apply_override(outcome_of(scalar(computed, "计算结果")), outcome_of(ov) if ov else None,
-                              scalar(justification, "改判理由")).zh
+        return apply_override(outcome_of(scalar(computed, "计算结果")), ov, None if j is None else str(j)).zh
     except ValueError as exc:
         raise UdfInputError("改判理由", str(exc)) from None
 
@@ -229,7 +234,12 @@ def recognition(outcomes):
      R("outcomes", "各项结果", range=True), R("articles", "对应条款", range=True))
 def failing(outcomes, articles):
     outs = [outcome_of(v) for v in cells(outcomes)]
-    arts = [str(a) for a in cells(articles)]
+    arts = []
+    for i, a in enumerate(cells(articles)):
+        a = scalar(a, f"对应条款第{i + 1}项")
+        if a is None:
+            raise UdfInputError(f"对应条款第{i + 1}项", "缺少条款名称；请引用与结果一一对应的条款单元格")
+        arts.append(str(a))
     if len(outs) != len(arts):
         raise UdfInputError("articles", "结果与条款的单元格数不一致")
     rs_ = [Result("", a, "", o, "", "") for o, a in zip(outs, arts)]
@@ -285,11 +295,14 @@ def score(max_points, weights, scores, entered, part=None):
 
 
 def _grade_code(g):
+    """A grade label → its code; blank or 待核实 → None; anything else is bad input."""
     t = scalar(g, "评价结果")
+    if t is None or str(t).strip() == "待核实":
+        return None
     for c, zh in GRADES.items():
-        if t in (c, zh):
+        if str(t).strip() in (c, zh):
             return c
-    return None
+    raise UdfInputError("评价结果", f"未知的评价结果 {t!r}；应为 不合格/一般/较好/待核实")
 
 
 @udf("JIDI_GRADE", "评价结果：不合格/一般/较好（未参加或基础条件不符合为不合格）", "第十三条、第十四条", "不合格/一般/较好/待核实",
@@ -348,9 +361,9 @@ def filing_deadline(changed_on):
 
 
 @udf("JIDI_WORKDAYS", "两个日期之间的工作日数（不含起始日，含结束日）", "第十七条", "整数",
-     R("start", "起始日期"), R("end", "结束日期"))
-def workdays(start, end):
-    a, b = to_date(start, "起始日期"), to_date(end, "结束日期")
+     R("start_date", "起始日期"), R("end_date", "结束日期"))
+def workdays(start_date, end_date):
+    a, b = to_date(start_date, "起始日期"), to_date(end_date, "结束日期")
     return rs().calendar.working_days_between(a, b) if a and b else None
 
 

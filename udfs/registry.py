@@ -82,7 +82,10 @@ def pick(r: Result, part: Any) -> Any:
     if key == "outcome":
         return r.outcome.zh
     if key is not None:
-        return getattr(r, key)
+        v = getattr(r, key)
+        if key == "value" and isinstance(v, dict):
+            raise UdfInputError("part", f"该条件的值含多项，请改用其中一项：{'/'.join(v)}")
+        return v
     if isinstance(r.value, dict) and str(p) in r.value:
         return r.value[str(p)]
     raise UdfInputError("part", f"未知的返回内容 {p!r}；可选：结果/数据/理由/依据/值")
