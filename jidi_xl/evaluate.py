@@ -131,11 +131,10 @@ def evaluate_year(case: Case) -> Evaluation:
     gr = (grade(rs, took_part, basic_outcome, sc.value))
     code = gr.value if gr.outcome is not Outcome.REVIEW else None
     st = stars(rs, sc.value, code)
-    tier = funding_tier(rs, st, code)
+    tier = funding_tier(rs, st, code, revoked_art15=t15.outcome is Outcome.FAIL)
     cons = consequence(rs, code, st, tier)
     ban_until = None
     if t15.outcome is Outcome.FAIL:
-        tier = None   # decision: a title revoked under 第十五条 receives no funding, whatever the score
         cons = f"撤销示范基地称号，{rs.p('art15.ban_years')}年内不得再次申请（第十五条）"
         decided = case.date("evaluation.decision_date")
         ban_until = ban_end(rs, decided) if decided else None

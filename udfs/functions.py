@@ -14,7 +14,7 @@ from jidi_xl.evaluate import VERDICT_ZH, failing_articles
 from jidi_xl.results import Result
 
 from . import tables
-from .adapters import UdfInputError, boolean, cells, code, integer, number, scalar, to_date
+from .adapters import UdfInputError, boolean, cells, code, integer, is_empty, number, scalar, to_date
 from .registry import PART_ARG, Arg, pick, udf
 
 R = Arg  # brevity in the catalogue below
@@ -55,7 +55,8 @@ def size_class(sector, employees, revenue, assets, declared=None, part=None):
 def _art6_5(roster, leading, hpp):
     lead = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
     lead = [c for c in lead if c]
-    return rules.art6_5_firms(rs(), tables.roster(rs(), roster), lead or None, boolean(hpp, "高精尖制造业基地"))
+    # a blank roster is "not entered" (待核实), as a case without firms.roster, not n = 0
+    return rules.art6_5_firms(rs(), tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
 
 
 @udf("JIDI_ART6_5", "第六条第（五）项：入驻本市小微企业数与主导产业集聚度（两条通道）", "第六条第（五）项", "结果/数据/理由/依据，或值的键 n/ratio/ratio_all/track/leading",
@@ -64,6 +65,8 @@ def _art6_5(roster, leading, hpp):
 def art6_5(roster, leading, hpp, part=None):
     r = _art6_5(roster, leading, hpp)
     p = scalar(part, "part") if part is not None else None
+    if r.value is None and p in ("n", "ratio", "ratio_all", "track", "leading", "leading_count", "pending"):
+        return None
     if p == "track":
         return {"general": "一般基地", "hpp": "高精尖制造业基地"}.get(r.value["track"], "未达标")
     if p == "leading":
@@ -75,6 +78,8 @@ def art6_5(roster, leading, hpp, part=None):
      R("roster", "入驻企业名册（9列）", range=True))
 def small_micro_count(roster):
     firms = tables.roster(rs(), roster)
+    if not firms:
+        return None
     return sum(1 for s in rules.firms.classify_roster(rs(), firms) if s.counts)
 
 
@@ -82,6 +87,8 @@ def small_micro_count(roster):
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "已申报主导产业（可空）", range=True, optional=True))
 def leading_industries(roster, leading=None):
     r = _art6_5(roster, leading, None)
+    if r.value is None:
+        return None
     names = "、".join(rs().label("industries", c) for c in r.value["leading"])
     return f"{names}（推定）" if r.value["leading_derived"] and names else names
 
@@ -91,13 +98,18 @@ def leading_industries(roster, leading=None):
      R("over", "“all” 时按全部入驻企业计（参考值）", optional=True))
 def concentration(roster, leading=None, over=None):
     r = _art6_5(roster, leading, None)
+    if r.value is None:
+        return None
     return r.value["ratio_all"] if scalar(over, "over") == "all" else r.value["ratio"]
 
 
 @udf("JIDI_TRACK", "第六条第（五）项由哪条通道满足：一般基地/高精尖制造业基地/未达标", "第六条第（五）项", "文本",
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "主导产业", range=True), R("hpp", "是否申报高精尖制造业基地"))
 def track(roster, leading, hpp):
-    return {"general": "一般基地", "hpp": "高精尖制造业基地"}.get(_art6_5(roster, leading, hpp).value["track"], "未达标")
+    r = _art6_5(roster, leading, hpp)
+    if r.value is None:
+        return None
+    return {"general": "一般基地", "hpp": "高精尖制造业基地"}.get(r.value["track"], "未达标")
 
 
 # -- 第六条 other items ---------------------------------------------------------------------------------
@@ -221,7 +233,7 @@ def override(computed, override, justification):
 @udf("JIDI_COMBINE", "合并多项结果：任一不符合则不符合，否则任一待核实则待核实，否则符合", "spec §0", "符合/不符合/待核实",
      R("outcomes", "各项结果", range=True))
 def combine_(outcomes):
-    return combine(outcome_of(v) for v in cells(outcomes) if v is not None and str(v) != "empty").zh
+    return combine(outcome_of(v) for v in cells(outcomes) if not is_empty(v)).zh
 
 
 @udf("JIDI_RECOGNITION", "认定结论：第六条十项、第七条均符合且不在两年限制期内", "第六条、第七条、第十五条", "结论文本",
@@ -324,10 +336,12 @@ def stars(score, grade):
     return rules.stars(rs(), None if s is None else rules.chapter4._f(s), _grade_code(grade))
 
 
-@udf("JIDI_FUNDING_TIER", "资金支持档次（较好且三星及以上，暂定）", "第十四条；spec §7", "整数或空",
-     R("stars", "星级"), R("grade", "评价结果"))
-def funding_tier(stars, grade):
-    return rules.funding_tier(rs(), integer(stars, "星级"), _grade_code(grade))
+@udf("JIDI_FUNDING_TIER", "资金支持档次（较好且三星及以上，暂定；第十五条撤销则无）", "第十四条、第十五条；spec §7", "整数或空",
+     R("stars", "星级"), R("grade", "评价结果"), R("art15", "第十五条情形结果（可空）", optional=True))
+def funding_tier(stars, grade, art15=None):
+    a15 = scalar(art15, "第十五条") if art15 is not None else None
+    revoked = a15 is not None and outcome_of(a15) is Outcome.FAIL
+    return rules.funding_tier(rs(), integer(stars, "星级"), _grade_code(grade), revoked)
 
 
 @udf("JIDI_CONSEQUENCE", "评价结果的处理：撤销/保留不支持/分档奖励；第十五条情形优先", "第十四条、第十五条", "文本",

@@ -91,8 +91,29 @@ def pick(r: Result, part: Any) -> Any:
     raise UdfInputError("part", f"未知的返回内容 {p!r}；可选：结果/数据/理由/依据/值")
 
 
+def _compile_pass_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """formulas-only: while compiling, ``formulas`` calls a function whose arguments are defined names with
+    ranges that have no value yet (``RangeValueError``). The error contract would turn that into the text
+    ``内部错误：…``, which formulas then freezes as a constant; instead the function sits that pass out
+    (``schedula.NONE``), as formulas' own functions do (``wrap_ranges_func``)."""
+    import schedula as sh
+    from formulas.errors import RangeValueError
+    from formulas.ranges import Ranges
+
+    @functools.wraps(fn)
+    def guarded(*args):
+        try:
+            for a in args:
+                if isinstance(a, Ranges):
+                    a.value
+        except RangeValueError:
+            return sh.NONE
+        return fn(*args)
+    return guarded
+
+
 def formulas_functions() -> dict[str, Callable[..., Any]]:
     """The registry as the mapping the headless engine registers into ``formulas`` before loading."""
     from . import functions  # noqa: F401 — populates REGISTRY
 
-    return {name: u.func for name, u in REGISTRY.items()}
+    return {name: _compile_pass_guard(u.func) for name, u in REGISTRY.items()}

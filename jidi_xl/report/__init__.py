@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .evaluate import Report
-from .results import Outcome, Result
-from .rules.chapter4 import GRADES
+from ..evaluate import Report
+from ..results import Outcome, Result
+from ..rules.chapter4 import GRADES
 
 MARK = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.REVIEW: "？"}
 REPORT_FORMAT = "jidi-xl/report@1"

@@ -96,9 +96,12 @@ def stars(rs: RuleSet, score: Fraction | None, grade_code: str | None) -> int | 
     return got
 
 
-def funding_tier(rs: RuleSet, star_count: int | None, grade_code: str | None) -> int | None:
-    """分级分档: a funding tier for 较好 bases by star count (spec §7, placeholder table)."""
-    if grade_code != "good" or star_count is None:
+def funding_tier(rs: RuleSet, star_count: int | None, grade_code: str | None, revoked_art15: bool = False) -> int | None:
+    """分级分档: a funding tier for 较好 bases by star count (spec §7, placeholder table).
+
+    Decision: a title revoked under 第十五条 (found in the same evaluation) receives no funding, whatever the score.
+    """
+    if revoked_art15 or grade_code != "good" or star_count is None:
         return None
     return rs.p("chapter4.funding_tiers").get(star_count)
 

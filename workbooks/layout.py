@@ -1,0 +1,786 @@
+"""The layout of the standard workbook: the single source of truth.
+
+Every input cell or range and every output cell has a **workbook-scope** defined name (sheet-scoped
+names give ``#REF!`` in the headless engine), a Chinese label, a type and — for inputs — the
+case-format path it fills (docs/case-format.md). The generator (``generate.py``) renders this
+layout, the reader (``reader.py``) reads it back, docs/workbook.md is generated from it.
+
+Naming: ``in_…`` inputs (yellow, unlocked), ``out_…`` formula results (locked), ``lst_…`` drop-down
+sources on the hidden ``_lists`` sheet, ``info_…`` fixed information cells.
+
+Table column orders come from :mod:`udfs.tables` (the contract between workbook, UDFs and reader).
+All rows/columns here are 0-based (XlsxWriter's convention); ``Name.ref`` gives Excel's A1 text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from jidi_xl.ruleset import load_ruleset
+from udfs.tables import PENALTY_COLUMNS, REVOCATION_COLUMNS, ROSTER_COLUMNS, STAFF_COLUMNS
+
+# -- sheets ------------------------------------------------------------------------------------------
+
+S_GUIDE, S_BASIC, S_ROSTER, S_STAFF = "填表说明", "基本信息", "入驻企业", "服务人员"
+S_CONDUCT, S_CHANGES, S_EVAL, S_OVR = "处罚与撤销", "重大变更", "绩效评价", "复核改判"
+S_RESULT, S_CHART, S_PARAMS, S_TEXT, S_LISTS = "评价结果", "产业分布", "参数", "依据", "_lists"
+
+SHEETS: list[tuple[str, str]] = [
+    (S_GUIDE, "填表说明：在哪里填写、颜色含义、下拉列表、如何重新计算"),
+    (S_BASIC, "基地基本信息、参照日期、评价年度，第六条各项、第七条服务功能、第八条鼓励特征"),
+    (S_ROSTER, "入驻企业名册（第六条第（五）项），至多 1000 家"),
+    (S_STAFF, "服务人员名单（第六条第（八）项），至多 200 人"),
+    (S_CONDUCT, "处罚记录（第六条第（二）项、第十五条）与撤销记录（第十五条两年限制）"),
+    (S_CHANGES, "重大变更及备案（第十七条），含备案期限和结果"),
+    (S_EVAL, "绩效评价（第四章）：参加情况、虚假材料、评分表（指标 × 专家）"),
+    (S_OVR, "复核改判：复核人对各条件的改判结果和书面理由"),
+    (S_RESULT, "评价结果：各条件的计算结果、改判、最终结果、数据、理由；认定结论；绩效评价与星级"),
+    (S_CHART, "入驻企业产业分布图（主导产业标色）"),
+    (S_PARAMS, "规则集参数（只读，来自规则集文件）"),
+    (S_TEXT, "《北京市小型微型企业创业创新示范基地管理办法》原文"),
+    (S_LISTS, "（隐藏）下拉列表的取值"),
+]
+
+# Capacities of the repeating blocks.
+ROSTER_ROWS, STAFF_ROWS, PENALTY_ROWS, REVOCATION_ROWS, CHANGE_ROWS = 1000, 200, 50, 10, 10
+INDICATOR_ROWS, EXPERT_COLS = 10, 9
+
+# -- types --------------------------------------------------------------------------------------------
+
+#: Value types, with the Chinese description used in docs/workbook.md and the input messages.
+KINDS: dict[str, str] = {
+    "text": "文本",
+    "credit_code": "文本（18 位统一社会信用代码）",
+    "date": "日期（yyyy-mm-dd）",
+    "year": "整数（年份 2000–2100）",
+    "bool": "下拉：是/否",
+    "number": "数字 ≥ 0",
+    "int": "整数 ≥ 0",
+    "percent": "百分比 0–100%",
+    "points": "分数 ≥ 0",
+    "sector": "下拉：划型行业（《中小企业划型标准规定》）",
+    "outcome": "下拉：符合/不符合/待核实",
+    "reason": "文本（至少 4 个字）",
+    "group": "区域（以上各格的组合）",
+    "table": "表格区域",
+    # outputs
+    "result": "结果：符合/不符合/待核实（或“输入错误：…”）",
+    "verdict": "认定结论文本",
+    "grade": "评价结果：不合格/一般/较好/待核实",
+    "out_text": "文本",
+    "out_date": "日期（Excel 日期序号，已设日期格式）",
+    "out_int": "整数（或空）",
+    "out_number": "数字（或空）",
+    "out_percent": "比率 0–1（百分比格式，或空）",
+    "list": "下拉列表取值",
+    "info": "固定信息",
+}
+CODE_KINDS = {"industries": "所属产业", "size_classes": "企业规模", "degrees": "学历", "titles": "职称",
+              "penalty_kinds": "处罚类型", "penalty_subjects": "处罚对象", "revocation_grounds": "撤销原因",
+              "change_kinds": "变更事项", "service_functions": "服务功能", "encouraged_features": "鼓励特征"}
+for _k, _zh in CODE_KINDS.items():
+    KINDS[f"code:{_k}"] = f"下拉：{_zh}（中文标签；代码表 codes.yaml 的 {_k}）"
+
+OUTCOMES = ["符合", "不符合", "待核实"]
+YES, NO = "是", "否"
+
+
+@dataclass(frozen=True)
+class Name:
+    """One workbook-scope defined name."""
+
+    name: str
+    sheet: str
+    row: int
+    col: int
+    nrows: int = 1
+    ncols: int = 1
+    label: str = ""
+    kind: str = "text"
+    role: str = "input"          # input | output | list | info
+    json: str = ""               # case-format path filled by an input ("firms.roster[].industry")
+    help: str = ""               # the input message / the meaning
+
+    @property
+    def ref(self) -> str:
+        a = xl_rowcol_to_cell(self.row, self.col)
+        if self.nrows == 1 and self.ncols == 1:
+            return a
+        return f"{a}:{xl_rowcol_to_cell(self.row + self.nrows - 1, self.col + self.ncols - 1)}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.ref}"
+
+    @property
+    def abs_ref(self) -> str:
+        a = xl_rowcol_to_cell(self.row, self.col, True, True)
+        if self.nrows > 1 or self.ncols > 1:
+            a += ":" + xl_rowcol_to_cell(self.row + self.nrows - 1, self.col + self.ncols - 1, True, True)
+        return f"'{self.sheet}'!{a}"
+
+    def cells(self):
+        """(row, col) of every cell, row by row."""
+        for r in range(self.row, self.row + self.nrows):
+            for c in range(self.col, self.col + self.ncols):
+                yield r, c
+
+    @property
+    def single(self) -> bool:
+        return self.nrows == 1 and self.ncols == 1
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    sheet: str
+    row: int
+    col: int
+    formula: str
+    kind: str                   # an output kind (KINDS), for the number format and conditional format
+
+
+@dataclass(frozen=True)
+class Static:
+    sheet: str
+    row: int
+    col: int
+    value: object
+    style: str = "static"       # title | note | header | section | label | article | static | help | num
+    last_col: int | None = None  # merge to this column (same row)
+    last_row: int | None = None  # merge to this row (same columns)
+
+
+@dataclass
+class Layout:
+    names: dict[str, Name] = field(default_factory=dict)
+    formulas: list[FormulaCell] = field(default_factory=list)
+    statics: list[Static] = field(default_factory=list)
+    widths: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
+    freeze: dict[str, tuple[int, int]] = field(default_factory=dict)
+    heights: dict[str, dict[int, float]] = field(default_factory=dict)
+    cond: list[tuple[str, int, int, int, int, str]] = field(default_factory=list)  # sheet, r1, c1, r2, c2, style
+    anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)        # where the generator puts things
+
+    # -- building --------------------------------------------------------------------------------
+    def add(self, **kw) -> Name:
+        n = Name(**kw)
+        if n.name in self.names:
+            raise ValueError(f"duplicate defined name {n.name}")
+        self.names[n.name] = n
+        return n
+
+    def text(self, sheet, row, col, value, style="static", last_col=None, last_row=None) -> None:
+        self.statics.append(Static(sheet, row, col, value, style, last_col, last_row))
+
+    def out(self, name, sheet, row, col, label, kind, formula, help="") -> Name:
+        self.formulas.append(FormulaCell(sheet, row, col, formula, kind))
+        return self.add(name=name, sheet=sheet, row=row, col=col, label=label, kind=kind, role="output", help=help)
+
+    def formula(self, sheet, row, col, formula, kind) -> None:
+        self.formulas.append(FormulaCell(sheet, row, col, formula, kind))
+
+    def height(self, sheet, row, h) -> None:
+        self.heights.setdefault(sheet, {})[row] = h
+
+    # -- queries ---------------------------------------------------------------------------------
+    def inputs(self) -> list[Name]:
+        return [n for n in self.names.values() if n.role == "input"]
+
+    def outputs(self) -> list[Name]:
+        return [n for n in self.names.values() if n.role == "output"]
+
+    def __getitem__(self, name: str) -> Name:
+        return self.names[name]
+
+
+# -- the conditions of the recognition verdict (spec §6), in article order ---------------------------
+
+@dataclass(frozen=True)
+class Condition:
+    rule: str
+    article: str
+    title: str
+    call: str        # the UDF call without the closing part argument: "JIDI_ART6_4(in_building_m2,in_public_service_m2"
+    dated: bool = False   # depends on the reference date (re-checked at 12-31 in the evaluation block)
+
+
+CONDITIONS: list[Condition] = [
+    Condition("art6_1", "第六条第（一）项", "运营主体资格与成立时间", "JIDI_ART6_1({ref},in_art6_1_flags,in_established_on", True),
+    Condition("art6_2", "第六条第（二）项", "诚信守法", "JIDI_ART6_2({ref},in_good_operation,in_penalties,in_serious_dishonesty", True),
+    Condition("art6_3", "第六条第（三）项", "立项与产业定位", "JIDI_ART6_3(in_art6_3_flags"),
+    Condition("art6_4", "第六条第（四）项", "场地面积", "JIDI_ART6_4(in_building_m2,in_public_service_m2"),
+    Condition("art6_5", "第六条第（五）项", "入驻企业与集聚度", "JIDI_ART6_5(in_roster,in_leading,in_hpp"),
+    Condition("art6_6", "第六条第（六）项", "治理与规划", "JIDI_ART6_6(in_art6_6_flags"),
+    Condition("art6_7", "第六条第（七）项", "管理制度与服务台账", "JIDI_ART6_7(in_art6_7_flags"),
+    Condition("art6_8", "第六条第（八）项", "服务人员", "JIDI_ART6_8(in_staff,in_staff_declared"),
+    Condition("art6_9", "第六条第（九）项", "满意度与公益服务", "JIDI_ART6_9(in_satisfaction_rate,in_satisfied,in_responses,in_free_public_service"),
+    Condition("art6_10", "第六条第（十）项", "企业服务站", "JIDI_ART6_10(in_art6_10_flags"),
+    Condition("art7", "第七条", "服务功能", "JIDI_ART7(in_service_functions"),
+    Condition("art15", "第十五条", "再次申请限制", "JIDI_BAN({ref},in_revocations"),
+]
+# The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
+EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形",
+                       "JIDI_ART15(in_eval_year,in_false_materials,in_penalties,in_serious_dishonesty")
+#: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
+OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
+    [(EVAL_ART15, "out_eval_art15_computed")]
+
+# The verdict of a workbook without a reference date (an evaluation-only case): no recognition was asked for.
+NO_RECOGNITION = "未作认定评价（未填申请受理截止日期）"
+
+
+def condition_formula(c: Condition, part: str = "", ref: str = "in_ref_date") -> str:
+    # (a blank roster is "not entered" → 待核实 inside JIDI_ART6_5 itself, as in the engine)
+    return "=" + c.call.format(ref=ref) + (f',"{part}")' if part else ")")
+
+
+# -- fields of the form sheets -----------------------------------------------------------------------
+
+def _flag(name, label, json, help=""):
+    return (name, label, "bool", json, help)
+
+
+BASIC_GROUPS: list[tuple[str, str, str, str | None, list[tuple]]] = [
+    # (article, group title, group note, group name over the first k fields, fields)
+    ("", "基地与评价类型", "认定（申请受理截止日期）和绩效评价（评价年度）至少填写一项", None, [
+        ("in_case_id", "案例编号", "text", "case_id", "用于文件名和报告，可空"),
+        ("in_base_name", "示范基地名称", "text", "base.name", "必填"),
+        ("in_operator_name", "运营主体名称", "text", "base.operator_name", ""),
+        ("in_operator_credit_code", "运营主体统一社会信用代码", "credit_code", "base.credit_code", "18 位"),
+        ("in_description", "案例说明（可空）", "text", "description", ""),
+        ("in_ref_date", "申请受理截止日期（认定参照日）", "date", "recognition.reference_date",
+         "认定评价的参照日：成立年限、两年内处罚、入驻企业数均以此日为准（spec §1）"),
+        ("in_eval_year", "绩效评价年度", "year", "evaluation.year",
+         "绩效评价针对的自然年（通常为上一年）；基础条件按该年 12 月 31 日复核"),
+    ]),
+    ("第六条第（一）项", "运营主体资格与成立时间", "一般应具有独立法人资格，注册地在本市，成立两年以上，具有滚动孵化功能", "in_art6_1_flags:3", [
+        _flag("in_independent_legal_person", "具有独立法人资格", "operator.independent_legal_person"),
+        _flag("in_registered_in_beijing", "注册地在本市", "operator.registered_in_beijing"),
+        _flag("in_rolling_incubation", "具有滚动孵化小型、微型企业成长的功能", "operator.rolling_incubation"),
+        ("in_established_on", "运营主体成立日期", "date", "operator.established_on", "满两年按周年计算，含当日"),
+    ]),
+    ("第六条第（二）项", "诚信守法", "处罚记录填在“处罚与撤销”工作表", None, [
+        _flag("in_good_operation", "经营状况良好，管理规范", "conduct.good_operation"),
+        _flag("in_serious_dishonesty", "存在司法、行政机关认定的严重失信行为", "conduct.serious_dishonesty",
+              "选“是”表示存在严重失信行为（不符合）"),
+    ]),
+    ("第六条第（三）项", "立项与产业定位", "", "in_art6_3_flags:3", [
+        _flag("in_project_approval_complete", "基地建设立项手续完备", "planning.project_approval_complete"),
+        _flag("in_fits_policy", "符合本市产业政策和发展规划", "planning.fits_policy"),
+        _flag("in_clear_positioning", "具有明确的发展方向、产业定位和完善的管理制度", "planning.clear_positioning"),
+    ]),
+    ("第六条第（四）项", "场地面积", "建筑总面积不少于 5000 平方米，公共服务空间不少于 500 平方米（含本数）", None, [
+        ("in_building_m2", "基地建筑总面积（平方米）", "number", "area.building_m2", "只填数字，不带单位"),
+        ("in_public_service_m2", "公共服务空间（平方米）", "number", "area.public_service_m2", "不能大于建筑总面积"),
+    ]),
+    ("第六条第（五）项", "入驻企业与主导产业", "入驻企业名册填在“入驻企业”工作表；主导产业可空（按名册推定）", "in_leading:2", [
+        ("in_leading_1", "主导产业一", "code:industries", "firms.leading_industries[0]", "从下拉列表选择；可空"),
+        ("in_leading_2", "主导产业二", "code:industries", "firms.leading_industries[1]", "从下拉列表选择；可空"),
+        _flag("in_hpp", "申报为聚集“高精尖”领域制造业企业的基地", "firms.hpp_manufacturing",
+              "选“是”且主导产业均在高精尖清单内时，另按 40 家、80% 的通道判断"),
+    ]),
+    ("第六条第（六）项", "治理与规划", "", "in_art6_6_flags:4", [
+        _flag("in_governance_structure", "运营主体治理结构完善、运营管理规范", "governance.governance_structure"),
+        _flag("in_strategic_plan", "有明确的战略规划", "governance.strategic_plan"),
+        _flag("in_development_goals", "有明确的发展目标", "governance.development_goals"),
+        _flag("in_implementation_plan", "有明确的实施方案", "governance.implementation_plan"),
+    ]),
+    ("第六条第（七）项", "管理制度与服务台账", "", "in_art6_7_flags:5", [
+        _flag("in_management_rules", "具有健全的管理制度", "management.management_rules"),
+        _flag("in_service_process", "具有完备的服务流程", "management.service_process"),
+        _flag("in_service_ledger", "具有明晰的服务台账", "management.service_ledger"),
+        _flag("in_fee_standards", "具有明确的收费标准", "management.fee_standards"),
+        _flag("in_quality_supervision", "具有服务质量监督保证措施", "management.quality_supervision"),
+    ]),
+    ("第六条第（八）项", "服务人员", "名单填在“服务人员”工作表；填写名单时以名单为准", None, [
+        ("in_staff_declared", "申报的本科及以上学历或中级及以上职称服务人员数（人）", "int", "staff.declared_qualified",
+         "未填名单时按此人数判断"),
+    ]),
+    ("第六条第（九）项", "满意度与公益服务", "满意度可直接填写，或填写满意问卷数和有效问卷数（精确比较，不低于 90%）", None, [
+        ("in_satisfaction_rate", "入驻小微企业用户满意度（%）", "percent", "satisfaction.rate", "按百分比填写，如 92%"),
+        ("in_satisfied", "满意问卷数（份）", "int", "satisfaction.satisfied", ""),
+        ("in_responses", "有效问卷数（份）", "int", "satisfaction.responses", ""),
+        _flag("in_free_public_service", "为入驻企业提供一定的公益性免费服务", "satisfaction.free_public_service"),
+    ]),
+    ("第六条第（十）项", "企业服务站", "", "in_art6_10_flags:4", [
+        _flag("in_station_office", "配有固定的办公场所和服务设备", "service_station.office_and_equipment"),
+        _flag("in_station_staff", "配有明确岗位设置的服务工作人员", "service_station.staff_with_posts"),
+        _flag("in_station_guides", "具有完备的工作指南和制度流程", "service_station.work_guides"),
+        _flag("in_station_brokering", "统筹调配服务资源，为入驻企业提供各类对接服务", "service_station.brokering_services"),
+    ]),
+]
+
+
+def _code_flags(kind: str, prefix: str, json: str) -> list[tuple]:
+    codes = load_ruleset().codes[kind]
+    return [_flag(f"{prefix}{c}", lbl, f"{json}[{c}]") for c, lbl in codes.items()]
+
+
+BASIC_GROUPS += [
+    ("第七条", "服务功能", "八项中至少具备三项；含基地引入的第三方专业机构的服务。每项均须选择“是”或“否”", "in_service_functions:8",
+     _code_flags("service_functions", "in_sf_", "service_functions")),
+    ("第八条", "鼓励发展特征（不作为认定条件，供优先支持参考）", "每项均须选择“是”或“否”；全部留空表示未填", "in_encouraged:4",
+     _code_flags("encouraged_features", "in_enc_", "encouraged")),
+]
+
+ROSTER_KINDS = ["text", "credit_code", "code:industries", "sector", "int", "number", "number", "code:size_classes", "bool"]
+ROSTER_FIELDS = ["name", "credit_code", "industry", "sector", "employees", "revenue_10k", "assets_10k", "size_class",
+                 "beijing_registered"]
+ROSTER_NAMES = ["in_roster_name", "in_roster_credit_code", "in_roster_industry", "in_roster_sector", "in_roster_employees",
+                "in_roster_revenue", "in_roster_assets", "in_roster_size_class", "in_roster_beijing"]
+STAFF_KINDS, STAFF_FIELDS = ["text", "code:degrees", "code:titles"], ["name", "degree", "title"]
+PENALTY_KINDS = ["date", "code:penalty_kinds", "code:penalty_subjects", "text"]
+PENALTY_FIELDS = ["date", "kind", "subject", "description"]
+REVOCATION_KINDS, REVOCATION_FIELDS = ["date", "code:revocation_grounds"], ["date", "ground"]
+CHANGE_COLUMNS = ["变更事项", "变更日期", "备案日期"]
+CHANGE_KINDS, CHANGE_FIELDS = ["code:change_kinds", "date", "date"], ["kind", "changed_on", "filed_on"]
+
+LISTS: list[tuple[str, str, list[str]]] = []   # (name, title, values) — filled by _lists()
+
+
+def _lists() -> list[tuple[str, str, list[str]]]:
+    rs = load_ruleset()
+    out = [("lst_yesno", "是/否", [YES, NO]), ("lst_outcomes", "改判结果", list(OUTCOMES))]
+    for kind in ("industries", "size_classes", "degrees", "titles", "penalty_kinds", "penalty_subjects",
+                 "revocation_grounds", "change_kinds"):
+        out.append((f"lst_{kind}", kind, list(rs.codes[kind].values())))
+    out.append(("lst_sectors", "划型行业", [s["label"] for s in rs.size_standards["sectors"].values()]))
+    return out
+
+
+def list_for(kind: str) -> str | None:
+    """The ``lst_`` name of the drop-down of a kind (None: no drop-down)."""
+    if kind == "bool":
+        return "lst_yesno"
+    if kind == "outcome":
+        return "lst_outcomes"
+    if kind == "sector":
+        return "lst_sectors"
+    if kind.startswith("code:"):
+        return f"lst_{kind[5:]}"
+    return None
+
+
+# -- building the layout ------------------------------------------------------------------------------
+
+def _table(L: Layout, sheet: str, row: int, col: int, nrows: int, headers: list[str], kinds: list[str],
+           fields: list[str], names: list[str] | None, block: str, json: str, label: str, helps=None) -> None:
+    """A header row at ``row`` and an input block below it, with a 序号 column before ``col``."""
+    L.text(sheet, row, col - 1, "序号", "header")
+    for j, h in enumerate(headers):
+        L.text(sheet, row, col + j, h, "header")
+    for i in range(nrows):
+        L.text(sheet, row + 1 + i, col - 1, i + 1, "num")
+    for j, (h, k, f) in enumerate(zip(headers, kinds, fields)):
+        nm = names[j] if names else f"{block}_{f}"
+        L.add(name=nm, sheet=sheet, row=row + 1, col=col + j, nrows=nrows, label=f"{label}·{h}", kind=k,
+              json=f"{json}[].{f}", help=(helps or {}).get(f, ""))
+    L.add(name=block, sheet=sheet, row=row + 1, col=col, nrows=nrows, ncols=len(headers), label=label, kind="table",
+          json=json, help=f"{len(headers)} 列：{'、'.join(headers)}；空行跳过")
+
+
+def _basic(L: Layout) -> None:
+    s = S_BASIC
+    L.widths[s] = [(0, 0, 18), (1, 1, 50), (2, 2, 22), (3, 3, 70)]
+    L.text(s, 0, 0, "基本信息：基地、参照日期，第六条基本条件、第七条服务功能、第八条鼓励特征", "title", 3)
+    L.text(s, 1, 0, "黄色单元格为填写区（下拉选择或输入），其余单元格受保护。是/否 项留空表示“未填”，结果为“待核实”，不会被当作“符合”。", "note", 3)
+    for j, h in enumerate(["条款", "项目", "填写", "说明"]):
+        L.text(s, 2, j, h, "header")
+    L.freeze[s] = (3, 0)
+    r = 3
+    for article, title, note, group, fields in BASIC_GROUPS:
+        L.text(s, r, 1, title + (f"（{note}）" if note else ""), "section", 3)
+        first = r + 1
+        for name, label, kind, json, help in fields:
+            r += 1
+            L.text(s, r, 1, label, "label")
+            L.text(s, r, 3, help, "help")
+            L.add(name=name, sheet=s, row=r, col=2, label=label, kind=kind, json=json, help=help)
+        L.text(s, first - 1, 0, article or "—", "article", None, r)
+        if group:
+            gname, k = group.split(":")
+            L.add(name=gname, sheet=s, row=first, col=2, nrows=int(k), label=f"{title}（{k} 格）", kind="group",
+                  json=fields[0][3].split("[")[0] if "[" in fields[0][3] else "", help=f"{article} {title}：{k} 个单元格，依次为 " +
+                  "、".join(f[1] for f in fields[:int(k)]))
+        r += 1
+
+
+def _roster(L: Layout) -> None:
+    s = S_ROSTER
+    L.widths[s] = [(0, 0, 6), (1, 1, 34), (2, 2, 22), (3, 3, 16), (4, 4, 22), (5, 7, 14), (8, 8, 16), (9, 9, 13)]
+    L.text(s, 0, 0, "入驻企业名册（第六条第（五）项）：截至参照日的入驻企业，每行一家", "title", 9)
+    L.text(s, 1, 0, "企业规模已申报的直接采用；未申报的按划型行业、从业人员、营业收入、资产总额依《中小企业划型标准规定》"
+           "（工信部联企业〔2011〕300号）判定。缺少判定所需数据的企业暂不计入，结果为“待核实”。空行跳过；统一社会信用代码不得重复。",
+           "note", 9)
+    L.height(s, 1, 33)
+    helps = {"industry": "每家企业只属于一个产业", "sector": "划型所依据的行业", "size_class": "已申报的规模；空则按指标判定",
+             "beijing_registered": "注册地在本市选“是”", "credit_code": "18 位，不得重复"}
+    _table(L, s, 2, 1, ROSTER_ROWS, ROSTER_COLUMNS, ROSTER_KINDS, ROSTER_FIELDS, ROSTER_NAMES, "in_roster",
+           "firms.roster", "入驻企业名册", helps)
+    L.freeze[s] = (3, 2)
+
+
+def _staff(L: Layout) -> None:
+    s = S_STAFF
+    L.widths[s] = [(0, 0, 6), (1, 1, 18), (2, 3, 16)]
+    L.text(s, 0, 0, "服务人员名单（第六条第（八）项）", "title", 3)
+    L.text(s, 1, 0, "为小微企业服务的人员。本科及以上学历或中级及以上技术职称者计入（规则集 staff_rule = any），不少于 8 人。"
+           "填写名单时以名单为准；不填名单时按“基本信息”中的申报人数判断。", "note", 3)
+    L.height(s, 1, 48)
+    _table(L, s, 2, 1, STAFF_ROWS, STAFF_COLUMNS, STAFF_KINDS, STAFF_FIELDS, None, "in_staff", "staff.members", "服务人员名单")
+    L.freeze[s] = (3, 0)
+
+
+def _conduct(L: Layout) -> None:
+    s = S_CONDUCT
+    L.widths[s] = [(0, 0, 6), (1, 1, 14), (2, 2, 40), (3, 3, 14), (4, 4, 50)]
+    L.text(s, 0, 0, "处罚记录（第六条第（二）项、第十五条第（二）项）", "title", 4)
+    L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前两年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
+           "评价年度内的同类处罚属第十五条撤销情形。", "note", 4)
+    L.height(s, 1, 33)
+    _table(L, s, 2, 1, PENALTY_ROWS, PENALTY_COLUMNS, PENALTY_KINDS, PENALTY_FIELDS, None, "in_penalties",
+           "conduct.penalties", "处罚记录")
+    r = 3 + PENALTY_ROWS + 1
+    L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，两年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
+           "section", 4)
+    _table(L, s, r + 1, 1, REVOCATION_ROWS, REVOCATION_COLUMNS, REVOCATION_KINDS, REVOCATION_FIELDS, None,
+           "in_revocations", "revocations", "撤销记录")
+    L.freeze[s] = (3, 0)
+
+
+def _changes(L: Layout) -> None:
+    s = S_CHANGES
+    L.widths[s] = [(0, 0, 6), (1, 1, 16), (2, 3, 13), (4, 4, 18), (5, 5, 10), (6, 6, 80)]
+    L.text(s, 0, 0, "重大变更备案（第十七条：名称、地址、主营业务变更后 30 个工作日内备案）", "title", 6)
+    L.text(s, 1, 0, "备案期限为变更日后第 30 个工作日（变更当日不计入；按国务院节假日安排，调休上班日计入）；当日备案为按期。", "note", 6)
+    _table(L, s, 2, 1, CHANGE_ROWS, CHANGE_COLUMNS, CHANGE_KINDS, CHANGE_FIELDS, None, "in_changes", "changes", "重大变更")
+    for j, h in enumerate(["备案期限（第30个工作日）", "结果", "数据"]):
+        L.text(s, 2, 4 + j, h, "header")
+    for i in range(CHANGE_ROWS):
+        r, x = 3 + i, 4 + i    # 0-based row; Excel row number
+        blank = f'AND(B{x}="",C{x}="",D{x}="")'
+        L.out(f"out_art17_deadline_{i + 1}", s, r, 4, f"第{i + 1}项变更的备案期限", "out_date",
+              f'=IF(C{x}="","",JIDI_FILING_DEADLINE(C{x}))', "变更日后第 30 个工作日")
+        L.out(f"out_art17_result_{i + 1}", s, r, 5, f"第{i + 1}项变更的备案结果", "result",
+              f'=IF({blank},"",JIDI_ART17(B{x},C{x},D{x}))', "按期备案为符合；逾期为不符合；未填备案日期为待核实")
+        L.out(f"out_art17_figures_{i + 1}", s, r, 6, f"第{i + 1}项变更的数据", "out_text",
+              f'=IF({blank},"",JIDI_ART17(B{x},C{x},D{x},"数据"))')
+    L.add(name="out_art17_results", sheet=s, row=3, col=5, nrows=CHANGE_ROWS, label="备案结果（全部）", kind="result",
+          role="output", help="各项变更的备案结果")
+    L.cond.append((s, 3, 5, 2 + CHANGE_ROWS, 6, "result"))
+    L.freeze[s] = (3, 0)
+
+
+def _eval(L: Layout) -> None:
+    s = S_EVAL
+    last = 5 + EXPERT_COLS - 1
+    L.widths[s] = [(0, 0, 18), (1, 1, 12), (2, 2, 40), (3, 3, 10), (4, 4, 14), (5, last, 10)]
+    L.text(s, 0, 0, "绩效评价（第四章第十三条、第十四条）", "title", last)
+    L.text(s, 1, 0, "评价上一自然年的情况（评价年度填在“基本信息”）。评分：按年度通知的指标体系录入各指标满分、权重（空则等于满分）和各位专家的评分；"
+           "专家 5 位及以上时去掉一个最高分和一个最低分后平均。也可只填写评价总分。", "note", last)
+    L.height(s, 1, 33)
+    for j, h in ((0, "条款"), (1, "项目"), (3, "填写"), (4, "说明")):
+        L.text(s, 2, j, h, "header", {1: 2, 4: last}.get(j))
+    fields = [
+        ("第十三条", "in_participated", "按要求参加绩效评价", "bool", "evaluation.participated", "未按要求参加的，视同评价结果不合格"),
+        ("第十五条第（一）项", "in_false_materials", "在申请认定和绩效评价中提供虚假材料和数据", "bool",
+         "evaluation.false_materials", "选“是”属第十五条撤销情形"),
+        ("第十五条", "in_decision_date", "撤销决定日期（适用第十五条时）", "date", "evaluation.decision_date",
+         "用于计算两年内不得再次申请的截止日"),
+        ("第十三条", "in_entered_score", "评价总分（直接录入，可空）", "points", "evaluation.score",
+         "百分制；同时填写专家评分时以专家均分为准"),
+    ]
+    for i, (art, name, label, kind, json, help) in enumerate(fields):
+        r = 3 + i
+        L.text(s, r, 0, art, "article")
+        L.text(s, r, 1, label, "label", 2)
+        L.text(s, r, 4, help, "help", last)
+        L.add(name=name, sheet=s, row=r, col=3, label=label, kind=kind, json=json, help=help)
+    r0 = 8
+    L.text(s, r0, 0, "评分表（指标 × 专家；按年度通知填写）", "section", last)
+    head = ["序号", "指标代码", "指标名称", "满分", "权重（空=满分）"] + [f"专家{j + 1}" for j in range(EXPERT_COLS)]
+    for j, h in enumerate(head):
+        L.text(s, r0 + 1, j, h, "header")
+    L.text(s, r0 + 2, 2, "专家姓名", "label")
+    L.add(name="in_expert_names", sheet=s, row=r0 + 2, col=5, ncols=EXPERT_COLS, label="专家姓名", kind="text",
+          json="evaluation.rubric.experts[].name")
+    top = r0 + 3
+    for i in range(INDICATOR_ROWS):
+        L.text(s, top + i, 0, i + 1, "num")
+    for name, col, label, kind, json in (("in_rubric_codes", 1, "指标代码", "text", "evaluation.rubric.indicators[].code"),
+                                         ("in_rubric_names", 2, "指标名称", "text", "evaluation.rubric.indicators[].name"),
+                                         ("in_max_points", 3, "指标满分", "points", "evaluation.rubric.indicators[].max_points"),
+                                         ("in_weights", 4, "指标权重（空=满分）", "points", "evaluation.rubric.indicators[].weight")):
+        L.add(name=name, sheet=s, row=top, col=col, nrows=INDICATOR_ROWS, label=label, kind=kind, json=json)
+    L.add(name="in_scores", sheet=s, row=top, col=5, nrows=INDICATOR_ROWS, ncols=EXPERT_COLS,
+          label="专家评分（行=指标，列=专家）", kind="points", json="evaluation.rubric.experts[].scores[]")
+    tot = top + INDICATOR_ROWS
+    L.text(s, tot, 2, "专家总分（按权重折算）", "label")
+    for j in range(EXPERT_COLS):
+        col = xl_col_to_name(5 + j)
+        L.formula(s, tot, 5 + j, f"=JIDI_EXPERT_TOTAL(in_max_points,in_weights,{col}{top + 1}:{col}{top + INDICATOR_ROWS})",
+                  "out_number")
+    L.add(name="out_expert_totals", sheet=s, row=tot, col=5, ncols=EXPERT_COLS, label="各专家总分", kind="out_number",
+          role="output", help="每位专家各指标得分按权重折算后相加；评分不全时为空")
+    L.text(s, tot + 1, 2, "去极值平均分（5 位及以上专家时去掉一个最高分和一个最低分）", "label")
+    L.out("out_trimmed_mean", s, tot + 1, 5, "专家去极值平均分", "out_number", "=JIDI_TRIMMED_MEAN(out_expert_totals)")
+    L.text(s, tot + 2, 2, "评价得分、评价结果、星级见“评价结果”工作表。", "help")
+    L.freeze[s] = (3, 0)
+
+
+def _overrides(L: Layout) -> None:
+    s = S_OVR
+    L.widths[s] = [(0, 0, 6), (1, 1, 10), (2, 2, 18), (3, 3, 22), (4, 5, 13), (6, 6, 70), (7, 7, 18)]
+    L.text(s, 0, 0, "复核改判（办法“原则上”“一般应”等条款留有裁量）", "title", 7)
+    L.text(s, 1, 0, "复核人可改判任一条件：选择改判结果并填写不少于 4 个字的书面理由（没有理由的改判不生效，显示“输入错误”）。"
+           "改判不抹去计算结果，“评价结果”工作表同时显示两者。第十五条在认定中是再次申请限制（art15），在绩效评价中是撤销情形（art15_triggers），分别改判。",
+           "note", 7)
+    L.height(s, 1, 33)
+    for j, h in enumerate(["序号", "条件编号", "依据", "条件", "计算结果", "改判结果", "改判理由（至少4个字）", "复核人"]):
+        L.text(s, 2, j, h, "header")
+    for i, (c, computed) in enumerate(OVERRIDABLE):
+        r = 3 + i
+        L.text(s, r, 0, i + 1, "num")
+        L.text(s, r, 1, c.rule, "static")
+        L.text(s, r, 2, c.article, "static")
+        L.text(s, r, 3, c.title + ("（绩效评价）" if c is EVAL_ART15 else "（认定）" if c.rule == "art15" else ""), "static")
+        L.formula(s, r, 4, f"={computed}", "result")
+        L.add(name=f"in_ovr_{c.rule}", sheet=s, row=r, col=5, label=f"{c.article}改判结果", kind="outcome",
+              json=f"overrides[{c.rule}].outcome", help="留空表示不改判")
+        L.add(name=f"in_ovr_reason_{c.rule}", sheet=s, row=r, col=6, label=f"{c.article}改判理由", kind="reason",
+              json=f"overrides[{c.rule}].justification", help="改判必须附书面理由（至少 4 个字）")
+        L.add(name=f"in_ovr_reviewer_{c.rule}", sheet=s, row=r, col=7, label=f"{c.article}复核人", kind="text",
+              json=f"overrides[{c.rule}].reviewer")
+    L.add(name="in_overrides", sheet=s, row=3, col=5, nrows=len(OVERRIDABLE), ncols=3, label="复核改判（结果、理由、复核人）",
+          kind="table", json="overrides", help="每个条件一行：改判结果、改判理由、复核人")
+    L.cond.append((s, 3, 4, 2 + len(OVERRIDABLE), 4, "result"))
+    L.freeze[s] = (3, 0)
+
+
+def _results(L: Layout) -> None:
+    s = S_RESULT
+    L.widths[s] = [(0, 0, 9), (1, 1, 24), (2, 2, 18), (3, 3, 15), (4, 4, 10), (5, 5, 12), (6, 6, 70), (7, 7, 46)]
+    L.text(s, 0, 0, "评价结果（全部由公式计算；请在黄色填写区修改数据后重新计算）", "title", 7)
+    L.text(s, 1, 0, "示范基地", "label")
+    L.out("out_base_name", s, 1, 1, "示范基地名称", "out_text", '=IF(in_base_name="","",in_base_name)')
+    L.text(s, 1, 2, "申请受理截止日期", "label")
+    L.out("out_ref_date", s, 1, 3, "申请受理截止日期", "out_date", '=IF(in_ref_date="","",in_ref_date)')
+    L.text(s, 1, 5, "规则集", "label")
+    rs = load_ruleset()
+    L.text(s, 1, 6, f"{rs.id}：{rs.title}（{rs.document}）", "static")
+    head = ["编号", "条件", "依据", "计算结果", "复核改判", "最终结果", "数据", "理由"]
+
+    # 一、认定条件
+    L.text(s, 3, 0, "一、认定条件（第六条十项基本条件、第七条服务功能、第十五条再次申请限制；参照日：申请受理截止日期）", "section", 7)
+    for j, h in enumerate(head):
+        L.text(s, 4, j, h, "header")
+    top = 5
+    for i, c in enumerate(CONDITIONS):
+        r = top + i
+        L.height(s, r, 45)
+        L.text(s, r, 0, c.rule, "static")
+        L.text(s, r, 1, c.title, "static")
+        L.text(s, r, 2, c.article, "static")
+        L.out(f"out_{c.rule}_computed", s, r, 3, f"{c.article}计算结果", "result", condition_formula(c))
+        L.out(f"out_{c.rule}_override", s, r, 4, f"{c.article}复核改判", "out_text",
+              f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})')
+        L.out(f"out_{c.rule}", s, r, 5, f"{c.article}最终结果", "result",
+              f"=JIDI_OVERRIDE(out_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})",
+              "计算结果，或有书面理由的复核改判结果")
+        L.out(f"out_{c.rule}_figures", s, r, 6, f"{c.article}数据", "out_text", condition_formula(c, "数据"))
+        L.out(f"out_{c.rule}_reason", s, r, 7, f"{c.article}理由", "out_text", condition_formula(c, "理由"))
+    n = len(CONDITIONS)
+    L.add(name="info_articles", sheet=s, row=top, col=2, nrows=n, label="各条件的依据（条款）", kind="info", role="info")
+    L.add(name="out_final_outcomes", sheet=s, row=top, col=5, nrows=n, label="各条件的最终结果", kind="result", role="output")
+    L.cond.append((s, top, 3, top + n - 1, 5, "result"))
+    L.cond.append((s, top, 6, top + n - 1, 7, "error_text"))
+    r = top + n
+    L.text(s, r, 0, "认定结论", "section", 2)
+    L.out("out_recognition_verdict", s, r, 3, "认定结论", "verdict",
+          f'=IF(in_ref_date="","{NO_RECOGNITION}",JIDI_RECOGNITION(out_final_outcomes))',
+          f"符合认定条件（建议认定）/不符合认定条件/待核实；未填申请受理截止日期时为“{NO_RECOGNITION}”")
+    L.text(s, r + 1, 0, "不符合（或待核实）条款", "label", 2)
+    L.out("out_failing_articles", s, r + 1, 3, "不符合（或待核实）的条款", "out_text",
+          '=IF(in_ref_date="","",JIDI_FAILING_ARTICLES(out_final_outcomes,info_articles))',
+          "按条款顺序，以“、”分隔；全部符合时为“无”")
+    L.text(s, r + 2, 0, "第八条 鼓励发展特征（不作为认定条件）", "label", 2)
+    L.out("out_art8", s, r + 2, 3, "第八条鼓励发展特征", "out_text", "=JIDI_ART8(in_encouraged)")
+    L.cond.append((s, r, 3, r, 3, "verdict"))
+
+    # 二、第六条第（五）项明细
+    r += 4
+    L.text(s, r, 0, "二、第六条第（五）项明细（入驻本市小型、微型企业与主导产业集聚度）", "section", 7)
+    rows = [
+        ("out_roster_filled", "入驻企业名单已填写的单元格数", "out_int", "=COUNTA(in_roster)", "为 0 表示未填名单：第六条第（五）项待核实"),
+        ("out_n", "入驻本市小型、微型企业数 n", "out_int", "=JIDI_SMALL_MICRO_COUNT(in_roster)", "规模或注册地待核实的企业不计入"),
+        ("out_leading", "主导产业", "out_text", "=JIDI_LEADING_INDUSTRIES(in_roster,in_leading)", "未申报时按名册推定（标注“推定”）"),
+        ("out_concentration", "主导产业集聚度（本市小微企业中）", "out_percent", "=JIDI_CONCENTRATION(in_roster,in_leading)",
+         "主导产业的本市小微企业数 ÷ n（spec §3 决定）"),
+        ("out_concentration_all", "按全部入驻企业计集聚度（参考）", "out_percent",
+         '=JIDI_CONCENTRATION(in_roster,in_leading,"all")', "参考值"),
+        ("out_track", "满足的通道", "out_text", "=JIDI_TRACK(in_roster,in_leading,in_hpp)", "一般基地（60 家、60%）/ 高精尖制造业基地（40 家、80%）/ 未达标"),
+        ("out_art7_count", "第七条具备的服务功能项数", "out_int", "=JIDI_ART7_COUNT(in_service_functions)", "至少 3 项"),
+    ]
+    for i, (name, label, kind, f, help) in enumerate(rows):
+        L.text(s, r + 1 + i, 0, label, "label", 2)
+        L.out(name, s, r + 1 + i, 3, label, kind, f, help)
+        L.text(s, r + 1 + i, 6, help, "help")
+    r += len(rows) + 2
+
+    # 三、绩效评价
+    L.text(s, r, 0, "三、绩效评价与星级评定（第四章；基础门槛条件按评价年度 12 月 31 日复核第六条）", "section", 7)
+    L.text(s, r + 1, 0, "基础条件复核日", "label", 2)
+    L.out("out_eval_snapshot", s, r + 1, 3, "基础条件复核日（评价年度 12 月 31 日）", "out_date",
+          '=IF(in_eval_year="","",DATE(in_eval_year,12,31))')
+    for j, h in enumerate(head):
+        L.text(s, r + 2, j, h, "header")
+    etop = r + 3
+    for i, c in enumerate(CONDITIONS[:10]):
+        rr = etop + i
+        L.text(s, rr, 0, c.rule, "static")
+        L.text(s, rr, 1, c.title, "static")
+        L.text(s, rr, 2, c.article, "static")
+        if c.dated:
+            L.height(s, rr, 45)
+            L.out(f"out_eval_{c.rule}_computed", s, rr, 3, f"{c.article}计算结果（12月31日）", "result",
+                  condition_formula(c, ref="out_eval_snapshot"))
+            L.formula(s, rr, 4, f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', "out_text")
+            L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result",
+                  f"=JIDI_OVERRIDE(out_eval_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})")
+            L.out(f"out_eval_{c.rule}_figures", s, rr, 6, f"{c.article}数据（12月31日）", "out_text",
+                  condition_formula(c, "数据", "out_eval_snapshot"))
+            L.out(f"out_eval_{c.rule}_reason", s, rr, 7, f"{c.article}理由（12月31日）", "out_text",
+                  condition_formula(c, "理由", "out_eval_snapshot"))
+        else:
+            L.text(s, rr, 3, "—", "static")
+            L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result", f"=out_{c.rule}",
+                  "与参照日期无关，同认定条件")
+            L.text(s, rr, 6, "与参照日期无关，同“一、认定条件”", "help")
+    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=10, label="第六条十项（12月31日）最终结果",
+          kind="result", role="output")
+    L.cond.append((s, etop, 3, etop + 9, 5, "result"))
+    L.cond.append((s, etop, 6, etop + 9, 7, "error_text"))
+    r = etop + 10
+    L.text(s, r, 0, "基础门槛条件（第六条十项合并）", "section", 2)
+    L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", "=JIDI_COMBINE(out_eval_basic_outcomes)",
+          "任一不符合则不符合，否则任一待核实则待核实")
+    r += 1
+    c = EVAL_ART15
+    L.height(s, r, 45)
+    L.text(s, r, 0, c.rule, "static")
+    L.text(s, r, 1, c.title, "static")
+    L.text(s, r, 2, c.article, "static")
+    L.out("out_eval_art15_computed", s, r, 3, "第十五条撤销情形计算结果", "result", "=" + c.call + ")")
+    L.formula(s, r, 4, f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', "out_text")
+    L.out("out_eval_art15", s, r, 5, "第十五条撤销情形最终结果", "result",
+          f"=JIDI_OVERRIDE(out_eval_art15_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})",
+          "评价年度内有第十五条情形为不符合（撤销称号，两年内不得再次申请）")
+    L.out("out_eval_art15_figures", s, r, 6, "第十五条撤销情形数据", "out_text", "=" + c.call + ',"数据")')
+    L.out("out_eval_art15_reason", s, r, 7, "第十五条撤销情形理由", "out_text", "=" + c.call + ',"理由")')
+    L.cond.append((s, r - 1, 3, r, 5, "result"))
+    L.cond.append((s, r, 6, r, 7, "error_text"))
+    rows = [
+        ("out_score", "评价得分", "out_number", "=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score)",
+         ("out_score_figures", '=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score,"数据")')),
+        ("out_grade", "评价结果（不合格/一般/较好）", "grade", "=JIDI_GRADE(in_participated,out_basic_outcome,out_score)",
+         ("out_grade_reason", '=JIDI_GRADE(in_participated,out_basic_outcome,out_score,"理由")')),
+        ("out_stars", "星级（★ 数，暂定分档）", "out_int", "=JIDI_STARS(out_score,out_grade)",
+         ("out_stars_text", '=IF(ISNUMBER(out_stars),REPT("★",out_stars),"无")')),
+        # decision (jidi_xl.rules.chapter4.funding_tier): a title revoked under 第十五条 receives no funding
+        ("out_funding_tier", "资金档次（暂定；第十五条撤销时无）", "out_int",
+         "=JIDI_FUNDING_TIER(out_stars,out_grade,out_eval_art15)", None),
+        ("out_consequence", "处理（第十四条、第十五条）", "out_text",
+         "=JIDI_CONSEQUENCE(out_grade,out_stars,out_funding_tier,out_eval_art15)", None),
+        ("out_ban_until", "再次申请限制至（不含当日）", "out_date",
+         '=IF(out_eval_art15="不符合",JIDI_BAN_END(in_decision_date),"")', None),
+    ]
+    for i, (name, label, kind, f, extra) in enumerate(rows):
+        rr = r + 1 + i
+        L.text(s, rr, 0, label, "label", 2)
+        L.out(name, s, rr, 3, label, kind, f)
+        if extra:
+            L.out(extra[0], s, rr, 6, label + "（说明）", "out_text", extra[1])
+    L.cond.append((s, r + 2, 3, r + 2, 3, "grade"))
+    L.cond.append((s, r + 1, 6, r + 3, 6, "error_text"))
+    r += len(rows) + 1
+    L.text(s, r, 0, "注：合格线、较好线、星级分档和资金档次为暂定参数（见“参数”工作表中标注“暂定”的行），待年度通知确认。", "help", 7)
+
+    # 四、第十七条
+    r += 2
+    L.text(s, r, 0, "四、重大变更备案（第十七条，详见“重大变更”工作表）", "section", 7)
+    L.text(s, r + 1, 0, "备案情况", "label", 2)
+    res = "out_art17_results"
+    L.out("out_art17_summary", s, r + 1, 3, "重大变更备案情况", "out_text",
+          f'=IF(COUNTA(in_changes)=0,"无重大变更记录","按期 "&COUNTIF({res},"符合")&" 项；逾期 "&COUNTIF({res},"不符合")'
+          f'&" 项；待核实 "&(COUNTIF({res},"待核实")+COUNTIF({res},"输入错误*"))&" 项")')
+    L.freeze[s] = (5, 0)
+
+
+def _chart(L: Layout) -> None:
+    s = S_CHART
+    rs = load_ruleset()
+    L.widths[s] = [(0, 0, 18), (1, 2, 14)]
+    L.text(s, 0, 0, "入驻企业产业分布（名册全部企业；橙色为主导产业）", "title", 2)
+    for j, h in enumerate(["所属产业", "入驻企业数", "其中主导产业"]):
+        L.text(s, 2, j, h, "header")
+    labels = list(rs.codes["industries"].values())
+    for i, lbl in enumerate(labels):
+        r, x = 3 + i, 4 + i
+        L.text(s, r, 0, lbl, "label")
+        L.formula(s, r, 1, f"=COUNTIF(in_roster_industry,A{x})", "out_int")
+        L.formula(s, r, 2, f'=IF(ISNUMBER(SEARCH("、"&A{x}&"、","、"&out_leading_labels&"、")),B{x},0)', "out_int")
+    n = len(labels)
+    L.add(name="info_industry_labels", sheet=s, row=3, col=0, nrows=n, label="产业（图表分类）", kind="info", role="info")
+    L.add(name="out_industry_counts", sheet=s, row=3, col=1, nrows=n, label="各产业入驻企业数", kind="out_int", role="output")
+    L.add(name="out_industry_leading_counts", sheet=s, row=3, col=2, nrows=n, label="主导产业的入驻企业数（其余为 0）",
+          kind="out_int", role="output")
+    r = 3 + n + 1
+    L.text(s, r, 0, "主导产业", "label")
+    L.out("out_leading_labels", s, r, 1, "主导产业（标色用）", "out_text", '=JIDI_ART6_5(in_roster,in_leading,in_hpp,"leading")')
+    L.anchors["chart"] = (s, 2, 4)
+    L.freeze[s] = (3, 0)
+
+
+def _params(L: Layout) -> None:
+    s = S_PARAMS
+    L.widths[s] = [(0, 0, 40), (1, 1, 44), (2, 2, 12), (3, 3, 90), (4, 4, 8)]
+    L.text(s, 0, 0, "规则集参数（只读）", "title", 4)
+    L.text(s, 1, 0, "计算使用规则集文件 jidi_xl/params/<规则集>.yaml 中的数值；本表由生成器从规则集读取，仅供查阅，修改本表不影响计算。"
+           "标注“暂定”的参数待年度通知确认。", "note", 4)
+    L.add(name="info_ruleset", sheet=s, row=3, col=1, label="规则集编号", kind="info", role="info",
+          help="工作簿按此规则集计算；读取工作簿时写入案例的 ruleset")
+    L.anchors["params"] = (s, 3, 0)
+
+
+def _lists_sheet(L: Layout) -> None:
+    s = S_LISTS
+    LISTS[:] = _lists()
+    for j, (name, title, values) in enumerate(LISTS):
+        L.text(s, 0, j, title, "header")
+        for i, v in enumerate(values):
+            L.text(s, 1 + i, j, v, "static")
+        L.add(name=name, sheet=s, row=1, col=j, nrows=len(values), label=f"下拉列表：{title}", kind="list", role="list")
+    L.widths[s] = [(0, len(LISTS) - 1, 24)]
+
+
+def build() -> Layout:
+    L = Layout()
+    _basic(L)
+    _roster(L)
+    _staff(L)
+    _conduct(L)
+    _changes(L)
+    _eval(L)
+    _overrides(L)
+    _results(L)
+    _chart(L)
+    _params(L)
+    _lists_sheet(L)
+    return L
+
+
+LAYOUT = build()
+
+#: The names the xlwings ribbon (helper 4) reads: they must exist.
+RIBBON_NAMES = ("out_recognition_verdict", "out_failing_articles", "out_grade", "out_stars")

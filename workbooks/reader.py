@@ -1,0 +1,480 @@
+"""Read a filled standard workbook back: its inputs as a case (format ``jidi-xl/case@1``), its results.
+
+* :func:`read_case` — the case dict, read through the workbook-scope defined names (positions from the
+  file, the layout as fallback). Cell values are converted exactly as the ``JIDI_`` UDFs convert them
+  (``udfs.adapters``), so the case evaluates as the workbook computes. Every problem is reported at
+  once as ``工作表!单元格：message`` in an :class:`~jidi_xl.errors.InputError` — including the
+  case-format checks of :func:`jidi_xl.case.parse_case`, mapped back to cells. Bad cells never crash.
+* :func:`read_results` — the cached values of every ``out_`` name (what Excel or the engine computed
+  last), without recalculating.
+
+Values come from python-calamine (cached values only; about 10 ms for a full roster).
+"""
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+from jidi_xl.case import FORMAT, parse_case
+from jidi_xl.errors import InputError, InputProblem
+from jidi_xl.results import Outcome
+from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
+from udfs import tables
+from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, number, to_date
+
+from .layout import (OVERRIDABLE, LAYOUT, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS, CHANGE_FIELDS,
+                     S_BASIC, Layout, Name)
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
+
+
+# -- the file -------------------------------------------------------------------------------------
+
+def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, bool]]:
+    """{name: (sheet, r1, c1, r2, c2, workbook_scope)} from ``xl/workbook.xml`` (0-based, inclusive)."""
+    with zipfile.ZipFile(path) as z:
+        root = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    out = {}
+    for dn in root.iter(f"{_NS}definedName"):
+        text = (dn.text or "").strip().lstrip("=")
+        if "!" not in text:
+            continue
+        sheet, ref = text.rsplit("!", 1)
+        if sheet.startswith("'") and sheet.endswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        try:
+            a, _, b = ref.replace("$", "").partition(":")
+            r1, c1 = xl_cell_to_rowcol(a)
+            r2, c2 = xl_cell_to_rowcol(b) if b else (r1, c1)
+        except Exception:    # noqa: BLE001 — a name that is not a plain reference
+            continue
+        out[dn.get("name")] = (sheet, r1, c1, r2, c2, dn.get("localSheetId") is None)
+    return out
+
+
+class Book:
+    """Cached cell values of a workbook (python-calamine), addressed by sheet and 0-based row/column."""
+
+    def __init__(self, path: str | Path):
+        from python_calamine import CalamineWorkbook
+
+        self.path = Path(path)
+        try:
+            self._wb = CalamineWorkbook.from_path(str(self.path))
+            self.names = defined_names(self.path)
+        except Exception as exc:     # noqa: BLE001 — not an xlsx, unreadable…
+            raise InputError([InputProblem(str(path), f"无法打开工作簿：{exc}；请确认是 .xlsx 文件 (cannot open workbook)")],
+                             str(path)) from None
+        self._grids: dict[str, list[list[Any]]] = {}
+
+    def grid(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._grids:
+            try:
+                self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception:     # noqa: BLE001 — a missing sheet reads as empty (reported by the caller)
+                self._grids[sheet] = []
+        return self._grids[sheet]
+
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self._wb.sheet_names
+
+    def value(self, sheet: str, r: int, c: int) -> Any:
+        g = self.grid(sheet)
+        if r < len(g) and c < len(g[r]):
+            v = g[r][c]
+            return None if isinstance(v, str) and v == "" else v
+        return None
+
+    def place(self, n: Name) -> tuple[Name, str | None]:
+        """The name as placed in this file (its own defined name wins), and a problem if it is missing."""
+        got = self.names.get(n.name)
+        if got is None:
+            return n, f"工作簿缺少定义名称 {n.name}（不是标准工作簿，或名称已被删除）；按标准位置 {n.where} 读取"
+        sheet, r1, c1, r2, c2, scope = got
+        moved = Name(**{**n.__dict__, "sheet": sheet, "row": r1, "col": c1, "nrows": r2 - r1 + 1, "ncols": c2 - c1 + 1})
+        if (moved.nrows, moved.ncols) != (n.nrows, n.ncols):
+            return n, f"定义名称 {n.name} 的区域 {moved.where} 与标准布局 {n.where} 大小不同；按标准位置读取"
+        return moved, None if scope else f"定义名称 {n.name} 是工作表级名称，应为工作簿级"
+
+
+# -- cell conversion (the UDFs' own adapters) -------------------------------------------------------
+
+class _Bad(Exception):
+    pass
+
+
+def convert(kind: str, v: Any, field: str = "") -> Any:
+    """A cell value as a case value, converted as the UDFs convert it; raises :class:`_Bad` with a message."""
+    rs = load_ruleset()
+    try:
+        if is_empty(v):
+            return None
+        if kind in ("text", "credit_code", "reason"):
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if isinstance(v, (date, datetime)):
+                v = v.isoformat()
+            s = str(v).strip()
+            return (s.upper() if kind == "credit_code" else s) or None
+        if kind == "bool":
+            return boolean(v, field)
+        if kind in ("number", "points"):
+            return number(v, field)
+        if kind == "percent":
+            x = number(v, field)
+            if x is not None and x > 1:
+                raise _Bad(f"{x:g} 超过 100%；请以百分比格式填写（如 92%）")
+            return x
+        if kind == "int":
+            return integer(v, field)
+        if kind == "year":
+            y = integer(v, field)
+            if y is not None and not 2000 <= y <= 2100:
+                raise _Bad(f"年份 {y} 不在 2000–2100 之间")
+            return y
+        if kind == "date":
+            d = to_date(v, field)
+            return d.isoformat() if d else None
+        if kind.startswith("code:"):
+            return code(v, field, kind[5:], rs)
+        if kind == "sector":
+            return tables.sector_code(rs, v, field)
+        if kind == "outcome":
+            try:
+                return Outcome.parse(str(v).strip()).value
+            except ValueError:
+                raise _Bad(f"未知的改判结果 {v!r}；请从下拉列表选择（符合/不符合/待核实）") from None
+    except UdfInputError as exc:
+        raise _Bad(exc.message) from None
+    raise _Bad(f"未知的类型 {kind}")
+
+
+# -- read_case --------------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, path: str | Path, L: Layout):
+        self.book = Book(path)
+        self.L = L
+        self.problems: list[InputProblem] = []
+        self.where: dict[str, str] = {}      # case path → 工作表!单元格 (for parse_case's problems)
+        self._placed: dict[str, Name] = {}
+        self.bad: set[str] = set()            # case paths whose cell could not be read
+
+    def problem(self, where: str, message: str, english: str = "") -> None:
+        p = InputProblem(where, message, english)
+        if p not in self.problems:
+            self.problems.append(p)
+
+    def name(self, key: str) -> Name:
+        if key not in self._placed:
+            n, msg = self.book.place(self.L[key])
+            if msg:
+                self.problem(n.where, msg)
+            self._placed[key] = n
+        return self._placed[key]
+
+    def cell(self, n: Name, r: int, c: int, kind: str | None = None, label: str | None = None, path: str = "") -> Any:
+        where = f"{n.sheet}!{xl_rowcol_to_cell(r, c)}"
+        if path:
+            self.where[path] = where
+        raw = self.book.value(n.sheet, r, c)
+        try:
+            return convert(kind or n.kind, raw, label or n.label)
+        except _Bad as exc:
+            self.problem(where, f"{label or n.label}：{exc}")
+            self.bad.add(path.split(".")[0])
+            return _BAD
+
+    def one(self, key: str, path: str = "") -> Any:
+        n = self.name(key)
+        return self.cell(n, n.row, n.col, path=path or self.L[key].json)
+
+    def rows(self, block: str, fields: list[str], path: str) -> list[tuple[int, dict, bool]]:
+        """Non-blank rows of a table: (row index in the block, {field: value}, ok)."""
+        n = self.name(block)
+        out = []
+        col_names = [k for k in self.L.names.values() if k.role == "input" and k.json.startswith(path + "[].")]
+        kinds = {k.json.split("[].")[1]: (k.kind, k.label) for k in col_names}
+        for i in range(n.nrows):
+            r = n.row + i
+            raws = [self.book.value(n.sheet, r, n.col + j) for j in range(len(fields))]
+            if all(is_empty(x) for x in raws):
+                continue
+            k = len(out)
+            self.where[f"{path}[{k}]"] = f"{n.sheet}!{xl_rowcol_to_cell(r, n.col)}:{xl_rowcol_to_cell(r, n.col + len(fields) - 1)}"
+            item, ok = {}, True
+            for j, f in enumerate(fields):
+                kind, label = kinds[f]
+                v = self.cell(n, r, n.col + j, kind, f"{label}（第{i + 1}行）", f"{path}[{k}].{f}")
+                if v is _BAD:
+                    ok = False
+                elif v is not None:
+                    item[f] = v
+            out.append((i, item, ok))
+        return out
+
+
+_BAD = object()
+
+
+def _set(d: dict, dotted: str, v: Any) -> None:
+    if v is None or v is _BAD:
+        return
+    keys = dotted.split(".")
+    for k in keys[:-1]:
+        d = d.setdefault(k, {})
+    d[keys[-1]] = v
+
+
+def _flags(R: _Reader, group: str, json_key: str, case: dict) -> None:
+    """8 (or 4) 是/否 cells → the list of codes marked 是; all blank → absent; partly blank → a problem."""
+    g = R.name(group)
+    members = [n for n in R.L.inputs() if n.json.startswith(f"{json_key}[") and n.kind == "bool"]
+    marks = [(n, R.one(n.name, path=f"{json_key}[{n.json[len(json_key) + 1:-1]}]")) for n in members]
+    R.where[json_key] = g.where
+    if any(v is _BAD for _, v in marks) or all(v is None for _, v in marks):
+        return
+    blank = [n.label for n, v in marks if v is None]
+    if blank:
+        R.problem(g.where, f"{g.label.split('（')[0]}：部分项目未选择（{'、'.join(blank)}）；请为每一项选择“是”或“否”")
+        return
+    case[json_key] = [n.json[len(json_key) + 1:-1] for n, v in marks if v]
+
+
+def _case(R: _Reader) -> dict:
+    L = R.L
+    info = R.name("info_ruleset")
+    ruleset = R.book.value(info.sheet, info.row, info.col) or DEFAULT_RULESET
+    case: dict = {"format": FORMAT, "ruleset": str(ruleset)}
+
+    simple = [n for n in L.inputs() if n.json and "[" not in n.json and n.kind not in ("group", "table")
+              and not n.json.startswith("evaluation.")]
+    for n in simple:
+        _set(case, n.json, R.one(n.name))
+    case.setdefault("base", {})
+    R.where["base"] = R.name("in_base_name").where
+
+    # 第六条第（五）项
+    leading = [R.one(k, path=f"firms.leading_industries[{i}]") for i, k in enumerate(("in_leading_1", "in_leading_2"))]
+    R.where["firms.leading_industries"] = R.name("in_leading").where
+    leading = [x for x in leading if x is not None and x is not _BAD]
+    if leading:
+        case.setdefault("firms", {})["leading_industries"] = leading
+    rn = R.name("in_roster")
+    roster = R.rows("in_roster", ROSTER_FIELDS, "firms.roster")
+    R.where["firms.roster"] = rn.where
+    firms, kept = [], []
+    for k, (i, item, ok) in enumerate(roster):
+        if ok and "name" not in item:
+            R.problem(f"{rn.sheet}!{xl_rowcol_to_cell(rn.row + i, rn.col)}",
+                      f"入驻企业名册第{i + 1}行：有数据但缺少企业名称；请补填名称或清空该行")
+            ok = False
+        if ok:
+            firms.append(item)
+            kept.append(k)
+    if roster:
+        case.setdefault("firms", {})["roster"] = firms
+    _remap(R, "firms.roster", len(roster), kept)
+
+    # lists
+    for block, fields, path, need, what in (
+            ("in_penalties", PENALTY_FIELDS, "conduct.penalties", ("date", "kind", "subject"), "处罚记录须填写日期、类型和对象"),
+            ("in_staff", STAFF_FIELDS, "staff.members", ("name",), "服务人员有数据但缺少姓名"),
+            ("in_revocations", REVOCATION_FIELDS, "revocations", ("date", "ground"), "撤销记录须填写日期和原因"),
+            ("in_changes", CHANGE_FIELDS, "changes", ("kind", "changed_on"), "重大变更须填写变更事项和变更日期")):
+        rows = R.rows(block, fields, path)
+        n = R.name(block)
+        R.where[path] = n.where
+        good, kept = [], []
+        for k, (i, item, ok) in enumerate(rows):
+            if ok and any(f not in item for f in need):
+                R.problem(f"{n.sheet}!{xl_rowcol_to_cell(n.row + i, n.col)}:{xl_rowcol_to_cell(n.row + i, n.col + len(fields) - 1)}",
+                          f"第{i + 1}行：{what}；请补全或清空该行")
+                ok = False
+            if ok:
+                good.append(item)
+                kept.append(k)
+        if good or path == "conduct.penalties":
+            # a blank penalty table reads as “checked, none” — as the UDFs read it (udfs.tables.penalties)
+            _set(case, path, good)
+        _remap(R, path, len(rows), kept)
+
+    _flags(R, "in_service_functions", "service_functions", case)
+    _flags(R, "in_encouraged", "encouraged", case)
+
+    # 第四章
+    ev = {}
+    for key in ("in_participated", "in_false_materials", "in_entered_score", "in_decision_date"):
+        v = R.one(key)
+        if v is not None and v is not _BAD:
+            ev[L[key].json.split(".", 1)[1]] = v
+    rubric = _rubric(R)
+    if rubric:
+        ev["rubric"] = rubric
+    year = R.one("in_eval_year")
+    year_at, ref_at = R.name("in_eval_year").where, R.name("in_ref_date").where
+    R.where["evaluation"] = R.where["evaluation.year"] = year_at
+    if year is not None and year is not _BAD:
+        case["evaluation"] = {"year": year, **ev}
+    elif ev and year is None:
+        R.problem(year_at, "填写了绩效评价数据（“绩效评价”工作表）但未填写绩效评价年度；请填写评价年度")
+
+    _overrides(R, case)
+    R.where["recognition"] = R.where["recognition / evaluation"] = ref_at
+    if "recognition" not in case and "evaluation" not in case and year is not _BAD and "recognition" not in R.bad:
+        R.problem(ref_at, _NEITHER, "recognition / evaluation")
+    return case
+
+
+def _remap(R: _Reader, path: str, n_rows: int, kept: list[int]) -> None:
+    """Rows left out for problems shift the case indices: point each kept row's new index at its own cells."""
+    if n_rows == len(kept):
+        return
+    old = {k: v for k, v in R.where.items() if k.startswith(path + "[")}
+    for k in old:
+        del R.where[k]
+    for new, k in enumerate(kept):
+        prefix = f"{path}[{k}]"
+        for key, v in old.items():
+            if key == prefix or key.startswith(prefix + "."):
+                R.where[f"{path}[{new}]" + key[len(prefix):]] = v
+
+
+def _rubric(R: _Reader) -> dict | None:
+    """The indicator rows and the expert columns holding any score (as the JIDI_SCORE UDF reads them)."""
+    codes, names, maxp, weights = (R.name(k) for k in ("in_rubric_codes", "in_rubric_names", "in_max_points", "in_weights"))
+    scores, experts = R.name("in_scores"), R.name("in_expert_names")
+    R.where["evaluation.rubric"] = scores.where
+    R.where["evaluation.rubric.indicators"] = f"{maxp.sheet}!{maxp.ref}"
+    R.where["evaluation.rubric.experts"] = scores.where
+    inds = []
+    for i in range(maxp.nrows):
+        cells = [(codes, "in_rubric_codes"), (names, "in_rubric_names"), (maxp, "in_max_points"), (weights, "in_weights")]
+        raw = [R.book.value(n.sheet, n.row + i, n.col) for n, _ in cells]
+        raw_scores = [R.book.value(scores.sheet, scores.row + i, scores.col + j) for j in range(scores.ncols)]
+        if all(is_empty(x) for x in raw + raw_scores):
+            continue
+        k = len(inds)
+        vals = {f: R.cell(n, n.row + i, n.col, path=f"evaluation.rubric.indicators[{k}].{f}")
+                for (n, _), f in zip(cells, ("code", "name", "max_points", "weight"))}
+        R.where[f"evaluation.rubric.indicators[{k}]"] = f"{maxp.sheet}!{xl_rowcol_to_cell(maxp.row + i, maxp.col)}"
+        if vals["max_points"] is None:
+            R.problem(f"{maxp.sheet}!{xl_rowcol_to_cell(maxp.row + i, maxp.col)}",
+                      f"评分表第{i + 1}行：有数据但缺少指标满分；请填写满分或清空该行")
+        ind = {"code": vals["code"] if vals["code"] not in (None, _BAD) else str(i + 1)}
+        for f in ("name", "max_points", "weight"):
+            if vals[f] not in (None, _BAD):
+                ind[f] = vals[f]
+        inds.append((i, ind))
+    out_experts = []
+    for j in range(scores.ncols):
+        col = [R.book.value(scores.sheet, scores.row + i, scores.col + j) for i, _ in inds]
+        if all(is_empty(x) for x in col):
+            continue
+        k = len(out_experts)
+        R.where[f"evaluation.rubric.experts[{k}]"] = f"{scores.sheet}!{xl_rowcol_to_cell(scores.row, scores.col + j)}"
+        R.where[f"evaluation.rubric.experts[{k}].scores"] = R.where[f"evaluation.rubric.experts[{k}]"]
+        ex: dict = {}
+        nm = R.cell(experts, experts.row, experts.col + j, path=f"evaluation.rubric.experts[{k}].name")
+        if nm not in (None, _BAD):
+            ex["name"] = nm
+        ex["scores"] = [R.cell(scores, scores.row + i, scores.col + j, label=f"专家{j + 1}·指标{i + 1}",
+                               path=f"evaluation.rubric.experts[{k}].scores[{m}]") for m, (i, _) in enumerate(inds)]
+        ex["scores"] = [None if s is _BAD else s for s in ex["scores"]]
+        out_experts.append(ex)
+    if not out_experts:
+        return None
+    return {"indicators": [ind for _, ind in inds], "experts": out_experts}
+
+
+def _overrides(R: _Reader, case: dict) -> None:
+    out = []
+    for c, _ in OVERRIDABLE:
+        n_out, n_why, n_who = (R.name(f"in_ovr_{c.rule}"), R.name(f"in_ovr_reason_{c.rule}"),
+                               R.name(f"in_ovr_reviewer_{c.rule}"))
+        k = len(out)
+        outcome = R.cell(n_out, n_out.row, n_out.col, path=f"overrides[{k}].outcome")
+        why = R.cell(n_why, n_why.row, n_why.col, path=f"overrides[{k}].justification")
+        who = R.cell(n_who, n_who.row, n_who.col, path=f"overrides[{k}].reviewer")
+        R.where[f"overrides[{k}]"] = R.where[f"overrides[{k}].rule"] = n_out.where
+        if outcome is None:
+            if why not in (None, _BAD):
+                R.problem(n_out.where, f"{c.article}：填写了改判理由但未选择改判结果；请选择改判结果或删除理由")
+            continue
+        if outcome is _BAD or why is _BAD:
+            continue
+        if why is None or len(why.strip()) < 4:
+            R.problem(n_why.where, f"{c.article}：改判必须附书面理由（至少 4 个字）；请补充改判理由，或清空改判结果",
+                      "an override needs a written justification")
+            continue
+        ov = {"rule": c.rule, "outcome": outcome, "justification": why}
+        if who not in (None, _BAD):
+            ov["reviewer"] = who
+        out.append(ov)
+    if out:
+        case["overrides"] = out
+
+
+def _cell_of(R: _Reader, path: str) -> str:
+    """The cell of a case path (longest known prefix), for problems found by parse_case."""
+    p = path
+    while p:
+        if p in R.where:
+            return R.where[p]
+        cut = max(p.rfind("."), p.rfind("["))
+        p = p[:cut] if cut > 0 else ""
+    return S_BASIC
+
+
+def read_case(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict:
+    """The case of a filled workbook (format jidi-xl/case@1), or :class:`InputError` naming every bad cell."""
+    R = _Reader(xlsx_path, layout)
+    try:
+        case = _case(R)
+    except InputError:
+        raise
+    except Exception as exc:       # noqa: BLE001 — never crash on a strange file; say what happened
+        R.problem(str(xlsx_path), f"读取工作簿时出错：{type(exc).__name__}: {exc}；请确认是标准评价工作簿")
+        raise InputError(R.problems, str(xlsx_path)) from None
+    try:
+        parse_case(case, source=str(xlsx_path))
+    except InputError as exc:
+        for p in exc.problems:
+            R.problem(_cell_of(R, p.field), p.message, p.english or p.field)
+    if R.problems:
+        raise InputError(R.problems, str(xlsx_path))
+    return case
+
+
+# -- read_results -----------------------------------------------------------------------------------
+
+def _result_value(kind: str, v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.date()
+    if kind == "out_int" and isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def read_results(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict[str, Any]:
+    """{out_ name: cached value} — a single cell's value, or a list of rows for a range. Empty is None.
+
+    Dates are returned as ``datetime.date`` where the cell has a date format (calamine decides)."""
+    book = Book(xlsx_path)
+    out: dict[str, Any] = {}
+    for n in layout.outputs():
+        placed, _ = book.place(n)
+        vals = [[book.value(placed.sheet, r, c) for c in range(placed.col, placed.col + placed.ncols)]
+                for r in range(placed.row, placed.row + placed.nrows)]
+        vals = [[_result_value(n.kind, v) for v in row] for row in vals]
+        out[n.name] = vals[0][0] if placed.single else vals
+    return out
+
+
+__all__ = ["read_case", "read_results", "defined_names", "convert", "Book"]
