@@ -1,0 +1,156 @@
+"""The standard workbook's headless engine: the generic :class:`Recalculator` with the ``JIDI_`` registry
+plugged in, and a fast path for filled copies of the standard template.
+
+Fast path (measure: ``benchmarks/``): the template is loaded and compiled once; a file whose formulas
+and every non-input cell are those of the template (its *fingerprint*) is evaluated by feeding only
+its input ranges — the workbook-scope ``in_…`` names of :mod:`workbooks.layout` — read with
+python-calamine. Anything else (an edited formula, an Excel-saved ``[1]!JIDI_…`` file, another
+workbook) takes the full path: lint, normalise, load, calculate. Both paths give the same values
+(``tests/engine/test_standard_engine.py``).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import _ooxml as ox
+from .recalc import RecalcResult, Recalculator
+from .xlsxwrite import WriteReport, write_cached_values
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _cell_value(v: Any) -> Any:
+    """A calamine value as formulas would load it: dates as serial numbers, "" as empty, 5.0 as 5."""
+    if v == "" or v is None:
+        return None
+    if isinstance(v, datetime):
+        v = v.date() if (v.hour, v.minute, v.second) == (0, 0, 0) else v
+        if isinstance(v, datetime):
+            return (v - datetime(1899, 12, 30)).total_seconds() / 86400
+    if isinstance(v, date):
+        return (v - EXCEL_EPOCH).days
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+@dataclass(frozen=True)
+class _Rect:
+    sheet: str
+    r1: int
+    c1: int
+    r2: int
+    c2: int
+
+    @classmethod
+    def of(cls, sheet: str, ref: str) -> "_Rect":
+        rows = ox.range_cells(ref)
+        r1, c1 = ox.split_a1(rows[0][0])
+        r2, c2 = ox.split_a1(rows[-1][-1])
+        return cls(sheet, r1, c1, r2, c2)
+
+    def contains(self, sheet: str, r: int, c: int) -> bool:
+        return sheet == self.sheet and self.r1 <= r <= self.r2 and self.c1 <= c <= self.c2
+
+
+class _Book:
+    """One workbook read once: formula cells from the XML, values with calamine."""
+
+    def __init__(self, path: str | os.PathLike):
+        import python_calamine
+
+        self.path = str(path)
+        self.info, self.formulas = ox.workbook_formula_cells(self.path)
+        wb = python_calamine.CalamineWorkbook.from_path(self.path)
+        self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
+        for name in wb.sheet_names:
+            sh = wb.get_sheet_by_name(name)
+            r0, c0 = sh.start or (0, 0)
+            self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
+
+    def value(self, sheet: str, r: int, c: int) -> Any:
+        r0, c0, grid = self.grids.get(sheet, (1, 1, []))
+        i, j = r - r0, c - c0
+        if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
+            return _cell_value(grid[i][j])
+        return None
+
+    def block(self, rect: _Rect) -> list[list[Any]]:
+        return [[self.value(rect.sheet, r, c) for c in range(rect.c1, rect.c2 + 1)] for r in range(rect.r1, rect.r2 + 1)]
+
+    def fingerprint(self, inputs: list[_Rect]) -> str:
+        """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
+        equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
+        h = hashlib.sha256()
+        texts = [f.text() for f in self.formulas] + [n.value for n in self.info.defined_names]
+        read = {f.sheet for f in self.formulas} | {
+            s for s in self.grids if any(s in t for t in texts)}
+        formula_at = {(f.sheet, f.cell) for f in self.formulas}
+        for f in sorted(self.formulas, key=lambda f: (f.sheet, f.cell)):
+            h.update(f"{f.sheet}!{f.cell}={f.text()}\n".encode())
+        for n in sorted(self.info.defined_names, key=lambda n: (n.name, str(n.local_sheet_id))):
+            h.update(f"name {n.name}={n.value}@{n.local_sheet_id}\n".encode())
+        for sheet in sorted(read):
+            r0, c0, grid = self.grids[sheet]
+            for i, row in enumerate(grid):
+                for j, v in enumerate(row):
+                    if v == "" or v is None:
+                        continue
+                    r, c = r0 + i, c0 + j
+                    if (sheet, ox.a1(r, c)) in formula_at or any(x.contains(sheet, r, c) for x in inputs):
+                        continue
+                    h.update(f"{sheet}!{r},{c}={v!r}\n".encode())
+        return h.hexdigest()
+
+
+class StandardEngine:
+    """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in."""
+
+    def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
+        from udfs.registry import formulas_functions
+        from workbooks import TEMPLATE_PATH
+        from workbooks.layout import LAYOUT
+
+        self.recalculator = Recalculator(formulas_functions())
+        self.template = str(template or TEMPLATE_PATH)
+        self.fast = fast
+        self._input_specs = [n.where for n in LAYOUT.inputs()]
+        self._input_rects = [_Rect.of(n.sheet, n.ref) for n in LAYOUT.inputs()]
+        self._compiled = None
+        self._template_fp: str | None = None
+
+    def _compiled_template(self):
+        if self._compiled is None:
+            book = _Book(self.template)
+            self._template_fp = book.fingerprint(self._input_rects)
+            outputs = [f"'{f.sheet}'!{f.cell}" for f in book.formulas]
+            self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
+        return self._compiled
+
+    def is_template_copy(self, path: str | os.PathLike) -> bool:
+        if not self.fast:
+            return False
+        self._compiled_template()
+        return _Book(path).fingerprint(self._input_rects) == self._template_fp
+
+    def recalc(self, path: str | os.PathLike) -> tuple[RecalcResult, str]:
+        """Recalculate ``path``; returns the result and the path taken ("template" or "full")."""
+        if self.fast:
+            tpl = self._compiled_template()
+            book = _Book(path)
+            if book.fingerprint(self._input_rects) == self._template_fp:
+                return tpl([book.block(r) for r in self._input_rects]), "template"
+        return self.recalculator.recalc(path), "full"
+
+    def recalc_to(self, src: str | os.PathLike, dst: str | os.PathLike) -> tuple[RecalcResult, str, WriteReport | None]:
+        """Recalculate ``src`` and write a copy at ``dst`` whose formula cells carry the new values."""
+        if Path(src).resolve() == Path(dst).resolve():
+            raise ValueError("输出文件不能覆盖输入文件 (the output must not overwrite the input)")
+        result, how = self.recalc(src)
+        written = write_cached_values(src, dst, result.values) if result.values else None
+        return result, how, written
