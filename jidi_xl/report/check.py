@@ -1,0 +1,146 @@
+"""``jidi-xl check`` and the batch: a recalculated standard workbook against the rules engine.
+
+One function, :func:`process_workbook`, does the work for one file — recalculate it headlessly (a copy
+carries the new values), read its inputs back into a case, evaluate that case with the rules engine
+directly, and compare every result cell that has an engine counterpart. ``check`` prints its findings;
+``batch`` turns them into a summary row or a "could not be evaluated" line.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, RuleSetError
+
+
+@dataclass
+class Difference:
+    name: str
+    where: str          # 工作表!单元格
+    expected: Any
+    actual: Any
+
+    def __str__(self) -> str:
+        return f"{self.where}（{self.name}）：工作簿 {self.actual!r}，规则引擎 {self.expected!r}"
+
+
+@dataclass
+class WorkbookOutcome:
+    file: str
+    output: str | None = None
+    path_taken: str = ""                     # "template" (compiled fast path) or "full"
+    values: dict[str, Any] = field(default_factory=dict)      # out_/in_ name → recalculated value
+    problems: list[str] = field(default_factory=list)         # could not be evaluated: why, with sheet!cell
+    input_errors: list[str] = field(default_factory=list)     # cells showing 输入错误：… (bad input, named)
+    differences: list[Difference] = field(default_factory=list)
+    compared: int = 0
+    seconds: float = 0.0
+    blank: bool = False          # no input at all (the blank template): nothing to evaluate
+
+    @property
+    def evaluated(self) -> bool:
+        return not self.problems
+
+
+def _cell_problems(result) -> list[str]:
+    out = [f"{e.sheet}!{e.cell}：公式结果为错误值 {e.value}（{e.formula}）" for e in result.errors]
+    out += [f"{s}!{c}：公式单元格没有计算结果（循环引用或函数失败）" for s, c in result.missing]
+    out += [f"{f.sheet}!{f.cell}：函数 {f.function} 出错：{f.message}" for f in result.udf_failures]
+    for (s, c), v in result.values.items():
+        if isinstance(v, str) and v.startswith("内部错误"):
+            out.append(f"{s}!{c}：{v}")
+    return out
+
+
+def _no_inputs(path: Path) -> bool:
+    """True when every input cell of the standard layout is empty."""
+    from workbooks.layout import LAYOUT
+    from workbooks.reader import Book
+
+    try:
+        book = Book(path)
+    except InputError:
+        return False
+    for n in LAYOUT.inputs():
+        placed, _ = book.place(n)
+        if any(book.value(placed.sheet, r, c) is not None for r, c in placed.cells()):
+            return False
+    return True
+
+
+def process_workbook(path: str | Path, output: str | Path | None, engine=None, compare: bool = True) -> WorkbookOutcome:
+    """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
+    from workbooks.expected import expected_outputs, same
+    from workbooks.layout import LAYOUT
+    from workbooks.reader import read_case
+
+    from ..case import parse_case
+    from ..engine import LintError, RecalcError
+    from ..engine.standard import StandardEngine
+    from ..evaluate import evaluate_case
+
+    t0 = time.perf_counter()
+    path = Path(path)
+    res = WorkbookOutcome(file=str(path))
+    engine = engine or StandardEngine()
+    try:
+        if output is not None:
+            result, res.path_taken, _ = engine.recalc_to(path, output)
+            res.output = str(output)
+        else:
+            result, res.path_taken = engine.recalc(path)
+    except LintError as exc:
+        res.problems = ["工作簿含有无头引擎不能正确计算的写法（请改用标准模板）："] + [str(i) for i in exc.issues]
+        return res
+    except (RecalcError, OSError, ValueError, KeyError) as exc:
+        res.problems = [f"无法重新计算：{exc}（请确认是未损坏的 .xlsx 标准评价工作簿）"]
+        return res
+    res.problems += _cell_problems(result)
+    res.input_errors = [f"{s}!{c}：{v}" for (s, c), v in sorted(result.values.items())
+                        if isinstance(v, str) and v.startswith("输入错误")]
+    for n in LAYOUT.names.values():
+        if n.single and n.role == "output":
+            res.values[n.name] = result.values.get((n.sheet, n.ref))
+    if not compare:
+        res.seconds = time.perf_counter() - t0
+        return res
+    if _no_inputs(path):
+        # The blank template: nothing to evaluate. It must still say so, show no error value, and show
+        # no 符合 anywhere — a condition with no data is 待核实, never a PASS (spec §0).
+        res.blank = True
+        from workbooks.layout import NO_RECOGNITION
+
+        for n in LAYOUT.outputs():
+            if not n.single or n.kind not in ("result", "verdict", "grade"):
+                continue
+            got = result.values.get((n.sheet, n.ref))
+            res.compared += 1
+            if got == "符合" or (n.kind == "verdict" and got != NO_RECOGNITION):
+                want = NO_RECOGNITION if n.kind == "verdict" else "待核实（无输入）"
+                res.differences.append(Difference(n.name, n.where, want, got))
+        res.seconds = time.perf_counter() - t0
+        return res
+    try:
+        raw = read_case(path)
+        case = parse_case(raw)
+        report = evaluate_case(case)
+    except InputError as exc:
+        res.problems += [f"{p.field}：{p.message}" for p in exc.problems]
+        res.seconds = time.perf_counter() - t0
+        return res
+    except RuleSetError as exc:
+        res.problems.append(str(exc))
+        res.seconds = time.perf_counter() - t0
+        return res
+    res.values["in_base_name"] = case.base_name
+    res.values["in_eval_year"] = case.evaluation_year
+    for name, want in expected_outputs(raw, report).items():
+        n = LAYOUT[name]
+        got = result.values.get((n.sheet, n.ref))
+        res.compared += 1
+        if not same(want, got):
+            res.differences.append(Difference(name, n.where, want, got))
+    res.seconds = time.perf_counter() - t0
+    return res

@@ -1,0 +1,124 @@
+"""The batch's consolidated summary workbook: one row per base, the files that could not be evaluated,
+and the verdict and star distributions with charts. Written with XlsxWriter, deterministically."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+
+FIXED_CREATED = datetime(2022, 5, 19)   # reproducible bytes: the rule-set's effective date, not "now"
+
+
+@dataclass
+class SummaryRow:
+    file: str
+    base_name: str = ""
+    verdict: str = ""
+    failing_articles: str = ""
+    firm_count: object = ""
+    concentration: object = ""
+    track: str = ""
+    leading: str = ""
+    service_functions: object = ""
+    eval_year: object = ""
+    grade: str = ""
+    stars: object = ""
+    funding_tier: object = ""
+    check: str = ""
+    output: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Failure:
+    file: str
+    reason: str
+    details: list[str] = field(default_factory=list)
+
+
+COLUMNS = [  # (header, attribute, width, format)
+    ("文件", "file", 34, None), ("基地名称", "base_name", 30, None), ("认定结论", "verdict", 22, "verdict"),
+    ("不符合/待核实条款", "failing_articles", 34, None), ("本市小微企业数", "firm_count", 10, "int"),
+    ("主导产业集聚度", "concentration", 10, "pct"), ("满足通道", "track", 16, None), ("主导产业", "leading", 24, None),
+    ("服务功能项数", "service_functions", 10, "int"), ("评价年度", "eval_year", 9, "int"), ("评价结果", "grade", 10, None),
+    ("星级", "stars", 8, "int"), ("资金档次", "funding_tier", 8, "int"), ("与规则引擎核对", "check", 22, None),
+    ("重算后的工作簿", "output", 40, None), ("用时（秒）", "seconds", 9, "sec"),
+]
+
+
+def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failure], source_dir: str = "") -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    wb.set_properties({"title": "示范基地批量评价汇总", "created": FIXED_CREATED, "author": "jidi-xl"})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    fmts = {"int": wb.add_format({"num_format": "0"}), "pct": wb.add_format({"num_format": "0.0%"}),
+            "sec": wb.add_format({"num_format": "0.00"}), None: None, "verdict": None}
+    green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+    red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    amber = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+
+    ws = wb.add_worksheet("汇总")
+    for c, (h, _, w, _f) in enumerate(COLUMNS):
+        ws.write(0, c, h, head)
+        ws.set_column(c, c, w)
+    for r, row in enumerate(rows, start=1):
+        for c, (_, attr, _, f) in enumerate(COLUMNS):
+            v = getattr(row, attr)
+            if v is None or v == "":
+                ws.write_blank(r, c, None)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, c, v, fmts[f])
+            else:
+                ws.write_string(r, c, str(v))
+    last = max(len(rows), 1)
+    ws.autofilter(0, 0, last, len(COLUMNS) - 1)
+    ws.freeze_panes(1, 2)
+    ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "符合", "format": green})
+    ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "不符合", "format": red})
+    ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "待核实", "format": amber})
+    ws.conditional_format(1, 13, last, 13, {"type": "text", "criteria": "begins with", "value": "差异", "format": red})
+
+    # distributions
+    st = wb.add_worksheet("统计")
+    st.set_column(0, 0, 26)
+    st.write_row(0, 0, ["认定结论", "基地数"], head)
+    verdicts = Counter(r.verdict or "（无认定评价）" for r in rows)
+    order = ["符合认定条件（建议认定）", "不符合认定条件", "待核实", "（无认定评价）"]
+    vk = [k for k in order if k in verdicts] + sorted(k for k in verdicts if k not in order)
+    for i, k in enumerate(vk, start=1):
+        st.write_string(i, 0, k)
+        st.write_number(i, 1, verdicts[k])
+    srow = len(vk) + 3
+    st.write_row(srow, 0, ["星级", "基地数"], head)
+    stars = Counter(r.stars if isinstance(r.stars, int) else None for r in rows if r.grade)
+    sk = [("无星级（不合格或待核实）", stars.get(None, 0))] + [("★" * n, stars.get(n, 0)) for n in range(1, 6)]
+    for i, (k, n) in enumerate(sk, start=srow + 1):
+        st.write_string(i, 0, k)
+        st.write_number(i, 1, n)
+    st.write_string(srow + 8, 0, f"工作簿总数 {len(rows) + len(failures)}；已评价 {len(rows)}；无法评价 {len(failures)}")
+    if source_dir:
+        st.write_string(srow + 9, 0, f"来源文件夹：{source_dir}")
+    for title, r0, n, anchor in (("认定结论分布", 1, len(vk), "D2"), ("星级分布", srow + 1, len(sk), "D20")):
+        ch = wb.add_chart({"type": "column"})
+        ch.add_series({"name": title, "categories": ["统计", r0, 0, r0 + n - 1, 0],
+                       "values": ["统计", r0, 1, r0 + n - 1, 1], "data_labels": {"value": True}})
+        ch.set_title({"name": title})
+        ch.set_legend({"none": True})
+        st.insert_chart(anchor, ch)
+
+    fs = wb.add_worksheet("无法评价的文件")
+    fs.set_column(0, 0, 40)
+    fs.set_column(1, 1, 100)
+    fs.write_row(0, 0, ["文件", "原因（请按提示修改后重新提交）"], head)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    for i, f in enumerate(failures, start=1):
+        fs.write_string(i, 0, f.file)
+        fs.write_string(i, 1, "\n".join([f.reason] + f.details[:30]), wrap)
+    if not failures:
+        fs.write_string(1, 0, "（无）")
+    fs.freeze_panes(1, 0)
+    wb.close()

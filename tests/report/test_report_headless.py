@@ -1,0 +1,143 @@
+"""recalc / check / batch end to end: real workbooks, really recalculated, really read back."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from jidi_xl.cli import main
+from workbooks import SAMPLES_DIR, TEMPLATE_PATH
+from workbooks.layout import LAYOUT
+
+SAMPLES = sorted(SAMPLES_DIR.glob("*.xlsx"))
+EXCEL_ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def set_cell(src: Path, dst: Path, name: str, value) -> None:
+    """A copy of ``src`` with the cell of defined name ``name`` set (openpyxl; cached values are not needed)."""
+    wb = openpyxl.load_workbook(src)
+    n = LAYOUT[name]
+    wb[n.sheet][n.ref] = value
+    wb.save(dst)
+
+
+def test_check_passes_on_the_template_and_every_sample():
+    res = cli("check", TEMPLATE_PATH, *SAMPLES)
+    assert res.exit_code == 0, res.output
+    assert res.output.count("✔") == len(SAMPLES) + 1
+    assert "空白模板" in res.output
+
+
+def test_recalc_writes_a_copy_with_formulas_and_values_and_leaves_the_input(tmp_path):
+    src = tmp_path / "in.xlsx"
+    shutil.copy(SAMPLES[0], src)
+    before = sha(src)
+    out = tmp_path / "out.xlsx"
+    res = cli("recalc", src, "-o", out)
+    assert res.exit_code == 0, res.output
+    assert sha(src) == before
+    f = openpyxl.load_workbook(out)
+    v = openpyxl.load_workbook(out, data_only=True)
+    n = LAYOUT["out_recognition_verdict"]
+    assert "JIDI_RECOGNITION(" in str(f[n.sheet][n.ref].value)
+    assert v[n.sheet][n.ref].value == "符合认定条件（建议认定）"
+    for ws in v.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.value not in EXCEL_ERRORS, (ws.title, c.coordinate, c.value)
+
+
+def test_recalc_refuses_to_overwrite_its_input(tmp_path):
+    src = tmp_path / "in.xlsx"
+    shutil.copy(SAMPLES[0], src)
+    assert cli("recalc", src, "-o", src).exit_code == 2
+
+
+def test_recalc_default_output_is_beside_the_input(tmp_path):
+    src = tmp_path / "book.xlsx"
+    shutil.copy(SAMPLES[0], src)
+    assert cli("recalc", src).exit_code == 0
+    assert (tmp_path / "book.recalc.xlsx").exists()
+
+
+def test_an_excel_error_value_is_reported_with_sheet_and_cell(tmp_path):
+    bad = tmp_path / "err.xlsx"
+    wb = openpyxl.load_workbook(SAMPLES[0])
+    wb["参数"]["H2"] = "=1/0"
+    wb.save(bad)
+    res = cli("recalc", bad, "-o", tmp_path / "out.xlsx")
+    assert res.exit_code == 1
+    assert "参数!H2" in res.output and "#DIV/0!" in res.output
+
+
+def test_text_in_a_number_cell_is_named_never_a_pass(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    set_cell(SAMPLES[0], bad, "in_building_m2", "五千平方米")
+    where = LAYOUT["in_building_m2"].where
+    res = cli("recalc", bad, "-o", tmp_path / "out.xlsx")
+    assert "输入错误" in res.output and "建筑总面积" in res.output
+    v = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
+    n = LAYOUT["out_art6_4"]
+    assert v[n.sheet][n.ref].value == "待核实"
+    chk = cli("check", bad)
+    assert chk.exit_code == 2 and where in chk.output, chk.output
+
+
+def test_check_finds_a_miswired_result_cell(tmp_path):
+    """A result formula wired to the wrong input gives a difference, with the cell and both values."""
+    bad = tmp_path / "miswired.xlsx"
+    n = LAYOUT["out_art6_4_computed"]
+    wb = openpyxl.load_workbook(SAMPLES[2])            # 03_fail_area: the building is too small
+    ws = wb[n.sheet]
+    assert "in_building_m2" in ws[n.ref].value
+    ws[n.ref] = ws[n.ref].value.replace("JIDI_ART6_4(in_building_m2", "JIDI_ART6_4(99999")
+    wb.save(bad)
+    res = cli("check", bad)
+    assert res.exit_code == 1, res.output
+    assert n.where in res.output and "不一致" in res.output
+
+
+def test_batch_consolidates_samples_and_explains_a_broken_file(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SAMPLES[:4]:
+        shutil.copy(p, src / p.name)
+    (src / "zz_broken.xlsx").write_bytes(b"this is not a workbook")
+    (src / "notes.txt").write_text("not a workbook", encoding="utf-8")
+    bad = src / "05_bad_input.xlsx"
+    set_cell(SAMPLES[0], bad, "in_building_m2", "五千")
+    before = {p.name: sha(p) for p in src.iterdir()}
+    summary = tmp_path / "out" / "summary.xlsx"
+    res = cli("batch", src, "-o", summary, "-j", "2")
+    assert res.exit_code == 0, res.output
+    assert {p.name: sha(p) for p in src.iterdir()} == before          # no input modified
+    wb = openpyxl.load_workbook(summary)
+    rows = [r for r in wb["汇总"].iter_rows(min_row=2, values_only=True) if r[0]]
+    failed = [r for r in wb["无法评价的文件"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert sorted(r[0] for r in rows) == [p.name for p in SAMPLES[:4]]
+    assert sorted(r[0] for r in failed) == ["05_bad_input.xlsx", "notes.txt", "zz_broken.xlsx"]
+    assert all(str(r[13]).startswith("一致") for r in rows)
+    bad_reason = next(r[1] for r in failed if r[0] == "05_bad_input.xlsx")
+    assert LAYOUT["in_building_m2"].where in bad_reason
+    recalculated = tmp_path / "out" / "summary_recalculated"
+    assert sorted(p.name for p in recalculated.glob("*.xlsx")) == sorted([p.name for p in SAMPLES[:4]] + ["05_bad_input.xlsx"])
+    assert wb["统计"]["A2"].value is not None and wb["汇总"].auto_filter.ref
+
+
+def test_batch_refuses_to_write_into_its_input_folder(tmp_path):
+    shutil.copy(SAMPLES[0], tmp_path / SAMPLES[0].name)
+    res = cli("batch", tmp_path, "-o", tmp_path / "summary.xlsx")
+    assert res.exit_code == 2 and "不能在输入文件夹" in res.output
