@@ -14,6 +14,7 @@ libreoffice  cross-check with LibreOffice headless (forced recalc, canary-proven
 
 from .libreoffice import (LibreOfficeError, LibreOfficeResult, libreoffice_available,
                           libreoffice_recalc, verify_forced_recalc)
+from .crosscheck import CrossCheckReport, crosscheck_libreoffice, crosscheck_libreoffice_many
 from .lint import LintError, LintIssue, format_issues, functions_used, lint_workbook
 from .normalize import NormalizeReport, normalize_workbook, normalized_copy
 from .recalc import (CellError, CompiledTemplate, RecalcError, RecalcLoadError, RecalcResult,
@@ -33,4 +34,6 @@ __all__ = [
     # libreoffice
     "LibreOfficeError", "LibreOfficeResult", "libreoffice_available", "libreoffice_recalc",
     "verify_forced_recalc",
+    # crosscheck
+    "CrossCheckReport", "crosscheck_libreoffice", "crosscheck_libreoffice_many",
 ]

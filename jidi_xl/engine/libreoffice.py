@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from . import _ooxml as ox
 
@@ -75,24 +75,30 @@ class LibreOfficeResult:
     seconds: float = 0.0
 
 
-def _convert(src: str, outdir: str, profile_url: str, timeout: float) -> str:
+def convert_many(sources: Sequence[str], outdir: str, profile_url: str, timeout: float) -> list[str]:
+    """One ``soffice --convert-to xlsx`` run for every file of *sources* into *outdir*; returns the outputs."""
     exe = soffice_path()
     if exe is None:
         raise LibreOfficeError("未找到 LibreOffice（soffice）(LibreOffice not installed)")
     cmd = [exe, f"-env:UserInstallation={profile_url}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck",
-           "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outdir, src]
+           "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", outdir, *sources]
     env = dict(os.environ)
     env.setdefault("HOME", tempfile.gettempdir())
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
         raise LibreOfficeError(f"LibreOffice 超时 (timed out after {timeout}s)") from exc
-    out = os.path.join(outdir, Path(src).stem + ".xlsx")
-    if proc.returncode != 0 or not os.path.exists(out):
-        raise LibreOfficeError(f"LibreOffice 转换失败 (conversion failed), rc={proc.returncode}\n"
-                               f"{proc.stdout}\n{proc.stderr}")
-    return out
+    outs = [os.path.join(outdir, Path(s).stem + ".xlsx") for s in sources]
+    missing = [s for s, o in zip(sources, outs) if not os.path.exists(o)]
+    if proc.returncode != 0 or missing:
+        raise LibreOfficeError(f"LibreOffice 转换失败 (conversion failed), rc={proc.returncode}, "
+                               f"missing={missing}\n{proc.stdout}\n{proc.stderr}")
+    return outs
+
+
+def _convert(src: str, outdir: str, profile_url: str, timeout: float) -> str:
+    return convert_many([src], outdir, profile_url, timeout)[0]
 
 
 _EPOCH = _dt.datetime(1899, 12, 30)
