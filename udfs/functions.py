@@ -112,6 +112,10 @@ def track(roster, leading, hpp):
     return {"general": "一般基地", "hpp": "高精尖制造业基地"}.get(r.value["track"], "未达标")
 
 
+# The reviewer's 处罚记录已核查 flag (spec §0): only 是 makes a blank penalty table "checked, none".
+CHECKED_ARG = R("checked", "处罚记录已核查（是/否）：选“是”时空表即无处罚；空或“否”且无记录为待核实")
+
+
 # -- 第六条 other items ---------------------------------------------------------------------------------
 
 @udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立满两年、滚动孵化功能", "第六条第（一）项", "结果/数据/理由/依据",
@@ -124,10 +128,11 @@ def art6_1(ref_date, flags, established_on, part=None):
 
 @udf("JIDI_ART6_2", "第六条第（二）项：经营良好，两年内无刑事及严重行政处罚，无严重失信", "第六条第（二）项", "结果/数据/理由/依据",
      R("ref_date", "参照日期"), R("good_operation", "经营良好、管理规范（是/否）"),
-     R("penalties", "处罚记录（4列：日期、类型、对象、说明）", range=True), R("dishonesty", "存在严重失信行为（是/否）"), PART_ARG)
-def art6_2(ref_date, good_operation, penalties, dishonesty, part=None):
+     R("penalties", "处罚记录（4列：日期、类型、对象、说明）", range=True), CHECKED_ARG,
+     R("dishonesty", "存在严重失信行为（是/否）"), PART_ARG)
+def art6_2(ref_date, good_operation, penalties, checked, dishonesty, part=None):
     return pick(rules.art6_2_conduct(rs(), _ref(ref_date), boolean(good_operation, "经营良好"),
-                                     tables.penalties(rs(), penalties), boolean(dishonesty, "严重失信")), part)
+                                     tables.penalty_record(rs(), penalties, checked), boolean(dishonesty, "严重失信")), part)
 
 
 @udf("JIDI_ART6_3", "第六条第（三）项：立项手续、产业政策、发展方向与定位", "第六条第（三）项", "结果/数据/理由/依据",
@@ -355,14 +360,14 @@ def consequence_(grade, stars, tier, art15=None):
 
 @udf("JIDI_ART15", "第十五条：评价年度内的撤销情形（虚假材料、刑事及严重行政处罚、严重失信）", "第十五条", "结果/数据/理由/依据",
      R("year", "评价年度"), R("false_materials", "提供虚假材料和数据（是/否）"),
-     R("penalties", "处罚记录（4列）", range=True), R("dishonesty", "严重失信行为（是/否）"), PART_ARG)
-def art15(year, false_materials, penalties, dishonesty, part=None):
+     R("penalties", "处罚记录（4列）", range=True), CHECKED_ARG, R("dishonesty", "严重失信行为（是/否）"), PART_ARG)
+def art15(year, false_materials, penalties, checked, dishonesty, part=None):
     y = integer(year, "评价年度")
     if y is None:
         raise UdfInputError("评价年度", "缺少评价年度")
     rs().check_in_force(date(y, 12, 31), "评价年度截止日")
     return pick(rules.art15_triggers(rs(), date(y, 1, 1), date(y, 12, 31), boolean(false_materials, "虚假材料"),
-                                     tables.penalties(rs(), penalties), boolean(dishonesty, "严重失信")), part)
+                                     tables.penalty_record(rs(), penalties, checked), boolean(dishonesty, "严重失信")), part)
 
 
 # -- 第十七条 ------------------------------------------------------------------------------------------

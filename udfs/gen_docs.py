@@ -36,6 +36,12 @@ TABLES = (
     ("服务人员名单", "STAFF_COLUMNS", "JIDI_ART6_8"),
     ("撤销记录", "REVOCATION_COLUMNS", "JIDI_BAN"),
 )
+# What a table's blankness means, where it is not simply "no records".
+TABLE_NOTES = {
+    "处罚记录": "空表的含义由参数 `checked`（处罚记录已核查）决定（`tables.penalty_record`，spec §0）："
+            "“是”→ 已核查、无处罚；空或“否”→ 处罚记录未填，第六条第（二）项、第十五条为待核实。"
+            "表中有记录时无论 `checked` 如何都计入（不符合仍为不符合）。",
+}
 LISTS = (
     ("industries", "所属产业、主导产业"), ("sectors", "划型行业"), ("size_classes", "企业规模"),
     ("degrees", "学历"), ("titles", "职称"), ("penalty_kinds", "处罚类型"), ("penalty_subjects", "处罚对象"),
@@ -153,6 +159,8 @@ def _tables(rs) -> list[str]:
                 values = "文字"
             lines.append(f"| {i} | {col} | {values} |")
         lines.append("")
+        if title in TABLE_NOTES:
+            lines += [TABLE_NOTES[title], ""]
     lines += ["### 是/否项目区域", "", "以下函数引用一列（或一行）是/否单元格，顺序固定：", ""]
     for used_by, kind in FLAG_LISTS:
         lines.append(f"- {used_by}（{len(rs.code_list(kind))} 格）："

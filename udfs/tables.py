@@ -1,7 +1,8 @@
 """The documented table layouts of the workbook (docs/udfs.md), parsed into rule inputs.
 
 Column orders are a contract between the workbook generator, the UDFs and the reader:
-ROSTER_COLUMNS, PENALTY_COLUMNS, STAFF_COLUMNS, REVOCATION_COLUMNS. Blank rows are skipped.
+ROSTER_COLUMNS, PENALTY_COLUMNS, STAFF_COLUMNS, REVOCATION_COLUMNS. Blank rows are skipped. A blank
+penalty table is "checked, none" only with its 处罚记录已核查 flag set to 是 (:func:`penalty_record`).
 """
 from __future__ import annotations
 
@@ -73,6 +74,16 @@ def penalties(rs: RuleSet, x) -> list[Penalty]:
             raise UdfInputError(at, "处罚记录须填写日期、类型和对象；请补全或清空该行")
         out.append(Penalty(d, kind, subject, str(scalar(r[3], f"{at}·说明") or "")))
     return out
+
+
+def penalty_record(rs: RuleSet, x, checked) -> list[Penalty] | None:
+    """The penalty record of the table ``x`` and its 处罚记录已核查 flag (spec §0: blank never means none).
+
+    是 → the rows, possibly none (checked, none); 否 or blank → the rows if there are any (a penalty entered
+    still counts), else None: the record was not entered (待核实)."""
+    done = boolean(checked, "处罚记录已核查")
+    rows = penalties(rs, x)
+    return rows if rows or done else None
 
 
 def staff(rs: RuleSet, x) -> list[StaffMember] | None:

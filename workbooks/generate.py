@@ -30,8 +30,8 @@ from jidi_xl.ruleset import load_ruleset
 
 from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
-from .layout import (EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, S_CHART, S_GUIDE, S_LISTS, S_PARAMS,
-                     S_RESULT, S_TEXT, SHEETS, YES, Layout, Name, list_for)
+from .layout import (EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, PENALTIES_CHECKED, S_CHART, S_GUIDE,
+                     S_LISTS, S_PARAMS, S_RESULT, S_TEXT, SHEETS, YES, Layout, Name, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
 ROOT = PACKAGE_DIR.parent
@@ -157,6 +157,9 @@ def case_cells(raw: dict, L: Layout = LAYOUT) -> Cells:
         j = n.json
         if "[]" in j and j.startswith("evaluation.rubric"):
             continue                                     # the rubric below
+        if n.name == PENALTIES_CHECKED:                  # 是 when conduct.penalties is given, even []; else blank
+            put(n, n.row, n.col, n.kind, True if _get(raw, j) is not None else None)
+            continue
         if "[]." in j:                                    # a table column: "firms.roster[].industry"
             path, fld = j.split("[].")
             for i, item in enumerate(rows_of(path, n, n.label.split("·")[0])):
@@ -266,6 +269,8 @@ def _guide(ws, F: _Formats) -> None:
         ("row", "黄色单元格", "填写区（未锁定）。其余单元格受工作表保护（无密码），防止误改公式；需要时可在“审阅 → 撤销工作表保护”。"),
         ("row", "下拉列表", "是/否、产业、划型行业、企业规模、学历、职称、处罚类型与对象、撤销原因、变更事项、改判结果均从下拉列表选择中文标签。"),
         ("row", "留空", "是/否 项留空表示“未填”：相关条件显示“待核实”，绝不会被当作“符合”。"),
+        ("row", "处罚记录", "核查信用中国、裁判文书等记录后，在“处罚与撤销”工作表的“处罚记录已核查”选“是”（无处罚也须选“是”）；"
+                          "未选且处罚表为空时，第六条第（二）项和第十五条为“待核实”。"),
         ("row", "日期", "按 yyyy-mm-dd 填写真实日期（如 2025-06-30）；数字项只填数字，不带单位。"),
         ("section", "二、各工作表", ""),
     ]

@@ -207,7 +207,7 @@ class Condition:
 
 CONDITIONS: list[Condition] = [
     Condition("art6_1", "第六条第（一）项", "运营主体资格与成立时间", "JIDI_ART6_1({ref},in_art6_1_flags,in_established_on", True),
-    Condition("art6_2", "第六条第（二）项", "诚信守法", "JIDI_ART6_2({ref},in_good_operation,in_penalties,in_serious_dishonesty", True),
+    Condition("art6_2", "第六条第（二）项", "诚信守法", "JIDI_ART6_2({ref},in_good_operation,in_penalties,in_penalties_checked,in_serious_dishonesty", True),
     Condition("art6_3", "第六条第（三）项", "立项与产业定位", "JIDI_ART6_3(in_art6_3_flags"),
     Condition("art6_4", "第六条第（四）项", "场地面积", "JIDI_ART6_4(in_building_m2,in_public_service_m2"),
     Condition("art6_5", "第六条第（五）项", "入驻企业与集聚度", "JIDI_ART6_5(in_roster,in_leading,in_hpp"),
@@ -221,7 +221,7 @@ CONDITIONS: list[Condition] = [
 ]
 # The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
 EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形",
-                       "JIDI_ART15(in_eval_year,in_false_materials,in_penalties,in_serious_dishonesty")
+                       "JIDI_ART15(in_eval_year,in_false_materials,in_penalties,in_penalties_checked,in_serious_dishonesty")
 #: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
 OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
     [(EVAL_ART15, "out_eval_art15_computed")]
@@ -260,7 +260,7 @@ BASIC_GROUPS: list[tuple[str, str, str, str | None, list[tuple]]] = [
         _flag("in_rolling_incubation", "具有滚动孵化小型、微型企业成长的功能", "operator.rolling_incubation"),
         ("in_established_on", "运营主体成立日期", "date", "operator.established_on", "满两年按周年计算，含当日"),
     ]),
-    ("第六条第（二）项", "诚信守法", "处罚记录填在“处罚与撤销”工作表", None, [
+    ("第六条第（二）项", "诚信守法", "处罚记录及“处罚记录已核查”填在“处罚与撤销”工作表", None, [
         _flag("in_good_operation", "经营状况良好，管理规范", "conduct.good_operation"),
         _flag("in_serious_dishonesty", "存在司法、行政机关认定的严重失信行为", "conduct.serious_dishonesty",
               "选“是”表示存在严重失信行为（不符合）"),
@@ -333,6 +333,12 @@ STAFF_KINDS, STAFF_FIELDS = ["text", "code:degrees", "code:titles"], ["name", "d
 PENALTY_KINDS = ["date", "code:penalty_kinds", "code:penalty_subjects", "text"]
 PENALTY_FIELDS = ["date", "kind", "subject", "description"]
 REVOCATION_KINDS, REVOCATION_FIELDS = ["date", "code:revocation_grounds"], ["date", "ground"]
+#: The reviewer's 是/否 "the penalty record was checked". Its case field is the *presence* of conduct.penalties:
+#: 是 → conduct.penalties = the table's rows (possibly []); blank/否 → the rows if any, else the key is absent
+#: (待核实). Read and written by name in reader.py/generate.py, as udfs.tables.penalty_record reads it.
+PENALTIES_CHECKED = "in_penalties_checked"
+PENALTIES_CHECKED_LABEL = "处罚记录已核查"
+PENALTIES_CHECKED_HELP = "已核查信用中国、裁判文书等记录；无处罚也须选“是”"
 CHANGE_COLUMNS = ["变更事项", "变更日期", "备案日期"]
 CHANGE_KINDS, CHANGE_FIELDS = ["code:change_kinds", "date", "date"], ["kind", "changed_on", "filed_on"]
 
@@ -437,16 +443,22 @@ def _conduct(L: Layout) -> None:
     L.widths[s] = [(0, 0, 6), (1, 1, 14), (2, 2, 40), (3, 3, 14), (4, 4, 50)]
     L.text(s, 0, 0, "处罚记录（第六条第（二）项、第十五条第（二）项）", "title", 4)
     L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前两年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
-           "评价年度内的同类处罚属第十五条撤销情形。", "note", 4)
-    L.height(s, 1, 33)
-    _table(L, s, 2, 1, PENALTY_ROWS, PENALTY_COLUMNS, PENALTY_KINDS, PENALTY_FIELDS, None, "in_penalties",
+           "评价年度内的同类处罚属第十五条撤销情形。核查后在“处罚记录已核查”选“是”：表格为空即无处罚；"
+           "未选或选“否”且表格为空时，处罚记录视为未填，第六条第（二）项和第十五条为“待核实”。", "note", 4)
+    L.height(s, 1, 48)
+    # spec §0: a blank table alone never reads as "checked, none" — the reviewer says so here
+    L.text(s, 2, 1, PENALTIES_CHECKED_LABEL, "label", 2)
+    L.add(name=PENALTIES_CHECKED, sheet=s, row=2, col=3, label=PENALTIES_CHECKED_LABEL, kind="bool",
+          json="conduct.penalties", help=PENALTIES_CHECKED_HELP)
+    L.text(s, 2, 4, "选“是”时表格中的记录（可为空）即处罚记录；留空或“否”且表格为空 → 待核实", "help")
+    _table(L, s, 3, 1, PENALTY_ROWS, PENALTY_COLUMNS, PENALTY_KINDS, PENALTY_FIELDS, None, "in_penalties",
            "conduct.penalties", "处罚记录")
-    r = 3 + PENALTY_ROWS + 1
+    r = 4 + PENALTY_ROWS + 1
     L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，两年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
            "section", 4)
     _table(L, s, r + 1, 1, REVOCATION_ROWS, REVOCATION_COLUMNS, REVOCATION_KINDS, REVOCATION_FIELDS, None,
            "in_revocations", "revocations", "撤销记录")
-    L.freeze[s] = (3, 0)
+    L.freeze[s] = (4, 0)
 
 
 def _changes(L: Layout) -> None:

@@ -27,8 +27,8 @@ from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
 from udfs import tables
 from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, number, to_date
 
-from .layout import (OVERRIDABLE, LAYOUT, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS, CHANGE_FIELDS,
-                     S_BASIC, Layout, Name)
+from .layout import (OVERRIDABLE, LAYOUT, PENALTIES_CHECKED, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS,
+                     CHANGE_FIELDS, S_BASIC, Layout, Name)
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
@@ -254,7 +254,7 @@ def _case(R: _Reader) -> dict:
     case: dict = {"format": FORMAT, "ruleset": str(ruleset)}
 
     simple = [n for n in L.inputs() if n.json and "[" not in n.json and n.kind not in ("group", "table")
-              and not n.json.startswith("evaluation.")]
+              and not n.json.startswith("evaluation.") and n.name != PENALTIES_CHECKED]
     for n in simple:
         _set(case, n.json, R.one(n.name))
     case.setdefault("base", {})
@@ -282,7 +282,8 @@ def _case(R: _Reader) -> dict:
         case.setdefault("firms", {})["roster"] = firms
     _remap(R, "firms.roster", len(roster), kept)
 
-    # lists
+    # lists; the penalty record needs the reviewer's 处罚记录已核查 (udfs.tables.penalty_record reads it alike)
+    checked = R.one(PENALTIES_CHECKED, path="conduct.penalties_checked")
     for block, fields, path, need, what in (
             ("in_penalties", PENALTY_FIELDS, "conduct.penalties", ("date", "kind", "subject"), "处罚记录须填写日期、类型和对象"),
             ("in_staff", STAFF_FIELDS, "staff.members", ("name",), "服务人员有数据但缺少姓名"),
@@ -300,8 +301,8 @@ def _case(R: _Reader) -> dict:
             if ok:
                 good.append(item)
                 kept.append(k)
-        if good or path == "conduct.penalties":
-            # a blank penalty table reads as “checked, none” — as the UDFs read it (udfs.tables.penalties)
+        if good or (path == "conduct.penalties" and checked is True):
+            # 是 → the rows, possibly none; blank/否 with no rows → absent: not checked (待核实), never "none"
             _set(case, path, good)
         _remap(R, path, len(rows), kept)
 

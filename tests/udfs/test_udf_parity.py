@@ -231,14 +231,47 @@ def misc_cases():
         yield Case(f"art6_1_{established}", "JIDI_ART6_1", (ref, [["是"], ["是"], [True]], established), r.outcome.zh)
     pen = [[date(2023, 6, 30), "严重行政处罚", "单位", "x"]]
     r = rules.art6_2_conduct(RS, ref, True, [Penalty(date(2023, 6, 30), "serious_administrative", "unit", "x")], False)
-    yield Case("art6_2_window_edge", "JIDI_ART6_2", (ref, "是", pen, "否"), r.outcome.zh)
-    yield Case("art6_2_unknown_kind", "JIDI_ART6_2", (ref, "是", [[ref, "警告", "单位", None]], "否"),
+    yield Case("art6_2_window_edge", "JIDI_ART6_2", (ref, "是", pen, "是", "否"), r.outcome.zh)
+    yield Case("art6_2_unknown_kind", "JIDI_ART6_2", (ref, "是", [[ref, "警告", "单位", None]], "是", "否"),
                InputErr("处罚记录第1行·处罚类型"))
     flags = [["是"], ["否"], ["是"], ["否"], ["否"], ["否"], ["否"], ["是"]]
     chosen = [c for c, f in zip(RS.code_list("service_functions"), flags) if f[0] == "是"]
     yield Case("art7", "JIDI_ART7", (flags,), rules.art7_services(RS, chosen).outcome.zh)
     yield Case("art7_count", "JIDI_ART7_COUNT", (flags,), len(chosen))
     yield Case("art7_too_few_cells", "JIDI_ART7", ([["是"]] * 7,), InputErr("服务功能"))
+
+
+def penalty_record_cases():
+    """处罚记录已核查 (spec §0): only 是 makes a blank penalty table "checked, none"; entered rows always count."""
+    ref, year = date(2025, 6, 30), 2024
+    none_rows = [[None] * 4, [None] * 4]
+    crim = [[date(2024, 3, 1), "刑事处罚", "法定代表人", None]]
+    crim_p = [Penalty(date(2024, 3, 1), "criminal", "legal_representative")]
+    admin = [[date(2024, 3, 1), "一般行政处罚", "单位", None]]
+    admin_p = [Penalty(date(2024, 3, 1), "administrative", "unit")]
+
+    def a62(pens, part=None):
+        r = rules.art6_2_conduct(RS, ref, True, pens, False)
+        return {None: r.outcome.zh, "数据": r.figures, "理由": r.reason}[part]
+
+    def a15(pens, part=None):
+        r = rules.art15_triggers(RS, date(year, 1, 1), date(year, 12, 31), False, pens, False)
+        return {None: r.outcome.zh, "数据": r.figures}[part]
+
+    assert (a62([]), a62(None), a62(crim_p)) == ("符合", "待核实", "不符合")
+    assert (a15([]), a15(None), a15(crim_p)) == ("符合", "待核实", "不符合")
+    for flag, tag in (("是", "yes"), (True, "true"), (None, "blank"), ("否", "no")):
+        checked = flag in ("是", True)
+        yield Case(f"art6_2_{tag}_no_rows", "JIDI_ART6_2", (ref, "是", none_rows, flag, "否"), a62([] if checked else None))
+        yield Case(f"art6_2_{tag}_criminal", "JIDI_ART6_2", (ref, "是", crim, flag, "否"), a62(crim_p))
+        yield Case(f"art15_{tag}_no_rows", "JIDI_ART15", (year, "否", none_rows, flag, "否"), a15([] if checked else None))
+        yield Case(f"art15_{tag}_criminal", "JIDI_ART15", (year, "否", crim, flag, "否"), a15(crim_p))
+    yield Case("art6_2_blank_no_rows_figures", "JIDI_ART6_2", (ref, "是", none_rows, None, "否", "数据"), a62(None, "数据"))
+    yield Case("art6_2_blank_no_rows_reason", "JIDI_ART6_2", (ref, "是", none_rows, None, "否", "理由"), a62(None, "理由"))
+    yield Case("art6_2_blank_admin_row", "JIDI_ART6_2", (ref, "是", admin, None, "否"), a62(admin_p))
+    yield Case("art15_blank_no_rows_figures", "JIDI_ART15", (year, "否", none_rows, None, "否", "数据"), a15(None, "数据"))
+    yield Case("art6_2_checked_bad_text", "JIDI_ART6_2", (ref, "是", none_rows, "已查", "否"), InputErr("处罚记录已核查"))
+    yield Case("art15_checked_na", "JIDI_ART15", (year, "否", none_rows, NA, "否"), InputErr("处罚记录已核查"))
 
 
 def registry_bug_cases():
@@ -251,7 +284,7 @@ def registry_bug_cases():
 
 
 CASES = [*area_cases(), *size_cases(), *firm_cases(), *date_cases(), *chapter4_cases(), *override_cases(), *misc_cases(),
-         *registry_bug_cases()]
+         *penalty_record_cases(), *registry_bug_cases()]
 
 # Registry bugs, reported to the owner of udfs/functions.py and udfs/registry.py; strict, so that the fix
 # turns these into failures that ask for the marker to go.

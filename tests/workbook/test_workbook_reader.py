@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError
+from jidi_xl.evaluate import evaluate_case
 from workbooks import TEMPLATE_PATH
 from workbooks.generate import example_cases
 from workbooks.layout import LAYOUT
@@ -100,6 +101,28 @@ def test_schema_problems_map_back_to_cells(edit):
 def test_evaluation_data_without_a_year_is_reported(edit):
     got = _problems(edit({"in_participated": "是"}))
     assert "评价年度" in got[LAYOUT["in_eval_year"].where]
+
+
+@pytest.mark.parametrize("flag,rows,want", [
+    ("是", {}, []),                                                   # checked, none
+    (None, {}, None),                                                 # not checked: no conduct.penalties (待核实)
+    ("否", {}, None),
+    (None, {("in_penalties_date", 0): datetime(2024, 3, 1), ("in_penalties_kind", 0): "刑事处罚",
+            ("in_penalties_subject", 0): "法定代表人"},
+     [{"date": "2024-03-01", "kind": "criminal", "subject": "legal_representative"}]),   # rows count regardless
+])
+def test_penalties_checked_decides_what_a_blank_penalty_table_means(edit, flag, rows, want):
+    case = read_case(edit({"in_penalties_checked": flag, **rows}))
+    assert case["conduct"].get("penalties", None) == want
+    rep = evaluate_case(parse_case(case))
+    art6_2 = rep.recognition.conditions[1]
+    assert art6_2.rule == "art6_2"
+    assert art6_2.outcome.zh == {"[]": "符合", "None": "待核实"}.get(str(want), "不符合")
+
+
+def test_a_bad_penalties_checked_value_is_reported_at_its_cell(edit):
+    got = _problems(edit({"in_penalties_checked": "已查"}))
+    assert "处罚记录已核查" in got[LAYOUT["in_penalties_checked"].where], got
 
 
 def test_template_reads_as_missing_base_and_reference(tmp_path):

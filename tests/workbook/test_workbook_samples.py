@@ -5,8 +5,8 @@
   outcome and figures, n, concentration, track, leading industries, the evaluation block (12-31
   re-check, basic outcome, 第十五条, score, grade, stars, tier, consequence, ban), 第十七条 deadlines;
 * ``read_case(sample)`` evaluates to the same report as the JSON it came from;
-* a few edge cases the examples do not cover (blank roster, evaluation only, 第十五条 override, a
-  reference date before the Measures) go through the same generate → recalculate → compare path.
+* a few edge cases the examples do not cover (blank roster, evaluation only, 第十五条 override, no
+  penalty record, penalty rows not marked as checked, a reference date before the Measures) go through the same generate → recalculate → compare path.
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from jidi_xl.report import to_dict
 from jidi_xl.results import Outcome
 from jidi_xl.rules.chapter4 import GRADES, PLACEHOLDER_NOTE
 from udfs.adapters import EXCEL_EPOCH
-from workbooks.generate import build, example_cases
+from workbooks._recalc import recalculate
+from workbooks.generate import build, case_cells, example_cases, write_book
 from workbooks.layout import CONDITIONS, LAYOUT, NO_RECOGNITION
 from workbooks.reader import read_case, read_results
 
@@ -143,6 +144,12 @@ def _edge_cases():
     no_pen["staff"] = {"members": [{"name": "甲"}, {"name": "乙", "degree": "bachelor"}]}
     yield "no_penalty_record_no_functions", no_pen
 
+    # a criminal penalty in the window and in the evaluation year (also written with the flag blank, below)
+    unchecked = _base(case_id="edge_criminal_penalty")
+    unchecked["conduct"]["penalties"] = [{"date": "2024-03-01", "kind": "criminal", "subject": "legal_representative"}]
+    unchecked["evaluation"] = {"year": 2024, "participated": True, "false_materials": False, "score": 91}
+    yield "penalty_rows_count", unchecked
+
 
 EDGE = list(_edge_cases())
 
@@ -150,14 +157,39 @@ EDGE = list(_edge_cases())
 @pytest.mark.parametrize("name,raw", EDGE, ids=[n for n, _ in EDGE])
 def test_edge_case_workbook_matches_the_engine(name, raw, tmp_path):
     data, values = build(raw, sample_of=name)
-    if name == "no_penalty_record_no_functions":
-        # a blank penalty table reads as “checked, none” in the workbook (udfs.tables.penalties → []),
-        # while a case without conduct.penalties is REVIEW in the engine: compare with the explicit empty list
-        raw = {**raw, "conduct": {**raw["conduct"], "penalties": []}}
     check_against_engine(raw, lambda n: _cell(values, n))
     p = tmp_path / "edge.xlsx"
     p.write_bytes(data)
     assert to_dict(evaluate_case(parse_case(read_case(p)))) == to_dict(evaluate_case(parse_case(raw)))
+
+
+def test_no_penalty_key_is_review_in_the_workbook_not_a_silent_pass():
+    """spec §0: without conduct.penalties the flag stays blank and both penalty checks are 待核实."""
+    raw = dict(EDGE)["no_penalty_record_no_functions"]
+    raw = {**raw, "evaluation": {"year": 2024, "participated": True, "false_materials": False, "score": 91}}
+    assert "penalties" not in raw["conduct"]
+    assert (raw["conduct"]["good_operation"], raw["conduct"]["serious_dishonesty"]) == (True, False)
+    flag = LAYOUT["in_penalties_checked"]
+    assert (flag.sheet, flag.row, flag.col) not in case_cells(raw)
+    assert case_cells(_base())[(flag.sheet, flag.row, flag.col)] == "是"      # conduct.penalties: [] → 是
+    _, values = build(raw, sample_of="no_pen")
+    assert _cell(values, "out_art6_2_computed") == "待核实"
+    assert "处罚记录未填" in _cell(values, "out_art6_2_figures")
+    assert _cell(values, "out_eval_art15_computed") == "待核实"
+
+
+def test_penalty_rows_count_with_the_checked_flag_left_blank(tmp_path):
+    """An entered penalty is never hidden by a blank 处罚记录已核查: the workbook still shows the FAILs."""
+    raw = dict(EDGE)["penalty_rows_count"]
+    inputs = case_cells(raw)
+    flag = LAYOUT["in_penalties_checked"]
+    assert inputs.pop((flag.sheet, flag.row, flag.col)) == "是"
+    p = tmp_path / "unflagged.xlsx"
+    p.write_bytes(write_book(inputs, None))
+    values = recalculate(p)
+    check_against_engine(raw, lambda n: _cell(values, n))
+    assert (_cell(values, "out_art6_2_computed"), _cell(values, "out_eval_art15_computed")) == ("不符合", "不符合")
+    assert read_case(p)["conduct"]["penalties"] == raw["conduct"]["penalties"]
 
 
 def test_reference_date_before_the_measures_is_an_input_error_not_a_verdict():
