@@ -64,10 +64,12 @@ def evaluate(target: Path, as_json: bool) -> None:
 
 
 
-def _engine():
+def _engine(files: int = 1):
+    """The standard engine; its compiled fast path (≈2.7 s to build, then ≈0.1 s a copy) pays from 3 files on,
+    below that one full load (≈1.2 s) each is quicker."""
     from .engine.standard import StandardEngine
 
-    return StandardEngine()
+    return StandardEngine(fast=files >= 3)
 
 
 @main.command(help="无需 Excel 重新计算工作簿，写出带计算结果的副本（不修改原文件）。 Recalculate headlessly.")
@@ -81,7 +83,7 @@ def recalc(book: Path, output: Path | None) -> None:
     if output.resolve() == book.resolve():
         click.echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
         sys.exit(2)
-    res = process_workbook(book, output, _engine(), compare=False)
+    res = process_workbook(book, output, _engine(1), compare=False)
     for line in res.problems:
         click.echo(f"  ✘ {line}", err=True)
     for line in res.input_errors:
@@ -100,7 +102,7 @@ def check(books: tuple[Path, ...]) -> None:
     from .report.check import process_workbook
 
     files = [f for b in books for f in (sorted(b.glob("*.xlsx")) if b.is_dir() else [b])]
-    engine = _engine()
+    engine = _engine(len(files))
     worst = 0
     for f in files:
         res = process_workbook(f, None, engine)

@@ -231,8 +231,13 @@ NO_RECOGNITION = "未作认定评价（未填申请受理截止日期）"
 
 
 def condition_formula(c: Condition, part: str = "", ref: str = "in_ref_date") -> str:
-    # (a blank roster is "not entered" → 待核实 inside JIDI_ART6_5 itself, as in the engine)
-    return "=" + c.call.format(ref=ref) + (f',"{part}")' if part else ")")
+    """The formula of a condition's cell. A condition tied to its block's date (the reference date, the
+    evaluation year) stays blank while that date is empty — that block was not asked for — rather than
+    showing 输入错误; a date that is entered but wrong (before 2022-05-19…) still shows the error.
+    (A blank roster is "not entered" → 待核实 inside JIDI_ART6_5 itself, as in the engine.)"""
+    call = c.call.format(ref=ref) + (f',"{part}")' if part else ")")
+    guard = ref if "{ref}" in c.call else "in_eval_year" if "in_eval_year" in c.call else None
+    return f'=IF({guard}="","",{call})' if guard else "=" + call
 
 
 # -- fields of the form sheets -----------------------------------------------------------------------
@@ -371,12 +376,18 @@ def list_for(kind: str) -> str | None:
 # -- building the layout ------------------------------------------------------------------------------
 
 def _table(L: Layout, sheet: str, row: int, col: int, nrows: int, headers: list[str], kinds: list[str],
-           fields: list[str], names: list[str] | None, block: str, json: str, label: str, helps=None) -> None:
-    """A header row at ``row`` and an input block below it, with a 序号 column before ``col``."""
-    L.text(sheet, row, col - 1, "序号", "header")
+           fields: list[str], names: list[str] | None, block: str, json: str, label: str, helps=None,
+           numbered: bool = True) -> None:
+    """A header row at ``row`` and an input block below it, with a 序号 column before ``col``.
+
+    The big tables are not ``numbered``: a number in every row would make each of their 1,000 rows a
+    cell the headless engine must load (it walks a sheet to its last used row); their header gives
+    the offset between 序号 and Excel's row number instead.
+    """
+    L.text(sheet, row, col - 1, "序号" if numbered else f"序号=行号−{row + 1}", "header")
     for j, h in enumerate(headers):
         L.text(sheet, row, col + j, h, "header")
-    for i in range(nrows):
+    for i in range(nrows if numbered else 0):
         L.text(sheet, row + 1 + i, col - 1, i + 1, "num")
     for j, (h, k, f) in enumerate(zip(headers, kinds, fields)):
         nm = names[j] if names else f"{block}_{f}"
@@ -423,7 +434,7 @@ def _roster(L: Layout) -> None:
     helps = {"industry": "每家企业只属于一个产业", "sector": "划型所依据的行业", "size_class": "已申报的规模；空则按指标判定",
              "beijing_registered": "注册地在本市选“是”", "credit_code": "18 位，不得重复"}
     _table(L, s, 2, 1, ROSTER_ROWS, ROSTER_COLUMNS, ROSTER_KINDS, ROSTER_FIELDS, ROSTER_NAMES, "in_roster",
-           "firms.roster", "入驻企业名册", helps)
+           "firms.roster", "入驻企业名册", helps, numbered=False)
     L.freeze[s] = (3, 2)
 
 
@@ -434,7 +445,8 @@ def _staff(L: Layout) -> None:
     L.text(s, 1, 0, "为小微企业服务的人员。本科及以上学历或中级及以上技术职称者计入（规则集 staff_rule = any），不少于 8 人。"
            "填写名单时以名单为准；不填名单时按“基本信息”中的申报人数判断。", "note", 3)
     L.height(s, 1, 48)
-    _table(L, s, 2, 1, STAFF_ROWS, STAFF_COLUMNS, STAFF_KINDS, STAFF_FIELDS, None, "in_staff", "staff.members", "服务人员名单")
+    _table(L, s, 2, 1, STAFF_ROWS, STAFF_COLUMNS, STAFF_KINDS, STAFF_FIELDS, None, "in_staff", "staff.members", "服务人员名单",
+           numbered=False)
     L.freeze[s] = (3, 0)
 
 
@@ -683,13 +695,13 @@ def _results(L: Layout) -> None:
     L.text(s, r, 0, c.rule, "static")
     L.text(s, r, 1, c.title, "static")
     L.text(s, r, 2, c.article, "static")
-    L.out("out_eval_art15_computed", s, r, 3, "第十五条撤销情形计算结果", "result", "=" + c.call + ")")
+    L.out("out_eval_art15_computed", s, r, 3, "第十五条撤销情形计算结果", "result", condition_formula(c))
     L.formula(s, r, 4, f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', "out_text")
     L.out("out_eval_art15", s, r, 5, "第十五条撤销情形最终结果", "result",
           f"=JIDI_OVERRIDE(out_eval_art15_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})",
           "评价年度内有第十五条情形为不符合（撤销称号，两年内不得再次申请）")
-    L.out("out_eval_art15_figures", s, r, 6, "第十五条撤销情形数据", "out_text", "=" + c.call + ',"数据")')
-    L.out("out_eval_art15_reason", s, r, 7, "第十五条撤销情形理由", "out_text", "=" + c.call + ',"理由")')
+    L.out("out_eval_art15_figures", s, r, 6, "第十五条撤销情形数据", "out_text", condition_formula(c, "数据"))
+    L.out("out_eval_art15_reason", s, r, 7, "第十五条撤销情形理由", "out_text", condition_formula(c, "理由"))
     L.cond.append((s, r - 1, 3, r, 5, "result"))
     L.cond.append((s, r, 6, r, 7, "error_text"))
     rows = [
