@@ -6,6 +6,8 @@ penalty table is "checked, none" only with its 处罚记录已核查 flag set to
 """
 from __future__ import annotations
 
+import functools
+
 from jidi_xl.case import Firm, Penalty, StaffMember
 from jidi_xl.ruleset import RuleSet
 
@@ -37,7 +39,22 @@ def sector_code(rs: RuleSet, v, field: str) -> str | None:
     raise UdfInputError(field, f"未知的划型行业 {v!r}；请从下拉列表选择（{'、'.join(s['label'] for s in sectors.values())}）")
 
 
-def roster(rs: RuleSet, x) -> list[Firm]:
+def roster(rs: RuleSet, x) -> tuple[Firm, ...]:
+    """The roster's firms. One recalculation hands the same 1,000×9 cells to ~8 functions (n, ratio, track,
+    the 第六条第（五）项 result, figures, reason…): parsed once per distinct content (measured: 7 ms a parse)."""
+    rows = tuple(tuple(r) for r in grid(x))
+    try:
+        return _roster_cached(rs, rows)
+    except TypeError:       # an unhashable cell value: parse without the cache
+        return _parse_roster(rs, rows)
+
+
+@functools.lru_cache(maxsize=16)
+def _roster_cached(rs: RuleSet, rows: tuple) -> tuple[Firm, ...]:
+    return _parse_roster(rs, rows)
+
+
+def _parse_roster(rs: RuleSet, x) -> tuple[Firm, ...]:
     firms, seen = [], {}
     for i, r in _rows(x, len(ROSTER_COLUMNS), "roster"):
         at = f"入驻企业名册第{i}行"
@@ -60,7 +77,7 @@ def roster(rs: RuleSet, x) -> list[Firm]:
             size_class=code(r[7], f"{at}·企业规模", "size_classes", rs),
             beijing_registered=boolean(r[8], f"{at}·注册地在本市"),
             where=at))
-    return firms
+    return tuple(firms)
 
 
 def penalties(rs: RuleSet, x) -> list[Penalty]:

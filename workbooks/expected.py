@@ -10,7 +10,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from jidi_xl.case import parse_case
+from jidi_xl.case import Case, parse_case
 from jidi_xl.evaluate import Report, evaluate_case
 from jidi_xl.results import Outcome
 from jidi_xl.rules.chapter4 import GRADES, PLACEHOLDER_NOTE
@@ -29,9 +29,10 @@ def _num(x) -> float | None:
     return None if x is None else float(x) if isinstance(x, Fraction) else x
 
 
-def expected_outputs(raw: dict, report: Report | None = None) -> dict[str, Any]:
-    """{out_ name: the value the engine gives}; only names that have an engine counterpart."""
-    case = parse_case(raw)
+def expected_outputs(raw: dict, report: Report | None = None, case: Case | None = None) -> dict[str, Any]:
+    """{out_ name: the value the engine gives}; only names that have an engine counterpart.
+    Pass the parsed ``case`` and its ``report`` when you have them (they are not recomputed)."""
+    case = case or parse_case(raw)
     rep = report or evaluate_case(case)
     rs = case.ruleset
     out: dict[str, Any] = {}

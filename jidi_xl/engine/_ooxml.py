@@ -70,8 +70,8 @@ def a1(row: int, col: int) -> str:
     return f"{num2col(col)}{row}"
 
 
-def range_cells(ref: str) -> list[list[str]]:
-    """'A1:B2' -> [['A1', 'B1'], ['A2', 'B2']] (rows of cell refs)."""
+def range_bounds(ref: str) -> tuple[int, int, int, int]:
+    """'A1:B2' -> (r1, c1, r2, c2), 1-based and ordered."""
     ref = ref.replace("$", "")
     if ":" in ref:
         first, last = ref.split(":", 1)
@@ -79,8 +79,12 @@ def range_cells(ref: str) -> list[list[str]]:
         first = last = ref
     r1, c1 = split_a1(first)
     r2, c2 = split_a1(last)
-    r1, r2 = min(r1, r2), max(r1, r2)
-    c1, c2 = min(c1, c2), max(c1, c2)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def range_cells(ref: str) -> list[list[str]]:
+    """'A1:B2' -> [['A1', 'B1'], ['A2', 'B2']] (rows of cell refs)."""
+    r1, c1, r2, c2 = range_bounds(ref)
     return [[a1(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
 

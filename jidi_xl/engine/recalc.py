@@ -636,10 +636,7 @@ class CompiledTemplate:
 
         # --- formula cells selected as outputs
         def rect(ref):
-            rows = ox.range_cells(ref)
-            r1, c1 = ox.split_a1(rows[0][0])
-            r2, c2 = ox.split_a1(rows[-1][-1])
-            return r1, c1, r2, c2
+            return ox.range_bounds(ref)
 
         out_rects = [(s, rect(r)) for s, r in out_specs]
         self.outputs: list[ox.FormulaCell] = []
@@ -747,8 +744,8 @@ class CompiledTemplate:
                                  f"input values), got {len(seq)}")
         out = []
         for (sheet, ref), v in zip(self.input_specs, seq):
-            rows = ox.range_cells(ref)
-            nr, nc = len(rows), len(rows[0])
+            r1, c1, r2, c2 = ox.range_bounds(ref)
+            nr, nc = r2 - r1 + 1, c2 - c1 + 1
             grid = np.empty((nr, nc), dtype=object)
             grid[:, :] = F.EMPTY
             if isinstance(v, (list, tuple, np.ndarray)):

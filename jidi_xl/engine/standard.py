@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,23 +51,29 @@ class _Rect:
 
     @classmethod
     def of(cls, sheet: str, ref: str) -> "_Rect":
-        rows = ox.range_cells(ref)
-        r1, c1 = ox.split_a1(rows[0][0])
-        r2, c2 = ox.split_a1(rows[-1][-1])
-        return cls(sheet, r1, c1, r2, c2)
+        return cls(sheet, *ox.range_bounds(ref))
 
     def contains(self, sheet: str, r: int, c: int) -> bool:
         return sheet == self.sheet and self.r1 <= r <= self.r2 and self.c1 <= c <= self.c2
 
 
+_RE_FORMULA = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)')
+_RE_NAME = re.compile(r"<definedName\b[^>]*>[^<]*</definedName>")
+
+
 class _Book:
-    """One workbook read once: formula cells from the XML, values with calamine."""
+    """One workbook read once: the formula elements of its sheet XML, its values with calamine."""
 
     def __init__(self, path: str | os.PathLike):
         import python_calamine
 
         self.path = str(path)
-        self.info, self.formulas = ox.workbook_formula_cells(self.path)
+        with zipfile.ZipFile(self.path) as zf:
+            info = ox.read_workbook(zf)
+            self.names_xml = _RE_NAME.findall(ox.read_text(zf, info.workbook_part))
+            # (sheet, "A1") → the raw <f> element: enough to tell a template copy, cheaper than parsing formulas
+            self.formula_xml = {(sh.name, m.group(1)): m.group(2)
+                                for sh in info.sheets for m in _RE_FORMULA.finditer(ox.read_text(zf, sh.part))}
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
@@ -73,38 +81,41 @@ class _Book:
             r0, c0 = sh.start or (0, 0)
             self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
 
-    def value(self, sheet: str, r: int, c: int) -> Any:
-        r0, c0, grid = self.grids.get(sheet, (1, 1, []))
-        i, j = r - r0, c - c0
-        if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
-            return _cell_value(grid[i][j])
-        return None
-
     def block(self, rect: _Rect) -> list[list[Any]]:
-        return [[self.value(rect.sheet, r, c) for c in range(rect.c1, rect.c2 + 1)] for r in range(rect.r1, rect.r2 + 1)]
+        """The values of a rectangle, as formulas would load them (row slices of the calamine grid)."""
+        r0, c0, grid = self.grids.get(rect.sheet, (1, 1, []))
+        width = rect.c2 - rect.c1 + 1
+        out = []
+        for r in range(rect.r1, rect.r2 + 1):
+            i = r - r0
+            row = grid[i][max(rect.c1 - c0, 0):rect.c2 - c0 + 1] if 0 <= i < len(grid) else []
+            lead = [None] * min(max(c0 - rect.c1, 0), width)
+            vals = lead + [_cell_value(v) for v in row]
+            out.append(vals + [None] * (width - len(vals)))
+        return out
 
-    def fingerprint(self, inputs: list[_Rect]) -> str:
+    def fingerprint(self, input_cells: dict[str, set[tuple[int, int]]]) -> str:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
         equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
         h = hashlib.sha256()
-        texts = [f.text() for f in self.formulas] + [n.value for n in self.info.defined_names]
-        read = {f.sheet for f in self.formulas} | {
-            s for s in self.grids if any(s in t for t in texts)}
-        formula_at = {(f.sheet, f.cell) for f in self.formulas}
-        for f in sorted(self.formulas, key=lambda f: (f.sheet, f.cell)):
-            h.update(f"{f.sheet}!{f.cell}={f.text()}\n".encode())
-        for n in sorted(self.info.defined_names, key=lambda n: (n.name, str(n.local_sheet_id))):
-            h.update(f"name {n.name}={n.value}@{n.local_sheet_id}\n".encode())
+        texts = list(self.formula_xml.values()) + self.names_xml
+        read = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
+        for key in sorted(self.formula_xml):
+            h.update(f"{key[0]}!{key[1]}={self.formula_xml[key]}\n".encode())
+        for n in sorted(self.names_xml):
+            h.update(n.encode() + b"\n")
+        formula_at = {(s, *ox.split_a1(ref)) for s, ref in self.formula_xml}
         for sheet in sorted(read):
             r0, c0, grid = self.grids[sheet]
+            skip = input_cells.get(sheet, set())
             for i, row in enumerate(grid):
                 for j, v in enumerate(row):
                     if v == "" or v is None:
                         continue
-                    r, c = r0 + i, c0 + j
-                    if (sheet, ox.a1(r, c)) in formula_at or any(x.contains(sheet, r, c) for x in inputs):
+                    rc = (r0 + i, c0 + j)
+                    if rc in skip or (sheet, *rc) in formula_at:
                         continue
-                    h.update(f"{sheet}!{r},{c}={v!r}\n".encode())
+                    h.update(f"{sheet}!{rc}={v!r}\n".encode())
         return h.hexdigest()
 
 
@@ -121,14 +132,18 @@ class StandardEngine:
         self.fast = fast
         self._input_specs = [n.where for n in LAYOUT.inputs()]
         self._input_rects = [_Rect.of(n.sheet, n.ref) for n in LAYOUT.inputs()]
+        self._input_cells: dict[str, set[tuple[int, int]]] = {}
+        for x in self._input_rects:
+            self._input_cells.setdefault(x.sheet, set()).update(
+                (r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
         self._compiled = None
         self._template_fp: str | None = None
 
     def _compiled_template(self):
         if self._compiled is None:
             book = _Book(self.template)
-            self._template_fp = book.fingerprint(self._input_rects)
-            outputs = [f"'{f.sheet}'!{f.cell}" for f in book.formulas]
+            self._template_fp = book.fingerprint(self._input_cells)
+            outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
             self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
         return self._compiled
 
@@ -136,14 +151,14 @@ class StandardEngine:
         if not self.fast:
             return False
         self._compiled_template()
-        return _Book(path).fingerprint(self._input_rects) == self._template_fp
+        return _Book(path).fingerprint(self._input_cells) == self._template_fp
 
     def recalc(self, path: str | os.PathLike) -> tuple[RecalcResult, str]:
         """Recalculate ``path``; returns the result and the path taken ("template" or "full")."""
         if self.fast:
             tpl = self._compiled_template()
             book = _Book(path)
-            if book.fingerprint(self._input_rects) == self._template_fp:
+            if book.fingerprint(self._input_cells) == self._template_fp:
                 return tpl([book.block(r) for r in self._input_rects]), "template"
         return self.recalculator.recalc(path), "full"
 

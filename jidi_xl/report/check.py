@@ -70,6 +70,24 @@ def _no_inputs(path: Path) -> bool:
     return True
 
 
+def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
+    """The blank template: nothing to evaluate. It must still say so, show no error value, and show
+    no 符合 anywhere — a condition with no data is 待核实 (or blank), never a PASS (spec §0)."""
+    from workbooks.layout import LAYOUT, NO_RECOGNITION
+
+    res.blank = True
+    for n in LAYOUT.outputs():
+        if not n.single or n.kind not in ("result", "verdict", "grade"):
+            continue
+        got = result.values.get((n.sheet, n.ref))
+        res.compared += 1
+        if got == "符合" or (n.kind == "verdict" and got != NO_RECOGNITION):
+            want = NO_RECOGNITION if n.kind == "verdict" else "待核实（无输入）"
+            res.differences.append(Difference(n.name, n.where, want, got))
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
 def process_workbook(path: str | Path, output: str | Path | None, engine=None, compare: bool = True) -> WorkbookOutcome:
     """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
     from workbooks.expected import expected_outputs, same
@@ -106,27 +124,13 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     if not compare:
         res.seconds = time.perf_counter() - t0
         return res
-    if _no_inputs(path):
-        # The blank template: nothing to evaluate. It must still say so, show no error value, and show
-        # no 符合 anywhere — a condition with no data is 待核实, never a PASS (spec §0).
-        res.blank = True
-        from workbooks.layout import NO_RECOGNITION
-
-        for n in LAYOUT.outputs():
-            if not n.single or n.kind not in ("result", "verdict", "grade"):
-                continue
-            got = result.values.get((n.sheet, n.ref))
-            res.compared += 1
-            if got == "符合" or (n.kind == "verdict" and got != NO_RECOGNITION):
-                want = NO_RECOGNITION if n.kind == "verdict" else "待核实（无输入）"
-                res.differences.append(Difference(n.name, n.where, want, got))
-        res.seconds = time.perf_counter() - t0
-        return res
     try:
         raw = read_case(path)
         case = parse_case(raw)
         report = evaluate_case(case)
     except InputError as exc:
+        if _no_inputs(path):
+            return _check_blank(res, result, t0)
         res.problems += [f"{p.field}：{p.message}" for p in exc.problems]
         res.seconds = time.perf_counter() - t0
         return res
@@ -136,7 +140,7 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         return res
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
-    for name, want in expected_outputs(raw, report).items():
+    for name, want in expected_outputs(raw, report, case).items():
         n = LAYOUT[name]
         got = result.values.get((n.sheet, n.ref))
         res.compared += 1
