@@ -4,6 +4,7 @@ Catalogue with arguments and articles: docs/udfs.md. No rule logic lives here.
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from jidi_xl.results import Outcome, apply_override, combine, outcome_of
@@ -54,9 +55,15 @@ def size_class(sector, employees, revenue, assets, declared=None, part=None):
 
 def _art6_5(roster, leading, hpp):
     lead = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
-    lead = [c for c in lead if c]
+    lead = tuple(c for c in lead if c)
     # a blank roster is "not entered" (待核实), as a case without firms.roster, not n = 0
-    return rules.art6_5_firms(rs(), tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
+    return _art6_5_for(tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
+
+
+@functools.lru_cache(maxsize=16)
+def _art6_5_for(firms, leading, hpp):
+    """One recalculation asks ~8 cells about the same roster (n, ratio, track, result, figures, reason…)."""
+    return rules.art6_5_firms(rs(), firms, list(leading) if leading else None, hpp)
 
 
 @udf("JIDI_ART6_5", "第六条第（五）项：入驻本市小微企业数与主导产业集聚度（两条通道）", "第六条第（五）项", "结果/数据/理由/依据，或值的键 n/ratio/ratio_all/track/leading",

