@@ -10,7 +10,7 @@ from .rules import (art6_1_operator, art6_2_conduct, art6_3_planning, art6_4_are
                     art6_7_management, art6_8_staff, art6_9_satisfaction, art6_10_station, art7_services,
                     art8_encouraged, art15_triggers, art17_filing, evaluation_score, funding_tier, grade,
                     reapplication_ban, stars)
-from .rules.chapter4 import GRADES, PLACEHOLDER_NOTE, consequence
+from .rules.chapter4 import PLACEHOLDER_NOTE, consequence
 from .rules.chapter5 import ban_end
 
 VERDICT_ZH = {Outcome.PASS: "符合认定条件（建议认定）", Outcome.FAIL: "不符合认定条件", Outcome.REVIEW: "待核实"}

@@ -6,7 +6,7 @@ part fails, else REVIEW if any part is open, else PASS.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Iterable
 

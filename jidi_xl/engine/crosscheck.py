@@ -46,13 +46,12 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 from lxml import etree
 
@@ -415,7 +414,6 @@ def crosscheck_libreoffice_many(jobs: Iterable[tuple[str | os.PathLike, Mapping[
     if not jobs:
         return []
     udf_names = list(udf_names)
-    t0 = time.perf_counter()
     work = tempfile.mkdtemp(prefix="jidi_xcheck_")
     keep = os.fspath(out_dir) if out_dir is not None else None
     try:

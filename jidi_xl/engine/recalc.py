@@ -625,7 +625,6 @@ class CompiledTemplate:
                  input_cells, output_cells, method: str = "compile"):
         if method not in ("compile", "calculate"):
             raise ValueError("method must be 'compile' or 'calculate'")
-        F = _f()
         self.method = method
         self._loaded = loaded
         self._rc = recalculator

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ..case import Penalty, StaffMember
 from ..results import Outcome, Result, combine, pct

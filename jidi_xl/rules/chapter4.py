@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Sequence
 
-from ..results import Outcome, Result, combine
+from ..results import Outcome, Result
 from ..ruleset import RuleSet
 
 GRADES = {"fail": "不合格", "fair": "一般", "good": "较好"}

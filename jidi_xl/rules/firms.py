@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from ..case import Firm
-from ..results import Outcome, Result, combine, pct
+from ..results import Outcome, Result, pct
 from ..ruleset import RuleSet
 
 ART = "第六条第（五）项"

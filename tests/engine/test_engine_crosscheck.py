@@ -52,17 +52,8 @@ def _engine_values(path: str) -> tuple[dict, str, float]:
 
 
 def _snapshot(src: Path, dst: Path) -> Path:
-    """Copy a workbook (it may be regenerated concurrently): retry until it is a valid zip."""
-    for _ in range(20):
-        shutil.copyfile(src, dst)
-        try:
-            with zipfile.ZipFile(dst) as z:
-                if z.testzip() is None:
-                    return dst
-        except zipfile.BadZipFile:
-            pass
-        time.sleep(0.25)
-    raise AssertionError(f"could not snapshot {src}")
+    shutil.copyfile(src, dst)
+    return dst
 
 
 def _name_cell(path: Path, name: str) -> tuple[str, str]:

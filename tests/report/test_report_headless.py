@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from jidi_xl.cli import main

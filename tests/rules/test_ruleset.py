@@ -10,7 +10,6 @@ import pytest
 import jidi_xl.rules
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError, RuleSetError
-from jidi_xl.evaluate import evaluate_case
 from jidi_xl.ruleset import load_ruleset
 
 RULES_DIR = Path(jidi_xl.rules.__file__).parent
