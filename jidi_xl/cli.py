@@ -5,6 +5,7 @@ Exit codes: 0 evaluated (whatever the verdicts); 2 the input could not be evalua
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,26 @@ def _case_files(target: Path) -> list[Path]:
     if target.is_dir():
         return sorted(target.glob("*.json"))
     return [target]
+
+
+_FAST_EXIT = False   # set by the console script: skip freeing a loaded spreadsheet model at interpreter exit
+
+
+def entry() -> None:
+    """The ``jidi-xl`` console script. A recalculation leaves a large formulas model in memory; freeing it at
+    interpreter exit costs ≈0.3 s of a ≈2 s cold ``recalc`` (measured), so the process ends with ``os._exit``
+    once its output is flushed. (Tests call :func:`main` through click's runner, which keeps the normal exit.)"""
+    global _FAST_EXIT
+    _FAST_EXIT = True
+    main()
+
+
+def _exit(code: int) -> None:
+    if _FAST_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 @click.group(help="北京市小微企业创业创新示范基地评价工具 (jidi-xl)")
@@ -93,7 +114,7 @@ def recalc(book: Path, output: Path | None) -> None:
                    f"{len([1 for _ in res.values])} 个结果名，{res.seconds:.2f} 秒）")
     if res.input_errors:
         click.echo(f"{len(res.input_errors)} 个单元格显示“输入错误”，请按提示修改输入（结论为待核实）", err=True)
-    sys.exit(0 if res.evaluated else 1)
+    _exit(0 if res.evaluated else 1)
 
 
 @main.command(help="核对：无头重算工作簿，并与规则引擎对其输入的评价逐项比较。 Check a workbook against the rules engine.")
@@ -120,7 +141,7 @@ def check(books: tuple[Path, ...]) -> None:
             click.echo(f"✔ {f}：空白模板，无输入；{res.compared} 个结果单元格均为待核实/未评价，无错误值")
         else:
             click.echo(f"✔ {f}：与规则引擎一致（比较 {res.compared} 项，{res.seconds:.2f} 秒）")
-    sys.exit(worst)
+    _exit(worst)
 
 
 @main.command(help="批量：重算文件夹中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
@@ -144,8 +165,8 @@ def batch(folder: Path, summary: Path, jobs: int | None) -> None:
     diffs = [r for r in res.rows if not r.check.startswith("一致")]
     for r in diffs:
         click.echo(f"  ≠ {r.file}：{r.check}")
-    sys.exit(1 if diffs else 0)
+    _exit(1 if diffs else 0)
 
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -435,6 +435,11 @@ def _cell_of(R: _Reader, path: str) -> str:
 
 def read_case(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict:
     """The case of a filled workbook (format jidi-xl/case@1), or :class:`InputError` naming every bad cell."""
+    return read_parsed_case(xlsx_path, layout)[0]
+
+
+def read_parsed_case(xlsx_path: str | Path, layout: Layout = LAYOUT):
+    """(case dict, parsed :class:`jidi_xl.case.Case`): :func:`read_case` without parsing the case twice."""
     R = _Reader(xlsx_path, layout)
     try:
         case = _case(R)
@@ -443,14 +448,15 @@ def read_case(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict:
     except Exception as exc:       # noqa: BLE001 — never crash on a strange file; say what happened
         R.problem(str(xlsx_path), f"读取工作簿时出错：{type(exc).__name__}: {exc}；请确认是标准评价工作簿")
         raise InputError(R.problems, str(xlsx_path)) from None
+    parsed = None
     try:
-        parse_case(case, source=str(xlsx_path))
+        parsed = parse_case(case, source=str(xlsx_path))
     except InputError as exc:
         for p in exc.problems:
             R.problem(_cell_of(R, p.field), p.message, p.english or p.field)
     if R.problems:
         raise InputError(R.problems, str(xlsx_path))
-    return case
+    return case, parsed
 
 
 # -- read_results -----------------------------------------------------------------------------------
@@ -478,4 +484,4 @@ def read_results(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict[str, An
     return out
 
 
-__all__ = ["read_case", "read_results", "defined_names", "convert", "Book"]
+__all__ = ["read_case", "read_parsed_case", "read_results", "defined_names", "convert", "Book"]

@@ -92,9 +92,8 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
     from workbooks.expected import expected_outputs, same
     from workbooks.layout import LAYOUT
-    from workbooks.reader import read_case
+    from workbooks.reader import read_parsed_case
 
-    from ..case import parse_case
     from ..engine import LintError, RecalcError
     from ..engine.standard import StandardEngine
     from ..evaluate import evaluate_case
@@ -125,8 +124,7 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         res.seconds = time.perf_counter() - t0
         return res
     try:
-        raw = read_case(path)
-        case = parse_case(raw)
+        raw, case = read_parsed_case(path)
         report = evaluate_case(case)
     except InputError as exc:
         if _no_inputs(path):
