@@ -1,0 +1,852 @@
+#!/usr/bin/env python3
+"""Benchmark of ``jidi-xl batch`` on N filled standard workbooks, against the direct-Python floor,
+a cold ``jidi-xl recalc`` and LibreOffice cold conversions. See ``benchmarks/README.md``.
+
+    python benchmarks/bench_batch.py [--n 500] [--firms 150] [--lo-sample 20] [--workdir benchmarks/_work]
+
+Phases (each measured phase runs in its own fresh Python process, so that memory peaks and timings of
+one phase never leak into another):
+
+1. generate  N workbooks (seeded, deterministic, varied cases) into ``<workdir>/books`` — not timed as
+             part of anything else; skipped when ``<workdir>/books`` already holds the same generation
+             (same N, firms, seed, generator version and template bytes) unless ``--regenerate``;
+2. batch     ``run_batch(books, summary, jobs=2)``;
+3. floor     direct Python on one core: ``read_case`` → ``parse_case`` → ``evaluate_case`` →
+             ``expected_outputs`` → ``write_cached_values`` into a copy, for every file;
+4. cold      ``jidi-xl recalc ONE.xlsx -o OUT.xlsx`` as a fresh process, median of 3;
+5. lo        ``--lo-sample`` files, each through a fresh ``soffice --headless --convert-to xlsx``
+             with a forced-recalculation profile (``jidi_xl.engine.libreoffice.make_profile``).
+
+Figures are printed, compared with the targets and written to ``benchmarks/results.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GENERATOR_VERSION = 1          # bump when the generated cases change
+DEFAULT_SEED = 20220519        # the Measures' date of issue
+JOBS = 2                       # the batch's worker count (the target machine has 2 cores)
+
+TARGETS = {
+    "batch_seconds_max": 60.0,         # 500 workbooks ≤ 60 s …
+    "batch_seconds_aim": 20.0,         # … aim 20 s
+    "batch_over_floor_max": 3.0,       # batch ≤ 3 × the direct-Python floor (2-core equivalent)
+    "lo_over_batch_min": 10.0,         # per workbook ≥ 10 × faster than LibreOffice cold
+    "cold_recalc_seconds_max": 2.0,    # one workbook, fresh process
+    "peak_rss_mb_max": 500.0,          # parent or any worker
+}
+
+
+# ================================================================================================
+# 1. generation
+# ================================================================================================
+
+def _make_examples():
+    """examples/make_examples.py as a module (its roster builder, credit codes, size profiles)."""
+    spec = importlib.util.spec_from_file_location("_jidi_make_examples", ROOT / "examples" / "make_examples.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+HPP_INDUSTRIES = ["ngit", "health", "ic", "icv", "smart_mfg"]
+ALL_INDUSTRIES = ["ngit", "ic", "health", "icv", "smart_mfg", "ai", "software", "new_materials", "new_energy", "green",
+                  "tech_services", "culture", "fintech", "modern_agri", "business_services", "consumer", "other"]
+FUNCTIONS = ["startup_coaching", "innovation_support", "information", "financing", "training", "management_consulting",
+             "professional_consulting", "industry_chain"]
+ENCOURAGED = ["high_growth", "cooperation", "hpp_services", "digital"]
+DEGREES = ["none", "bachelor", "master", "doctor"]
+TITLES = ["none", "junior", "intermediate", "associate_senior", "senior"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉婷宇浩凯健俊帆晨欣悦"
+BASE_WORDS = ["创业园", "孵化器", "众创空间", "科技园", "创新基地", "产业园", "加速器", "创新港"]
+PLACES = ["中关村", "望京", "亦庄", "丽泽", "回龙观", "酒仙桥", "西二旗", "上地", "永定门", "通州", "顺义", "大兴",
+          "昌平", "怀柔", "房山", "门头沟", "石景山", "海淀", "朝阳", "丰台", "西城", "东城", "密云", "延庆", "平谷"]
+
+
+def _day(rng: random.Random, lo: date, hi: date) -> date:
+    return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+
+
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
+    """``total`` split into ``parts`` non-negative integers (random, deterministic)."""
+    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
+    return [b - a for a, b in zip([0] + cuts, cuts + [total])]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+
+
+def _rubric(rng: random.Random, quality: float, gap: bool) -> dict:
+    k = rng.randint(4, 8)
+    weights = [w + 5 for w in _split(rng, 100 - 5 * k, k)]           # each ≥ 5, sum 100
+    indicators = []
+    for j, w in enumerate(weights):
+        ind: dict[str, Any] = {"code": f"E{j + 1}", "name": f"评价指标{j + 1}"}
+        if rng.random() < 0.3:
+            ind["max_points"] = 100
+            ind["weight"] = w                                          # scored out of 100, weighted w
+        else:
+            ind["max_points"] = w
+        indicators.append(ind)
+    experts = []
+    for e in range(rng.randint(5, 9)):
+        bias = rng.uniform(-0.06, 0.06)
+        scores: list[Any] = []
+        for ind in indicators:
+            q = min(1.0, max(0.3, quality + bias + rng.uniform(-0.05, 0.05)))
+            scores.append(round(ind["max_points"] * q * 2) / 2)          # half points
+        experts.append({"name": f"专家{chr(65 + e)}", "scores": scores})
+    if gap:
+        experts[rng.randrange(len(experts))]["scores"][rng.randrange(k)] = None    # a missing score → REVIEW
+    return {"indicators": indicators, "experts": experts}
+
+
+def make_case(i: int, firms: int, seed: int = DEFAULT_SEED, ME=None) -> dict:
+    """One varied, valid case (format jidi-xl/case@1) with ``firms`` resident firms; deterministic in (i, firms, seed)."""
+    ME = ME or _make_examples()
+    rng = random.Random(f"jidi-bench:{seed}:{i}")
+    stem = f"bench_{i:04d}"
+    kind = rng.choices(["recognition", "evaluation", "both"], weights=[45, 25, 30])[0]
+    gap = rng.random() < 0.07                                           # a case with REVIEW-making gaps
+    district = rng.choice(ME.BEIJING_DIVISIONS)
+
+    ref = _day(rng, date(2023, 1, 1), date(2025, 9, 30))               # 申请受理截止日期
+    eval_year = rng.choice([2023, 2024, 2025])
+    # the earliest reference date of the case: 认定 → ref; 绩效评价 → 31 December of the year
+    snapshot = min(([ref] if kind != "evaluation" else []) + ([date(eval_year, 12, 31)] if kind != "recognition" else []))
+    # mostly older than two years; about one base in twelve too young (第六条第（一）项 不符合)
+    if rng.random() < 0.08:
+        established = _day(rng, snapshot - timedelta(days=700), snapshot - timedelta(days=30))
+    else:
+        established = _day(rng, date(2008, 1, 1), snapshot - timedelta(days=760))
+
+    # --- roster: leading industries, Beijing small/micro firms, a few medium/large and non-Beijing ones -----
+    hpp = rng.random() < 0.2
+    if hpp:
+        leading = rng.sample(HPP_INDUSTRIES, rng.choice([1, 2, 2]))
+    else:
+        leading = rng.sample(ALL_INDUSTRIES[:-1], 2)
+    others = [x for x in ALL_INDUSTRIES if x not in leading]
+    n_else = rng.randint(0, max(0, firms // 25))
+    n_big = rng.randint(0, max(0, firms // 30))
+    n_sm = max(0, firms - n_else - n_big)
+    share = rng.uniform(0.55, 0.92)
+    n_lead = round(n_sm * share)
+    spec: list[tuple] = []
+    for ind, cnt in zip(leading, _split(rng, n_lead, len(leading))):
+        micro = round(cnt * rng.uniform(0.55, 0.8))
+        spec += [(micro, ind, "micro"), (cnt - micro, ind, "small")]
+    side = rng.sample(others, rng.randint(3, 6))
+    for ind, cnt in zip(side, _split(rng, n_sm - n_lead, len(side))):
+        micro = round(cnt * rng.uniform(0.5, 0.85))
+        spec += [(micro, ind, "micro"), (cnt - micro, ind, "small")]
+    for ind, cnt in zip([rng.choice(ALL_INDUSTRIES) for _ in range(2)], _split(rng, n_big, 2)):
+        big = sum(rng.random() < 0.25 for _ in range(cnt))
+        spec += [(cnt - big, ind, "medium"), (big, ind, "large")]
+    for _ in range(n_else):
+        spec.append((1, rng.choice(ALL_INDUSTRIES), rng.choice(["micro", "small"]), "elsewhere"))
+    spec = [row for row in spec if row[0] > 0]
+    roster = ME.Roster().build(rng, spec, district)
+    if gap and rng.random() < 0.6:                                        # firms whose size cannot be derived
+        for f in rng.sample(roster, rng.randint(1, 4)):
+            if "size_class" not in f:
+                f[rng.choice(["employees", "sector"])] = None
+
+    functions = sorted(rng.sample(FUNCTIONS, rng.choices(range(1, 9), weights=[2, 4, 12, 16, 14, 10, 6, 4])[0]),
+                       key=FUNCTIONS.index)
+    encouraged = sorted(rng.sample(ENCOURAGED, rng.randint(0, 4)), key=ENCOURAGED.index)
+    building = round(rng.uniform(3500, 32000), -1)
+    public = round(min(building * 0.4, rng.uniform(300, 3200)), -1)
+    place = rng.choice(PLACES)
+    base_name = f"{place}{rng.choice(ME.HEAD)}{rng.choice(ME.TAIL)}{rng.choice(BASE_WORDS)}"
+
+    case = ME.clean_case(stem, f"性能基准案例 {i}（{kind}{'，含待核实缺项' if gap else ''}）", base_name,
+                         f"北京{place}{rng.choice(ME.HEAD)}{rng.choice(ME.TAIL)}科技服务有限公司", district, roster,
+                         leading if rng.random() < 0.9 else None, hpp=hpp, established=established.isoformat(),
+                         building=building, public=public, functions=functions, encouraged=encouraged,
+                         staff="members", recognition=kind != "evaluation")
+    if kind != "evaluation":
+        case["recognition"] = {"reference_date": ref.isoformat()}
+
+    # --- yes/no facts: mostly 是, now and then 否 ----------------------------------------------------------
+    for group in ("operator", "planning", "governance", "management", "service_station"):
+        for key, v in case[group].items():
+            if isinstance(v, bool) and rng.random() < 0.008:
+                case[group][key] = False
+    case["conduct"]["good_operation"] = rng.random() > 0.01
+    case["conduct"]["serious_dishonesty"] = rng.random() < 0.02
+
+    # --- penalties: none for most; some ordinary, some serious ones in or out of the two-year window -------
+    penalties = []
+    for _ in range(rng.choices([0, 1, 2, 3], weights=[60, 25, 10, 5])[0]):
+        penalties.append({"date": _day(rng, snapshot - timedelta(days=4 * 365), snapshot).isoformat(),
+                          "kind": rng.choices(["criminal", "serious_administrative", "administrative", "other"],
+                                              weights=[1, 6, 20, 8])[0],
+                          "subject": rng.choices(["unit", "legal_representative", "other"], weights=[6, 2, 2])[0],
+                          "description": rng.choice(["消防检查不合格", "违规出租场地", "未按规定报送统计数据", "环保设施未验收"])})
+    case["conduct"]["penalties"] = sorted(penalties, key=lambda p: p["date"])
+
+    # --- staff: a named list (7–16 people) or a declared count --------------------------------------------
+    if rng.random() < 0.6:
+        case["staff"] = {"members": [{"name": _person(rng), "degree": rng.choices(DEGREES, weights=[1, 6, 3, 1])[0],
+                                      "title": rng.choices(TITLES, weights=[4, 3, 3, 1, 1])[0]}
+                                     for _ in range(rng.randint(7, 16))]}
+    else:
+        case["staff"] = {"declared_qualified": rng.randint(7, 18)}
+
+    # --- satisfaction: counts (exact fraction) or a rate -----------------------------------------------------
+    responses = rng.randint(30, 150)
+    satisfied = responses - rng.randint(0, responses // (5 if rng.random() < 0.15 else 12))
+    if rng.random() < 0.75:
+        case["satisfaction"] = {"satisfied": satisfied, "responses": responses, "free_public_service": rng.random() > 0.01}
+    else:
+        case["satisfaction"] = {"rate": round(satisfied / responses, 3), "free_public_service": True}
+
+    # --- revocations, changes, overrides --------------------------------------------------------------------
+    if rng.random() < 0.08:
+        case["revocations"] = [{"date": _day(rng, snapshot - timedelta(days=1000), snapshot - timedelta(days=30)).isoformat(),
+                                "ground": rng.choice(["evaluation_failed", "false_materials", "penalty", "dishonesty"])}]
+    if rng.random() < 0.12:
+        changes = []
+        for kind_ in rng.sample(["name", "address", "main_business"], rng.randint(1, 2)):
+            changed = _day(rng, date(2023, 1, 1), date(2025, 6, 30))
+            ch: dict[str, Any] = {"kind": kind_, "changed_on": changed.isoformat()}
+            if rng.random() < 0.85:
+                ch["filed_on"] = (changed + timedelta(days=rng.randint(3, 60))).isoformat()
+            changes.append(ch)
+        case["changes"] = changes
+    if kind != "evaluation" and rng.random() < 0.05:
+        case["overrides"] = [{"rule": rng.choice(["art6_4", "art6_5", "art6_8"]), "outcome": rng.choice(["PASS", "FAIL"]),
+                              "reviewer": "认定评审专家组（复核）", "justification": "专家组现场核查后书面说明理由，一致同意改判。"}]
+
+    # --- evaluation: a rubric with 5–9 experts (most), an entered score, or not participated ------------------
+    if kind != "recognition":
+        ev: dict[str, Any] = {"year": eval_year, "participated": rng.random() > 0.05,
+                              "false_materials": rng.random() < 0.02}
+        quality = rng.uniform(0.75, 0.99)
+        how = rng.choices(["rubric", "score", "none"], weights=[70, 26, 4 if gap else 0])[0]
+        if how == "rubric":
+            ev["rubric"] = _rubric(rng, quality, gap and rng.random() < 0.5)
+        elif how == "score":
+            ev["score"] = round(quality * 100, 1)
+        case["evaluation"] = ev
+
+    # --- REVIEW-making gaps --------------------------------------------------------------------------------------
+    if gap:
+        what = rng.sample(["satisfaction", "rolling", "functions", "building", "staff"], rng.randint(1, 2))
+        if "satisfaction" in what:
+            case["satisfaction"] = {"free_public_service": True}
+        if "rolling" in what:
+            case["operator"]["rolling_incubation"] = None
+        if "functions" in what:
+            case["service_functions"] = None
+        if "building" in what:
+            case["area"]["building_m2"] = None
+        if "staff" in what:
+            case["staff"] = {}
+    return case
+
+
+def _gen_one(task: tuple[int, int, int, str]) -> tuple[str, float, str]:
+    """Write one workbook; returns (file name, seconds, kind)."""
+    i, firms, seed, outdir = task
+    from jidi_xl.case import parse_case
+    from workbooks.generate import case_cells, write_book
+
+    t0 = time.perf_counter()
+    raw = make_case(i, firms, seed, _ME())
+    parse_case(raw, source=f"bench case {i}")                            # a generator bug surfaces here
+    data = write_book(case_cells(raw), None, sample_of=f"{raw['case_id']}（{raw['base']['name']}）")
+    name = f"{raw['case_id']}.xlsx"
+    (Path(outdir) / name).write_bytes(data)
+    kind = "both" if ("recognition" in raw and "evaluation" in raw) else "recognition" if "recognition" in raw else "evaluation"
+    return name, time.perf_counter() - t0, kind + ("+gap" if "缺项" in raw["description"] else "")
+
+
+_ME_CACHE = None
+
+
+def _ME():
+    global _ME_CACHE
+    if _ME_CACHE is None:
+        _ME_CACHE = _make_examples()
+    return _ME_CACHE
+
+
+def _generation_key(n: int, firms: int, seed: int) -> dict:
+    from workbooks import TEMPLATE_PATH
+    return {"generator_version": GENERATOR_VERSION, "n": n, "firms": firms, "seed": seed,
+            "template_sha256": hashlib.sha256(TEMPLATE_PATH.read_bytes()).hexdigest(),
+            "make_examples_sha256": hashlib.sha256((ROOT / "examples" / "make_examples.py").read_bytes()).hexdigest()}
+
+
+def phase_generate(args) -> dict:
+    import multiprocessing
+
+    books = Path(args.workdir) / "books"
+    manifest = Path(args.workdir) / "books.manifest.json"
+    key = _generation_key(args.n, args.firms, args.seed)
+    if not args.regenerate and manifest.exists() and books.is_dir():
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+        if old.get("key") == key and len(list(books.glob("*.xlsx"))) == args.n:
+            return {**old["result"], "reused": True}
+    if books.exists():
+        shutil.rmtree(books)
+    books.mkdir(parents=True)
+    t0 = time.perf_counter()
+    tasks = [(i, args.firms, args.seed, str(books)) for i in range(1, args.n + 1)]
+    with multiprocessing.get_context("fork").Pool(JOBS) as pool:
+        done = pool.map(_gen_one, tasks, chunksize=8)
+    kinds: dict[str, int] = {}
+    for _, _, k in done:
+        kinds[k] = kinds.get(k, 0) + 1
+    result = {"seconds": time.perf_counter() - t0, "processes": JOBS, "files": len(done),
+              "per_workbook_median_s": statistics.median(s for _, s, _ in done),
+              "bytes_total": sum(p.stat().st_size for p in books.glob("*.xlsx")), "kinds": dict(sorted(kinds.items()))}
+    manifest.write_text(json.dumps({"key": key, "result": result}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return {**result, "reused": False}
+
+
+# ================================================================================================
+# 2. batch
+# ================================================================================================
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    out.append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the proportional set size (PSS: shared pages split between sharers) of this process and its
+    children every 0.2 s — the real combined footprint of the forked batch, which ru_maxrss cannot give."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.stop = threading.Event()
+
+    def run(self):
+        me = os.getpid()
+        while not self.stop.wait(0.2):
+            total = _pss_kb(me) + sum(_pss_kb(c) for c in _children(me))
+            self.peak_kb = max(self.peak_kb, total)
+
+
+def phase_batch(args) -> dict:
+    from jidi_xl.report.batch import run_batch
+
+    books = Path(args.workdir) / "books"
+    summary = Path(args.workdir) / "batch" / "summary.xlsx"
+    if summary.parent.exists():
+        shutil.rmtree(summary.parent)
+    summary.parent.mkdir(parents=True)
+    sampler = _TreeSampler()
+    sampler.start()
+    load0, cpu0 = os.getloadavg(), _cpu_seconds()
+    t0 = time.perf_counter()
+    res = run_batch(books, summary, jobs=JOBS, progress=False)
+    wall = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
+    sampler.stop.set()
+    sampler.join()
+    secs = sorted(o.seconds for o in res.outcomes)
+    paths: dict[str, int] = {}
+    for o in res.outcomes:
+        paths[o.path_taken or "(none)"] = paths.get(o.path_taken or "(none)", 0) + 1
+    differing = [o for o in res.outcomes if o.evaluated and o.differences]
+    flagged = [o for o in res.outcomes if o.input_errors]          # cells showing 输入错误：… (not failures)
+    messages: dict[str, int] = {}
+    for o in flagged:
+        for line in o.input_errors:
+            msg = line.split("：", 1)[-1]
+            messages[msg] = messages.get(msg, 0) + 1
+    verdicts: dict[str, int] = {}
+    for r in res.rows:
+        v = (r.verdict or "").split("：")[0].split("（")[0] or "(blank)"
+        verdicts[v] = verdicts.get(v, 0) + 1
+    return {
+        "seconds": res.seconds, "wall_seconds_in_call": wall, "jobs": JOBS, "files": len(res.outcomes),
+        "cpu_seconds": cpu, "cpu_utilisation": cpu / (wall * JOBS), "loadavg_before": load0, "loadavg_after": os.getloadavg(),
+        "per_workbook_median_s": statistics.median(secs) if secs else None,
+        "per_workbook_p90_s": _quantile(secs, 0.9),
+        "per_workbook_max_s": secs[-1] if secs else None,
+        "paths": paths, "evaluated": len(res.rows), "failed": len(res.failures),
+        "failures": [{"file": f.file, "reason": f.reason, "details": list(getattr(f, "details", []) or [])[:5]}
+                     for f in res.failures],
+        "with_differences": len(differing),
+        "with_input_error_cells": len(flagged),
+        "input_error_messages": dict(sorted(messages.items(), key=lambda kv: -kv[1])[:5]),
+        "differences_sample": [{"file": Path(o.file).name, "first": [str(d) for d in o.differences[:3]]} for o in differing[:5]],
+        "verdicts": dict(sorted(verdicts.items())),
+        "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_rss_mb_reported": res.peak_rss_mb,
+        "peak_tree_pss_mb": sampler.peak_kb / 1024 or None,
+    }
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its finished children."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+def _quantile(sorted_values: list[float], q: float) -> float | None:
+    """Nearest-rank quantile (p90 of 500 = the 450th value)."""
+    if not sorted_values:
+        return None
+    k = max(0, min(len(sorted_values) - 1, -(-int(q * len(sorted_values) * 1000) // 1000) - 1))
+    return sorted_values[k]
+
+
+# ================================================================================================
+# 3. the direct-Python floor
+# ================================================================================================
+
+def phase_floor(args) -> dict:
+    from jidi_xl.case import parse_case
+    from jidi_xl.engine import write_cached_values
+    from jidi_xl.evaluate import evaluate_case
+    from workbooks.expected import expected_outputs
+    from workbooks.layout import LAYOUT
+    from workbooks.reader import read_case
+
+    books = sorted((Path(args.workdir) / "books").glob("*.xlsx"))
+    out = Path(args.workdir) / "floor"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    per: list[float] = []
+    parts = {"read": 0.0, "evaluate": 0.0, "write": 0.0}
+    problems: list[str] = []
+    load0, cpu0 = os.getloadavg(), _cpu_seconds()
+    t0 = time.perf_counter()
+    for p in books:
+        a = time.perf_counter()
+        try:
+            raw = read_case(p)
+            b = time.perf_counter()
+            report = evaluate_case(parse_case(raw))
+            values = expected_outputs(raw, report)
+            cells = {(LAYOUT[name].sheet, LAYOUT[name].ref): v for name, v in values.items()}
+            c = time.perf_counter()
+            write_cached_values(p, out / p.name, cells)
+            d = time.perf_counter()
+        except Exception as exc:  # noqa: BLE001 — counted, reported
+            problems.append(f"{p.name}: {type(exc).__name__}: {exc}"[:300])
+            continue
+        parts["read"] += b - a
+        parts["evaluate"] += c - b
+        parts["write"] += d - c
+        per.append(d - a)
+    total = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
+    return {"seconds": total, "processes": 1, "files": len(books), "done": len(per), "cpu_seconds": cpu,
+            "loadavg_before": load0, "loadavg_after": os.getloadavg(),
+            "per_workbook_median_s": statistics.median(per) if per else None,
+            "parts_seconds": parts, "problems": problems[:10], "problem_count": len(problems),
+            "peak_rss_mb_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# ================================================================================================
+# 4. cold recalc, 5. LibreOffice cold
+# ================================================================================================
+
+def _jidi_cmds() -> dict[str, list[str]]:
+    """How ``jidi-xl`` is started: the console script pip installed beside this interpreter ("direct"), and
+    what ``jidi-xl`` on PATH resolves to when that is something else (e.g. a pyenv shim, a bash wrapper that
+    adds its own start-up time). Without an installed script: ``python -m jidi_xl.cli``."""
+    direct = Path(sys.executable).parent / "jidi-xl"
+    on_path = shutil.which("jidi-xl")
+    cmds: dict[str, list[str]] = {}
+    cmds["direct"] = [str(direct)] if direct.exists() else [sys.executable, "-m", "jidi_xl.cli"]
+    if on_path and Path(on_path).resolve() != direct.resolve():
+        cmds["path"] = [on_path]
+    return cmds
+
+
+def phase_cold(args, books: list[Path]) -> dict:
+    one = books[len(books) // 2]
+    out = Path(args.workdir) / "cold"
+    out.mkdir(parents=True, exist_ok=True)
+    cmds = _jidi_cmds()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    timings: dict[str, list[float]] = {}
+    stdout = ""
+    for how, cmd in cmds.items():
+        timings[how] = []
+        for k in range(3):
+            dst = out / f"{how}{k}.xlsx"
+            dst.unlink(missing_ok=True)
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd + ["recalc", str(one), "-o", str(dst)], cwd=ROOT, env=env, capture_output=True,
+                                  text=True)
+            timings[how].append(time.perf_counter() - t0)
+            stdout = (proc.stdout + proc.stderr).strip()
+            if proc.returncode not in (0, 1) or not dst.exists():
+                raise SystemExit(f"jidi-xl recalc failed (rc={proc.returncode}):\n{stdout}")
+    runs = timings["direct"]
+    # where the time goes: fresh processes run exactly the CLI command in-process. "time": interpreter start,
+    # ``import jidi_xl.cli``, the command (its lazy imports, engine, recalc, write), then a normal exit; "hard":
+    # the same but leaving with os._exit (no interpreter teardown); "profile": a cProfile of the command.
+    probe = f"""
+import time, sys, os, json
+t0 = time.perf_counter()
+import jidi_xl.cli as cli
+t1 = time.perf_counter()
+def run():
+    try:
+        cli.main(["recalc", {str(one)!r}, "-o", {str(out / 'probe.xlsx')!r}], standalone_mode=False)
+    except SystemExit:
+        pass
+mode = sys.argv[1]
+if mode in ("time", "hard"):
+    run()
+    t2 = time.perf_counter()
+    print(json.dumps({{"import_cli": t1 - t0, "command": t2 - t1}}), flush=True)
+    if mode == "hard":
+        os._exit(0)
+    sys.exit(0)
+import cProfile, pstats
+pr = cProfile.Profile()
+pr.enable(); run(); pr.disable()
+st = pstats.Stats(pr).stats
+total = max(v[3] for v in st.values())
+rows = []
+for (fn, line, name), (cc, nc, tt, ct, callers) in st.items():
+    if ct < 0.05 * total or name in ("run", "<module>", "exec") or "click" in fn or fn.endswith("cli.py"):
+        continue
+    if fn.startswith("~") or ("/lib/python" in fn and "site-packages" not in fn):
+        continue                                   # builtins and the standard library: wrappers, not causes
+    short = fn.split("site-packages/")[-1] if "site-packages/" in fn else os.path.relpath(fn, {str(ROOT)!r}) if fn.startswith("/") else fn
+    rows.append((round(ct / total, 3), f"{{short}}:{{line}}({{name}})"))
+rows.sort(reverse=True)
+print(json.dumps(rows[:15]))
+"""
+
+    def probe_run(mode: str) -> tuple[float, Any]:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", probe, mode], cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise RuntimeError((proc.stdout + proc.stderr)[-2000:])
+        return wall, json.loads(proc.stdout.strip().splitlines()[-1])
+
+    try:
+        starts = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, env=env)
+            starts.append(time.perf_counter() - t0)
+        timed = [probe_run("time") for _ in range(3)]
+        hard = [probe_run("hard") for _ in range(3)]
+        _, top = probe_run("profile")
+        med = statistics.median
+        breakdown = {
+            "bare_interpreter_start_s": med(starts),
+            "import_cli_s": med(d["import_cli"] for _, d in timed),
+            "command_s": med(d["command"] for _, d in timed),
+            "teardown_s": max(0.0, med(w for w, _ in timed) - med(w for w, _ in hard)),
+            "probe_wall_s": med(w for w, _ in timed), "probe_wall_without_teardown_s": med(w for w, _ in hard),
+            "profile_top_share_of_command": top,
+        }
+    except RuntimeError as exc:
+        breakdown = {"probe_failed": str(exc)}
+    return {"command": " ".join(cmds["direct"]).replace(str(Path(sys.executable).parent) + os.sep, "") +
+                       " recalc ONE.xlsx -o OUT.xlsx",
+            "file": one.name, "runs_s": runs, "median_s": statistics.median(runs),
+            "via_path": ({"command": cmds["path"][0].replace(str(Path.home()), "~"), "runs_s": timings["path"],
+                          "median_s": statistics.median(timings["path"])} if "path" in timings else None),
+            "output": [line.replace(str(ROOT) + os.sep, "") for line in stdout.splitlines()[-1:]], "breakdown": breakdown}
+
+
+def phase_lo(args, books: list[Path]) -> dict:
+    from jidi_xl.engine import libreoffice as lo
+
+    exe = lo.soffice_path()
+    if exe is None or args.lo_sample <= 0:
+        return {"skipped": "LibreOffice not found" if exe is None else "--lo-sample 0"}
+    lo.verify_forced_recalc()                     # the forced-recalc profile really recalculates (canary)
+    step = max(1, len(books) // args.lo_sample)
+    sample = books[::step][:args.lo_sample]
+    work = Path(args.workdir) / "lo"
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "out").mkdir(parents=True)
+    profile = lo.make_profile(work / "profile")
+    env = {**os.environ}
+    env.setdefault("HOME", str(work))
+
+    def convert(src: Path) -> float:
+        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore", "--nologo",
+               "--nodefault", "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
+               str(work / "out"), str(src)]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        dt = time.perf_counter() - t0
+        if proc.returncode != 0 or not (work / "out" / src.name).exists():
+            raise SystemExit(f"LibreOffice failed on {src.name} (rc={proc.returncode}): {proc.stdout}{proc.stderr}")
+        (work / "out" / src.name).unlink()
+        return dt
+
+    first = convert(sample[0])                    # initialises the fresh profile: reported, not counted
+    runs = [convert(p) for p in sample]
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    return {"version": version, "files": len(runs), "profile_init_run_s": first, "runs_s": runs,
+            "per_workbook_median_s": statistics.median(runs), "per_workbook_mean_s": statistics.fmean(runs)}
+
+
+# ================================================================================================
+# driver
+# ================================================================================================
+
+def _in_subprocess(phase: str, args) -> dict:
+    """Run one phase in a fresh interpreter (clean RSS accounting); returns its JSON result."""
+    out = Path(args.workdir) / f"phase_{phase}.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--n", str(args.n), "--firms", str(args.firms),
+           "--seed", str(args.seed), "--workdir", str(args.workdir), "--phase-out", str(out)]
+    if args.regenerate:
+        cmd.append("--regenerate")
+    proc = subprocess.run(cmd, cwd=ROOT)
+    if proc.returncode != 0 or not out.exists():
+        raise SystemExit(f"phase {phase} failed (rc={proc.returncode})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip())
+    diff = subprocess.run(["git", "diff", "HEAD", "--", "jidi_xl", "udfs", "workbooks"], cwd=ROOT, capture_output=True).stdout
+    code_state = commit + ":" + hashlib.sha256(diff).hexdigest()[:12]
+    return {"nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "cpu": cpu, "memory_gb": mem, "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "platform": platform.platform(), "git_commit": commit + ("+dirty" if dirty else ""), "code_state": code_state,
+            "date": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")}
+
+
+def _fmt(x: float | None, unit: str = "s", nd: int = 3) -> str:
+    return "—" if x is None else f"{x:.{nd}f} {unit}".rstrip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=500, help="number of workbooks (default 500)")
+    ap.add_argument("--firms", type=int, default=150, help="resident firms per workbook (default 150)")
+    ap.add_argument("--lo-sample", type=int, default=20, help="workbooks converted by LibreOffice cold (default 20; 0 = skip)")
+    ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "_work")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--regenerate", action="store_true", help="regenerate the workbooks even if the workdir has them")
+    ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.json",
+                    help="where to write the figures (default benchmarks/results.json)")
+    ap.add_argument("--phase", choices=["generate", "batch", "floor"], help=argparse.SUPPRESS)
+    ap.add_argument("--phase-out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    args.workdir = args.workdir.resolve()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    if args.phase:
+        res = {"generate": phase_generate, "batch": phase_batch, "floor": phase_floor}[args.phase](args)
+        args.phase_out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
+
+    T = time.perf_counter()
+    machine = _machine()
+    print(f"jidi-xl batch benchmark — N={args.n}, firms={args.firms}, workdir={args.workdir}")
+    print(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), Python {machine['python']}, {machine['date']}, "
+          f"commit {machine['git_commit']}\n")
+
+    print("[1/5] generating workbooks …", flush=True)
+    gen = _in_subprocess("generate", args)
+    print(f"      {gen['files']} workbooks, {gen['bytes_total'] / 1e6:.1f} MB, "
+          + ("reused from an identical earlier generation" if gen.get("reused") else "")
+          + f" generation {gen['seconds']:.1f} s on {gen['processes']} processes "
+            f"(median {gen['per_workbook_median_s'] * 1000:.0f} ms/workbook; not part of any figure below)")
+    print(f"      kinds: {gen['kinds']}")
+    books = sorted((args.workdir / "books").glob("*.xlsx"))
+
+    print("[2/5] batch (run_batch, 2 workers) …", flush=True)
+    b = _in_subprocess("batch", args)
+    print(f"      total {b['seconds']:.2f} s for {b['files']} workbooks; per workbook median {_fmt(b['per_workbook_median_s'])}, "
+          f"p90 {_fmt(b['per_workbook_p90_s'])}, max {_fmt(b['per_workbook_max_s'])}")
+    print(f"      paths: {b['paths']}; evaluated {b['evaluated']}, failed {b['failed']}; "
+          f"rows differing from the rules engine: {b['with_differences']}")
+    for f in b["failures"]:
+        print(f"      ✘ {f['file']}: {f['reason']}")
+        for d in f["details"]:
+            print(f"          {d}")
+    for d in b["differences_sample"]:
+        print(f"      ≠ {d['file']}: {d['first']}")
+    if b["with_input_error_cells"]:
+        print(f"      {b['with_input_error_cells']} workbooks show 输入错误 cells (evaluated, not failures); most frequent:")
+        for msg, k in b["input_error_messages"].items():
+            print(f"          {k} × {msg}")
+    print(f"      verdicts: {b['verdicts']}")
+    print(f"      CPU {b['cpu_seconds']:.1f} s (parent + workers) = {b['cpu_utilisation'] * 100:.0f}% of 2 cores × wall; "
+          f"load average before {b['loadavg_before'][0]:.2f}, after {b['loadavg_after'][0]:.2f}")
+    peak = max(b["peak_rss_mb_self"], b["peak_rss_mb_children"])
+    print(f"      peak RSS: parent {b['peak_rss_mb_self']:.0f} MB, largest worker {b['peak_rss_mb_children']:.0f} MB "
+          f"(combined PSS of parent + workers, sampled: {_fmt(b['peak_tree_pss_mb'], 'MB', 0)})")
+
+    print("[3/5] direct-Python floor (one process, one core) …", flush=True)
+    fl = _in_subprocess("floor", args)
+    floor2 = fl["seconds"] / JOBS
+    print(f"      total {fl['seconds']:.2f} s single-process for {fl['done']}/{fl['files']} workbooks; per workbook median "
+          f"{_fmt(fl['per_workbook_median_s'])} (read {fl['parts_seconds']['read']:.1f} s, evaluate "
+          f"{fl['parts_seconds']['evaluate']:.1f} s, write {fl['parts_seconds']['write']:.1f} s)")
+    print(f"      CPU {fl['cpu_seconds']:.1f} s; load average before {fl['loadavg_before'][0]:.2f}, "
+          f"after {fl['loadavg_after'][0]:.2f}")
+    for p in fl["problems"]:
+        print(f"      ✘ {p}")
+    ratio1 = b["seconds"] / fl["seconds"]
+    ratio2 = b["seconds"] / floor2
+    print(f"      batch/floor = {ratio1:.2f} (floor single-process, 1 core); floor/2 = {floor2:.2f} s "
+          f"(2-core equivalent) → batch/(floor/2) = {ratio2:.2f}")
+
+    print("[4/5] cold recalc of one workbook (fresh process, median of 3) …", flush=True)
+    cold = phase_cold(args, books)
+    print(f"      {cold['command']} [{cold['file']}]: runs {', '.join(f'{x:.2f}' for x in cold['runs_s'])} s → "
+          f"median {cold['median_s']:.2f} s")
+    if cold["via_path"]:
+        vp = cold["via_path"]
+        print(f"      (`jidi-xl` on PATH is {vp['command']}: median {vp['median_s']:.2f} s — the difference is that "
+              f"wrapper's start-up, not jidi-xl's)")
+    bd = cold["breakdown"] or {}
+    if "command_s" in bd:
+        print(f"      breakdown (separate probes, medians of 3): bare interpreter start {bd['bare_interpreter_start_s']:.2f} s, "
+              f"import jidi_xl.cli {bd['import_cli_s']:.2f} s, the recalc command {bd['command_s']:.2f} s, "
+              f"interpreter teardown at exit {bd['teardown_s']:.2f} s")
+        print("      cProfile of the command (share of its time):")
+        for share, where in bd["profile_top_share_of_command"][:8]:
+            print(f"          {share * 100:5.1f}%  {where}")
+    elif bd:
+        print(f"      breakdown probe failed: {bd.get('probe_failed', '')[-300:]}")
+
+    print(f"[5/5] LibreOffice cold ({args.lo_sample} workbooks, fresh soffice per file) …", flush=True)
+    lo = phase_lo(args, books)
+    batch_per = b["seconds"] / b["files"]
+    lo_ratio = None
+    if "skipped" in lo:
+        print(f"      skipped: {lo['skipped']}")
+    else:
+        lo_ratio = lo["per_workbook_median_s"] / batch_per
+        print(f"      {lo['version']}: profile initialisation run {lo['profile_init_run_s']:.2f} s (not counted); "
+              f"per workbook median {lo['per_workbook_median_s']:.2f} s (mean {lo['per_workbook_mean_s']:.2f} s)")
+        print(f"      batch per workbook = {b['seconds']:.2f} s ÷ {b['files']} = {batch_per * 1000:.1f} ms → "
+              f"LibreOffice / batch = {lo_ratio:.1f}×")
+
+    scale = 500 / args.n
+    t = TARGETS
+    rows = [
+        ("500 workbooks ≤ 60 s (aim 20 s)", f"{b['seconds']:.1f} s" + (f" (×{scale:.3g} → {b['seconds'] * scale:.1f} s)" if args.n != 500 else ""),
+         b["seconds"] * scale <= t["batch_seconds_max"],
+         "aim met" if b["seconds"] * scale <= t["batch_seconds_aim"] else "aim not met"),
+        ("batch ≤ 3× floor (2-core floor = floor/2)", f"{ratio2:.2f}× (vs 1-core floor {ratio1:.2f}×)",
+         ratio2 <= t["batch_over_floor_max"], ""),
+        ("per workbook ≥ 10× faster than LibreOffice cold", "—" if lo_ratio is None else f"{lo_ratio:.1f}×",
+         None if lo_ratio is None else lo_ratio >= t["lo_over_batch_min"], ""),
+        ("cold recalc ≤ 2 s", f"{cold['median_s']:.2f} s", cold["median_s"] <= t["cold_recalc_seconds_max"], ""),
+        ("peak RSS ≤ 500 MB", f"{peak:.0f} MB (parent {b['peak_rss_mb_self']:.0f}, worker {b['peak_rss_mb_children']:.0f})",
+         peak <= t["peak_rss_mb_max"], ""),
+        ("0 failures", f"{b['failed']} failed, {b['evaluated']} evaluated", b["failed"] == 0, ""),
+    ]
+    print("\n" + "=" * 100)
+    print(f"{'target':<48} {'measured':<40} result")
+    print("-" * 100)
+    for name, measured, ok, note in rows:
+        verdict = "n/a" if ok is None else ("MET" if ok else "NOT MET")
+        print(f"{name:<48} {measured:<40} {verdict}{'  (' + note + ')' if note else ''}")
+    print("=" * 100)
+    # busy: another process took CPU from a measured phase. The batch should keep both cores busy (≈ 95 %+ of
+    # 2 × wall; the template compile before the fork is serial) and the floor one core (CPU ≈ wall). The load
+    # average alone misleads: after the batch it is ≈ 2 from the batch itself.
+    busy = (b["loadavg_before"][0] > 1.0 or fl["cpu_seconds"] < 0.9 * fl["seconds"]
+            or (b["files"] >= 100 and b["cpu_utilisation"] < 0.85))      # (a small N is mostly the serial compile)
+    if busy:
+        print("NOTE: other processes took CPU during a measured phase (batch CPU < 85 % of 2 cores × wall, floor CPU "
+              "< 90 % of wall, or load average > 1 before the batch): wall-clock figures are inflated; compare the "
+              "CPU seconds, or rerun on an idle machine.")
+    end_state = _machine()
+    end_commit = end_state["git_commit"]
+    if end_state["code_state"] != machine["code_state"]:
+        print(f"NOTE: the repository changed during the run (commit {machine['git_commit']} → {end_commit}, or uncommitted "
+              "edits of jidi_xl/, udfs/, workbooks/); "
+              "rerun for figures of one commit.")
+    print(f"benchmark wall time {time.perf_counter() - T:.0f} s")
+
+    results = {
+        "format": "jidi-xl/bench-batch@1", "machine": machine,
+        "parameters": {"n": args.n, "firms": args.firms, "lo_sample": args.lo_sample, "seed": args.seed, "jobs": JOBS,
+                       "generator_version": GENERATOR_VERSION},
+        "generation": gen, "batch": b, "floor": {**fl, "seconds_2core_equivalent": floor2,
+                                                   "batch_over_floor_1core": ratio1, "batch_over_floor_2core": ratio2},
+        "cold_recalc": cold, "libreoffice": {**lo, "batch_per_workbook_s": batch_per, "lo_over_batch": lo_ratio},
+        "targets": t, "machine_busy_on_entry": busy, "git_commit_at_end": end_commit,
+        "verdicts": {name: (None if ok is None else ("MET" if ok else "NOT MET")) for name, _, ok, _ in rows},
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"figures written to {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
