@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 import tempfile
+import zipfile
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +32,7 @@ from jidi_xl.ruleset import load_ruleset
 
 from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
-from .layout import (EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, PENALTIES_CHECKED, S_CHART, S_GUIDE,
+from .layout import (S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, PENALTIES_CHECKED, S_CHART, S_GUIDE,
                      S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS, YES, Layout, Name, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
@@ -489,10 +491,35 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
     opts = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True}
     for name, _ in SHEETS:
         ws[name].protect("", opts)
+        ws[name].set_paper(9)                 # A4, one page wide: reviewers print the results
+        ws[name].fit_to_pages(1, 0)
+        if name in WIDE_SHEETS:
+            ws[name].set_landscape()
     ws[S_LISTS].hide()
     (ws[S_RESULT] if sample_of else ws[S_GUIDE]).activate()
     wb.close()
-    return buf.getvalue()
+    return _typed_blank_results(buf.getvalue())
+
+
+WIDE_SHEETS = (S_RESULT, S_ROSTER, S_EVAL, S_OVR, S_PARAMS, S_CHANGES, S_CONDUCT)
+_BLANK_RESULT = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v></v></c>')
+
+
+def _typed_blank_results(data: bytes) -> bytes:
+    """Store a formula's "" result as a cached empty *string* (``t="str"``).
+
+    XlsxWriter writes it untyped on purpose, "to force recalc in some third party apps"; we want the
+    opposite — LibreOffice recomputes an untyped empty cache, and without our UDFs shows #NAME? where
+    Excel shows a blank. Zip entries keep their order, dates and compression (deterministic bytes)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = _BLANK_RESULT.sub(rb'<c r="\1"\2 t="str"><f>\3</f><v></v></c>', body)
+            dst.writestr(info, body)
+    return out.getvalue()
 
 
 def build(raw: dict | None = None, sample_of: str | None = None) -> tuple[bytes, Cells]:
