@@ -266,25 +266,11 @@ def _case(R: _Reader) -> dict:
     leading = [x for x in leading if x is not None and x is not _BAD]
     if leading:
         case.setdefault("firms", {})["leading_industries"] = leading
-    rn = R.name("in_roster")
-    roster = R.rows("in_roster", ROSTER_FIELDS, "firms.roster")
-    R.where["firms.roster"] = rn.where
-    firms, kept = [], []
-    for k, (i, item, ok) in enumerate(roster):
-        if ok and "name" not in item:
-            R.problem(f"{rn.sheet}!{xl_rowcol_to_cell(rn.row + i, rn.col)}",
-                      f"入驻企业名册第{i + 1}行：有数据但缺少企业名称；请补填名称或清空该行")
-            ok = False
-        if ok:
-            firms.append(item)
-            kept.append(k)
-    if roster:
-        case.setdefault("firms", {})["roster"] = firms
-    _remap(R, "firms.roster", len(roster), kept)
 
     # lists; the penalty record needs the reviewer's 处罚记录已核查 (udfs.tables.penalty_record reads it alike)
     checked = R.one(PENALTIES_CHECKED, path="conduct.penalties_checked")
     for block, fields, path, need, what in (
+            ("in_roster", ROSTER_FIELDS, "firms.roster", ("name",), "入驻企业有数据但缺少企业名称"),
             ("in_penalties", PENALTY_FIELDS, "conduct.penalties", ("date", "kind", "subject"), "处罚记录须填写日期、类型和对象"),
             ("in_staff", STAFF_FIELDS, "staff.members", ("name",), "服务人员有数据但缺少姓名"),
             ("in_revocations", REVOCATION_FIELDS, "revocations", ("date", "ground"), "撤销记录须填写日期和原因"),
