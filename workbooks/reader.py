@@ -16,7 +16,6 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
@@ -30,19 +29,23 @@ from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, numbe
 from .layout import (OVERRIDABLE, LAYOUT, PENALTIES_CHECKED, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS,
                      CHANGE_FIELDS, S_BASIC, Layout, Name)
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
 
 
 # -- the file -------------------------------------------------------------------------------------
 
 def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, bool]]:
-    """{name: (sheet, r1, c1, r2, c2, workbook_scope)} from ``xl/workbook.xml`` (0-based, inclusive)."""
+    """{name: (sheet, r1, c1, r2, c2, workbook_scope)} from the workbook part (0-based, inclusive).
+
+    Parsed by the engine's one XML parser (no entities, no DTD, no network); call it on a file the
+    package guard has passed (:class:`Book` does)."""
+    from jidi_xl.engine import _ooxml as ox
+
     with zipfile.ZipFile(path) as z:
-        root = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        info = ox.read_workbook(z)
     out = {}
-    for dn in root.iter(f"{_NS}definedName"):
-        text = (dn.text or "").strip().lstrip("=")
+    for dn in info.defined_names:
+        text = (dn.value or "").strip().lstrip("=")
         if "!" not in text:
             continue
         sheet, ref = text.rsplit("!", 1)
@@ -54,7 +57,7 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
             r2, c2 = xl_cell_to_rowcol(b) if b else (r1, c1)
         except Exception:    # noqa: BLE001 — a name that is not a plain reference
             continue
-        out[dn.get("name")] = (sheet, r1, c1, r2, c2, dn.get("localSheetId") is None)
+        out[dn.name] = (sheet, r1, c1, r2, c2, dn.local_sheet_id is None)
     return out
 
 
@@ -64,7 +67,13 @@ class Book:
     def __init__(self, path: str | Path):
         from python_calamine import CalamineWorkbook
 
+        from jidi_xl.engine.package import check_package
+        from jidi_xl.engine.standard import standard_limits
+
         self.path = Path(path)
+        # a safe, bounded standard-sized package before anything reads it (PackageError is an InputError;
+        # memoised per file, so after the engine's check this costs nothing)
+        check_package(self.path, standard_limits())
         try:
             self._wb = CalamineWorkbook.from_path(str(self.path))
             self.names = defined_names(self.path)

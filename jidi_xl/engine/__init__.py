@@ -1,10 +1,13 @@
 """Generic headless-recalculation layer for .xlsx workbooks.
 
-Self-contained: it imports nothing else from ``jidi_xl``; UDFs are passed in as
-a plain mapping ``{"JIDI_X": callable}`` (formulas-native arguments).
+Self-contained: it imports nothing else from ``jidi_xl`` but :mod:`jidi_xl.errors` (its refusals are
+``InputError``s); UDFs are passed in as a plain mapping ``{"JIDI_X": callable}`` (formulas-native
+arguments). ``standard`` is the one module that knows the standard workbook.
 
 Modules
 -------
+package      the package guard: a safe, bounded OOXML workbook, checked before anything reads it
+structure    is a workbook structurally its template (sheets, names, formulas, fixed cells)?
 normalize    strip Excel add-in qualifiers (``[1]!JIDI_X(``) into a temp copy
 lint         reject constructs formulas 1.3.4 evaluates wrongly (sheet + cell)
 recalc       ``Recalculator``: formulas + UDFs, errors / UDF failures / missing cells
@@ -17,11 +20,16 @@ from .libreoffice import (LibreOfficeError, LibreOfficeResult, libreoffice_avail
 from .crosscheck import CrossCheckReport, crosscheck_libreoffice, crosscheck_libreoffice_many
 from .lint import LintError, LintIssue, format_issues, functions_used, lint_workbook
 from .normalize import NormalizeReport, normalize_workbook, normalized_copy
+from .package import GENERIC_LIMITS, PackageError, PackageInfo, PackageLimits, SheetBounds, check_package
+from .structure import NotStandardWorkbook
 from .recalc import (CellError, CompiledTemplate, RecalcError, RecalcLoadError, RecalcResult,
                      Recalculator, UdfFailure)
 from .xlsxwrite import WriteReport, write_cached_values
 
 __all__ = [
+    # package guard, structure
+    "GENERIC_LIMITS", "PackageError", "PackageInfo", "PackageLimits", "SheetBounds", "check_package",
+    "NotStandardWorkbook",
     # normalize
     "NormalizeReport", "normalize_workbook", "normalized_copy",
     # lint

@@ -32,7 +32,11 @@ REL_OFFICE_DOCUMENT = NS_REL + "/officeDocument"
 REL_WORKSHEET = NS_REL + "/worksheet"
 REL_EXTERNAL_LINK = NS_REL + "/externalLink"
 
-_XML_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
+# Every lxml parse of a package part goes through this parser: no entity expansion, no DTD loading, no
+# network, libxml2's size/depth safety limits kept (huge_tree off). :mod:`.package` refuses any DTD or
+# entity declaration before a parser sees the bytes; this is the second line.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                              huge_tree=False, remove_blank_text=False)
 
 
 # --------------------------------------------------------------------------- #

@@ -68,6 +68,7 @@ import numpy as np
 from . import _ooxml as ox
 from .lint import LintError, lint_workbook
 from .normalize import NormalizeReport, normalized_copy
+from .package import GENERIC_LIMITS, PackageLimits, check_package
 
 __all__ = ["Recalculator", "RecalcResult", "CellError", "UdfFailure", "CompiledTemplate",
            "RecalcError", "RecalcLoadError", "wrap_udf", "to_python"]
@@ -466,10 +467,14 @@ class Recalculator:
         on any finding (default True).
     error_value:
         Excel error returned when a UDF raises (default ``#VALUE!``).
+    limits:
+        :class:`.package.PackageLimits` every file is checked against before anything reads it
+        (:func:`.package.check_package`; raises :class:`.package.PackageError`). Default: the generic
+        limits (no per-sheet maxima).
     """
 
     def __init__(self, functions: Mapping[str, Callable] | None = None, *, lint: bool = True,
-                 error_value: str = "#VALUE!"):
+                 error_value: str = "#VALUE!", limits: PackageLimits = GENERIC_LIMITS):
         funcs = {}
         for k, fn in (functions or {}).items():
             k = k.upper()
@@ -479,6 +484,7 @@ class Recalculator:
         self.functions: dict[str, Callable] = funcs
         self.lint_enabled = lint
         self.error_value = error_value
+        self.limits = limits
         self._wrapped = {k: wrap_udf(k, fn, error_value) for k, fn in funcs.items()}
 
     # -- registry ----------------------------------------------------------
@@ -521,6 +527,9 @@ class Recalculator:
     @contextlib.contextmanager
     def _loading(self, path: str | os.PathLike):
         timings: dict[str, float] = {}
+        t = time.perf_counter()
+        check_package(path, self.limits)      # before anything else reads the file (memoised per file)
+        timings["package"] = time.perf_counter() - t
         if self.lint_enabled:
             t = time.perf_counter()
             issues = self.lint(path)
@@ -551,7 +560,8 @@ class Recalculator:
     def recalc(self, path: str | os.PathLike) -> RecalcResult:
         """Recalculate every formula of the workbook at *path* (never modified).
 
-        Raises :class:`.lint.LintError` when linting is enabled and fails.
+        Raises :class:`.package.PackageError` when the file is not a safe, bounded workbook, and
+        :class:`.lint.LintError` when linting is enabled and fails.
         """
         t0 = time.perf_counter()
         with self._loading(path) as loaded:

@@ -1,6 +1,12 @@
 """The standard workbook's headless engine: the generic :class:`Recalculator` with the ``JIDI_`` registry
 plugged in, and a fast path for filled copies of the standard template.
 
+Before anything is computed, every file is (1) checked as a safe, bounded package by :mod:`.package`, with
+the template's used ranges as per-sheet maxima (:func:`standard_limits`), and (2) compared with the
+template's structure by :mod:`.structure` — sheets, defined names, formulas, fixed content, no formula in
+an input cell. A file that differs is refused as "不是标准评价工作簿", never evaluated: what ``recalc``
+and the batch report is computed from the input cells by the template's own formulas.
+
 Fast path (measure: ``benchmarks/``): the template is loaded and compiled once; a file whose formulas
 and every non-input cell are those of the template (its *fingerprint*) is evaluated by feeding only
 its input ranges — the workbook-scope ``in_…`` names of :mod:`workbooks.layout` — read with
@@ -10,6 +16,7 @@ workbook) takes the full path: lint, normalise, load, calculate. Both paths give
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -20,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from . import _ooxml as ox
+from .package import GENERIC_LIMITS, PackageLimits, SheetBounds, check_package
 from .recalc import RecalcResult, Recalculator
+from .structure import BookStructure, NotStandardWorkbook, compare, formula_entries
 from .xlsxwrite import WriteReport, write_cached_values
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -57,29 +66,41 @@ class _Rect:
         return sheet == self.sheet and self.r1 <= r <= self.r2 and self.c1 <= c <= self.c2
 
 
-_RE_FORMULA = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)')
 _RE_NAME = re.compile(r"<definedName\b[^>]*>[^<]*</definedName>")
 
 
 class _Book:
-    """One workbook read once: the formula elements of its sheet XML, its values with calamine."""
+    """One workbook read once (after the package guard): its sheet XML scanned for formulas (attributes in
+    any order), its defined names, its values with calamine."""
 
     def __init__(self, path: str | os.PathLike):
         import python_calamine
 
         self.path = str(path)
+        self.formula_xml: dict[tuple[str, str], str] = {}
+        cells: list[ox.FormulaCell] = []
         with zipfile.ZipFile(self.path) as zf:
             info = ox.read_workbook(zf)
             self.names_xml = _RE_NAME.findall(ox.read_text(zf, info.workbook_part))
-            # (sheet, "A1") → the raw <f> element: enough to tell a template copy, cheaper than parsing formulas
-            self.formula_xml = {(sh.name, m.group(1)): m.group(2)
-                                for sh in info.sheets for m in _RE_FORMULA.finditer(ox.read_text(zf, sh.part))}
+            for sh in info.sheets:
+                scan = ox.scan_sheet(ox.read_text(zf, sh.part))
+                P = ox.patterns(scan.prefix)
+                for c in scan.cells():
+                    if c.formula is not None:
+                        # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
+                        self.formula_xml[(sh.name, c.ref)] = P.f.search(c.body).group(0)
+                cells += ox.formula_cells(scan, sh.name)
+        self.info = info
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
             sh = wb.get_sheet_by_name(name)
             r0, c0 = sh.start or (0, 0)
             self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
+        self.structure = BookStructure([s.name for s in info.sheets], info.defined_names, formula_entries(cells),
+                                       {name: {(r0 + i, c0 + j): v for i, row in enumerate(grid)
+                                               for j, v in enumerate(row) if v != "" and v is not None}
+                                        for name, (r0, c0, grid) in self.grids.items()})
 
     def block(self, rect: _Rect) -> list[list[Any]]:
         """The values of a rectangle, as formulas would load them (row slices of the calamine grid)."""
@@ -119,16 +140,54 @@ class _Book:
         return h.hexdigest()
 
 
+WHAT = "标准评价工作簿"
+ADVICE = "请使用标准模板 jidi_evaluation.xlsx，只在黄色输入单元格中填写后重新提交"
+
+
+@functools.lru_cache(maxsize=4)
+def standard_limits(template: str | None = None) -> PackageLimits:
+    """The package limits of a standard workbook: the generic ones, with the template's used range of each
+    sheet (its cells, merged ranges and defined names, e.g. the roster's 1,000 rows) as the sheet's maxima,
+    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）")."""
+    from workbooks import TEMPLATE_PATH
+    from workbooks.layout import LAYOUT
+
+    template = str(template or TEMPLATE_PATH)
+    extents = dict(check_package(template, GENERIC_LIMITS).extents)
+    with zipfile.ZipFile(template) as zf:
+        names = ox.read_workbook(zf).defined_names
+    for d in names:
+        sheet, _, ref = d.value.rpartition("!")
+        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+        if sheet in extents:
+            _r1, _c1, r2, c2 = ox.range_bounds(ref)
+            r, c = extents[sheet]
+            extents[sheet] = (max(r, r2), max(c, c2))
+    bounds = {}
+    for sheet, (r, c) in extents.items():
+        notes = [f"标准模板的{n.label}最多 {n.nrows} 行（第 {n.row + 1}–{n.row + n.nrows} 行）"
+                 for n in LAYOUT.inputs() if n.sheet == sheet and n.kind == "table" and n.row + n.nrows == r]
+        bounds[sheet] = SheetBounds(r, c, "；".join(notes) or
+                                    f"标准模板的「{sheet}」工作表只用到第 {r} 行、第 {ox.num2col(c)} 列（{ox.a1(r, c)}）")
+    return GENERIC_LIMITS.with_sheets(bounds, WHAT)
+
+
 class StandardEngine:
-    """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in."""
+    """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in.
+
+    :meth:`recalc` raises :class:`~jidi_xl.engine.package.PackageError` (not a safe, bounded workbook) or
+    :class:`~jidi_xl.engine.structure.NotStandardWorkbook` (not the standard workbook) — both
+    :class:`~jidi_xl.errors.InputError` naming the part, the sheet!cell or the defined name."""
 
     def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
         from udfs.registry import formulas_functions
         from workbooks import TEMPLATE_PATH
         from workbooks.layout import LAYOUT
 
-        self.recalculator = Recalculator(formulas_functions())
         self.template = str(template or TEMPLATE_PATH)
+        self.limits = standard_limits(self.template)
+        # the full path checks each file with the same limits: one check per file (memoised), not two
+        self.recalculator = Recalculator(formulas_functions(), limits=self.limits)
         self.fast = fast
         self._input_specs = [n.where for n in LAYOUT.inputs()]
         self._input_rects = [_Rect.of(n.sheet, n.ref) for n in LAYOUT.inputs()]
@@ -137,29 +196,43 @@ class StandardEngine:
             self._input_cells.setdefault(x.sheet, set()).update(
                 (r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
         self._compiled = None
+        self._template_book: _Book | None = None
         self._template_fp: str | None = None
+
+    def _reference(self) -> _Book:
+        if self._template_book is None:
+            self._template_book = _Book(self.template)
+            self._template_fp = self._template_book.fingerprint(self._input_cells)
+        return self._template_book
 
     def _compiled_template(self):
         if self._compiled is None:
-            book = _Book(self.template)
-            self._template_fp = book.fingerprint(self._input_cells)
+            book = self._reference()
             outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
             self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
         return self._compiled
 
+    def open(self, path: str | os.PathLike) -> _Book:
+        """The package guard, then the structure check against the template; the book, read once."""
+        check_package(path, self.limits)
+        book = _Book(path)
+        problems = compare(self._reference().structure, book.structure, self._input_cells, WHAT, ADVICE)
+        if problems:
+            raise NotStandardWorkbook(problems, str(path))
+        return book
+
     def is_template_copy(self, path: str | os.PathLike) -> bool:
         if not self.fast:
             return False
-        self._compiled_template()
-        return _Book(path).fingerprint(self._input_cells) == self._template_fp
+        self._reference()
+        return self.open(path).fingerprint(self._input_cells) == self._template_fp
 
     def recalc(self, path: str | os.PathLike) -> tuple[RecalcResult, str]:
         """Recalculate ``path``; returns the result and the path taken ("template" or "full")."""
-        if self.fast:
+        book = self.open(path)
+        if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
             tpl = self._compiled_template()
-            book = _Book(path)
-            if book.fingerprint(self._input_cells) == self._template_fp:
-                return tpl([book.block(r) for r in self._input_rects]), "template"
+            return tpl([book.block(r) for r in self._input_rects]), "template"
         return self.recalculator.recalc(path), "full"
 
     def recalc_to(self, src: str | os.PathLike, dst: str | os.PathLike) -> tuple[RecalcResult, str, WriteReport | None]:

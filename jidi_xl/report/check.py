@@ -88,13 +88,18 @@ def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
     return res
 
 
+def _done(res: WorkbookOutcome, t0: float) -> WorkbookOutcome:
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
 def process_workbook(path: str | Path, output: str | Path | None, engine=None, compare: bool = True) -> WorkbookOutcome:
     """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
     from workbooks.expected import expected_outputs, same
     from workbooks.layout import LAYOUT
     from workbooks.reader import read_parsed_case
 
-    from ..engine import LintError, RecalcError
+    from ..engine import LintError, RecalcError, RecalcLoadError
     from ..engine.standard import StandardEngine
     from ..evaluate import evaluate_case
 
@@ -108,12 +113,22 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
             res.output = str(output)
         else:
             result, res.path_taken = engine.recalc(path)
+    except InputError as exc:        # the package guard or the structure check: named, in Chinese
+        res.problems = [str(p) for p in exc.problems]
+        return _done(res, t0)
     except LintError as exc:
         res.problems = ["工作簿含有无头引擎不能正确计算的写法（请改用标准模板）："] + [str(i) for i in exc.issues]
-        return res
-    except (RecalcError, OSError, ValueError, KeyError) as exc:
+        return _done(res, t0)
+    except OSError as exc:           # reading was checked by the guard: this is the output side or the disk
+        res.problems = [f"读写文件出错：{exc}（输入文件未被修改；请检查输出目录是否可写、磁盘空间是否充足）"]
+        return _done(res, t0)
+    except (RecalcLoadError, RecalcError, ValueError, KeyError) as exc:
         res.problems = [f"无法重新计算：{exc}（请确认是未损坏的 .xlsx 标准评价工作簿）"]
-        return res
+        return _done(res, t0)
+    except Exception as exc:         # noqa: BLE001 — never a traceback for one file (BadZipFile, XMLSyntaxError…)
+        res.problems = [f"无法重新计算：{type(exc).__name__}: {exc}（请确认是未损坏的 .xlsx 标准评价工作簿，"
+                        "用 Excel/WPS 另存为 .xlsx 后重试；若仍出错请将文件交给维护人员）"]
+        return _done(res, t0)
     res.problems += _cell_problems(result)
     res.input_errors = [f"{s}!{c}：{v}" for (s, c), v in sorted(result.values.items())
                         if isinstance(v, str) and v.startswith("输入错误")]

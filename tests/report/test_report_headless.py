@@ -71,14 +71,16 @@ def test_recalc_default_output_is_beside_the_input(tmp_path):
     assert (tmp_path / "book.recalc.xlsx").exists()
 
 
-def test_an_excel_error_value_is_reported_with_sheet_and_cell(tmp_path):
+def test_an_added_formula_is_refused_with_sheet_and_cell(tmp_path):
+    """A formula the template does not have (here one giving #DIV/0!) is not the standard workbook: refused,
+    named, never evaluated (error values themselves are reported by the generic engine, tests/engine)."""
     bad = tmp_path / "err.xlsx"
     wb = openpyxl.load_workbook(SAMPLES[0])
-    wb["参数"]["H2"] = "=1/0"
+    wb["参数"]["E4"] = "=1/0"
     wb.save(bad)
     res = cli("recalc", bad, "-o", tmp_path / "out.xlsx")
-    assert res.exit_code == 1
-    assert "参数!H2" in res.output and "#DIV/0!" in res.output
+    assert res.exit_code != 0 and not (tmp_path / "out.xlsx").exists()
+    assert "参数!E4" in res.output and "不是标准评价工作簿" in res.output, res.output
 
 
 def test_text_in_a_number_cell_is_named_never_a_pass(tmp_path):
@@ -104,8 +106,9 @@ def test_check_finds_a_miswired_result_cell(tmp_path):
     ws[n.ref] = ws[n.ref].value.replace("JIDI_ART6_4(in_building_m2", "JIDI_ART6_4(99999")
     wb.save(bad)
     res = cli("check", bad)
-    assert res.exit_code == 1, res.output
-    assert n.where in res.output and "不一致" in res.output
+    assert res.exit_code != 0, res.output
+    # an edited result formula is not the standard workbook: refused, named, never a verdict
+    assert n.where in res.output and "公式被修改" in res.output and "不是标准评价工作簿" in res.output, res.output
 
 
 def test_batch_consolidates_samples_and_explains_a_broken_file(tmp_path):

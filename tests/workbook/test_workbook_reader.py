@@ -136,7 +136,7 @@ def test_not_a_workbook_is_an_input_error(tmp_path):
     p.write_text("not a zip", encoding="utf-8")
     with pytest.raises(InputError) as ei:
         read_case(p)
-    assert "无法打开工作簿" in str(ei.value)
+    assert "不是标准评价工作簿" in str(ei.value) and "另存为" in str(ei.value)   # the package guard says what to do
     with pytest.raises(InputError):
         read_results(p)
 
