@@ -212,7 +212,14 @@ def recalc(book: Path, output: Path | None) -> None:
         _echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
         _exit(2)
     engine = AtomicCopyEngine(_engine(1))
-    res = process_workbook(book, output, engine, compare=False)
+    try:
+        res = process_workbook(book, output, engine, compare=False)
+    except Exception as exc:  # noqa: BLE001 — the file's problem, said in one line (the log holds the details)
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        _echo(f"✘ {book}：无法评价", err=True)
+        _echo(f"    {_internal_error(exc)}", err=True)
+        _exit(2)
     if engine.fault:
         raise OutputError(engine.fault)
     for line in res.problems:
@@ -263,7 +270,15 @@ def check(books: tuple[Path, ...]) -> None:
             worst = 2
             _echo(f"✘ {f}：{e.reason}")
             continue
-        res = process_workbook(e.path, None, engine)
+        try:
+            res = process_workbook(e.path, None, engine)
+        except Exception as exc:  # noqa: BLE001 — one file's failure never hides the others
+            if os.environ.get(TRACEBACK_ENV):
+                raise
+            worst = 2
+            _echo(f"✘ {f}：无法评价")
+            _echo(f"    {_internal_error(exc)}")
+            continue
         if not res.evaluated:
             worst = max(worst, 2)
             _echo(f"✘ {f}：无法评价")

@@ -308,10 +308,8 @@ def _injected_fault(rel: str) -> None:
     if kind == "hang":
         while True:
             time.sleep(1)
-    if kind == "memory":
-        hog = []
-        while True:
-            hog.append(bytearray(64 << 20))
+    if kind == "memory":                          # beyond the worker's limit: refused at once, nothing touched
+        bytearray((WORKER_MEMORY_MB + 64) << 20)
 
 
 def _work(task: _Task) -> _Done:
@@ -329,7 +327,7 @@ def _work(task: _Task) -> _Done:
         o = process_workbook(task.src, task.dst, engine)
     except _FileTimeLimit:
         o = WorkbookOutcome(file=task.src, problems=[
-            f"处理超时（超过 {task.time_limit:g} 秒，标准工作簿通常不到 2 秒）；请确认是标准评价工作簿，"
+            f"处理超时（超过 {task.time_limit:g} 秒，标准评价工作簿通常几秒内完成）；请确认是标准评价工作簿，"
             "删除表外多余的内容后重新提交"])
     except MemoryError:
         o = WorkbookOutcome(file=task.src, problems=[
@@ -502,6 +500,9 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
 
             try:
                 _run_all(tasks, jobs or os.cpu_count() or 1, journal, finish, time_limit)
+            except OutputError as exc:
+                raise OutputError(f"{exc} 已完成的 {len(done) + len(recorded)} 个文件已记录；"
+                                  "解决后用同样的命令加 --resume 继续，不必重做。") from exc
             finally:
                 bar.close()
         for e in entries:
