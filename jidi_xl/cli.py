@@ -26,6 +26,7 @@ and the marks ✔/✘ fall back to √/× where the encoding lacks them (GBK).
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -42,6 +43,7 @@ from .evaluate import evaluate_case
 from .report import render_text, to_dict
 
 TRACEBACK_ENV = "JIDI_XL_TRACEBACK"
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}   # faults of the machine, not of the program
 LOG_DIR = Path(tempfile.gettempdir()) / "jidi-xl-logs"
 # Marks an encoding may lack (GBK has neither ✔ nor ✘), with the closest it has; the rest is replaced by "?".
 _MARK_FALLBACK = str.maketrans({"✔": "√", "✘": "×", "–": "-"})
@@ -114,7 +116,7 @@ class _Guarded(click.Group):
     Chinese line and exit 2 — never a traceback (unless ``JIDI_XL_TRACEBACK`` is set)."""
 
     def invoke(self, ctx: click.Context):
-        from .report.outputs import OutputError
+        from .report.outputs import OutputError, describe_os_error
 
         try:
             return super().invoke(ctx)
@@ -122,6 +124,13 @@ class _Guarded(click.Group):
             raise
         except OutputError as exc:
             _echo(str(exc), err=True)
+        except OSError as exc:
+            if exc.errno not in _DISK_ERRNOS:
+                if os.environ.get(TRACEBACK_ENV):
+                    raise
+                _echo(_internal_error(exc), err=True)
+            else:                                # e.g. the temporary folder is full: say which file, not 内部错误
+                _echo(describe_os_error(exc, exc.filename2 or exc.filename or "?", "文件"), err=True)
         except BrokenPipeError:              # the reader went away (``| head``): stop quietly
             try:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -201,7 +210,7 @@ def recalc(book: Path, output: Path | None) -> None:
     """Exit 2 when the workbook could not be recalculated or a cell shows 输入错误 (the copy is still written,
     to look at); 1 when only Excel error values remain; 0 otherwise."""
     from .report.check import _cell_problems, process_workbook
-    from .report.outputs import AtomicCopyEngine, OutputError
+    from .report.outputs import AtomicCopyEngine, OutputError, make_dir, probe_writable
 
     why = _not_a_book(book)
     if why:
@@ -211,6 +220,8 @@ def recalc(book: Path, output: Path | None) -> None:
     if output.resolve() == book.resolve():
         _echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
         _exit(2)
+    make_dir(output.parent, "输出文件夹")           # an unwritable output fails before the work, not after
+    probe_writable(output.parent)
     engine = AtomicCopyEngine(_engine(1))
     try:
         res = process_workbook(book, output, engine, compare=False)
