@@ -28,6 +28,7 @@ Nothing is lost:
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import hashlib
 import json
 import multiprocessing
@@ -278,9 +279,10 @@ class _FileTimeLimit(BaseException):
 
 
 def _worker_init() -> None:
-    """Limits of a worker, set once when it starts: no core files; an address space bounded above what it inherits."""
+    """Limits of a worker, set once when it starts: no core dump; an address space bounded above what it inherits."""
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    faulthandler.disable()         # a dying worker prints no Python traceback (PYTHONFAULTHANDLER, pytest): it is reported
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             vm = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:")) * 1024
