@@ -1,12 +1,38 @@
-"""Command line: ``jidi-xl evaluate CASE.json|DIR [--json]`` (recalc, check and batch join it later).
+"""Command line: ``jidi-xl evaluate | recalc | check | batch`` (README, "Command line").
 
-Exit codes: 0 evaluated (whatever the verdicts); 2 the input could not be evaluated (the field is named).
+Exit codes, the same for every command (README, "Exit codes"):
+
+* ``0`` done: every input was evaluated (whatever the verdicts) and, for ``check``/``batch``, agrees with the
+  rules engine;
+* ``1`` ``check``/``batch`` found a difference between a workbook and the rules engine, or ``recalc`` left an
+  Excel error value (``#VALUE!`` …) in a formula cell;
+* ``2`` an input could not be evaluated (bad input — the field or sheet and cell is named —, an unreadable or
+  non-workbook file, a cell showing 输入错误), there was nothing to do (an empty folder, only lock files), or
+  an output could not be written (the output path is named), or the program itself failed (内部错误, with
+  where the details were written). Usage errors (a missing file, a bad option) are click's, also ``2``.
+
+Precedence: ``2`` over ``1`` over ``0``. A batch (or a ``check`` of several files) with both differences and
+files that could not be evaluated exits ``2``: some submissions then have no verdict at all, which must be
+dealt with first; every difference is still printed and is in the summary.
+
+Files a folder holds that are not submissions (Excel lock files ``~$…``, ``Thumbs.db`` …) are listed as
+skipped and do not change the exit code; any other non-``.xlsx`` file is "could not be evaluated".
+``check DIR`` and ``batch DIR`` both walk subfolders (``jidi_xl.report.batch.inventory``).
+
+No traceback reaches the user: an unexpected exception ends as one Chinese line (内部错误…) naming the log
+file that holds the traceback, exit 2. Set ``JIDI_XL_TRACEBACK=1`` to let it propagate (tests, debugging).
+Output never fails on the console's encoding: the console script replaces what the encoding cannot show,
+and the marks ✔/✘ fall back to √/× where the encoding lacks them (GBK).
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import click
@@ -15,6 +41,23 @@ from .case import load_case
 from .errors import InputError, RuleSetError
 from .evaluate import evaluate_case
 from .report import render_text, to_dict
+
+TRACEBACK_ENV = "JIDI_XL_TRACEBACK"
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}   # faults of the machine, not of the program
+LOG_DIR = Path(tempfile.gettempdir()) / "jidi-xl-logs"
+# Marks an encoding may lack (GBK has neither ✔ nor ✘), with the closest it has; the rest is replaced by "?".
+_MARK_FALLBACK = str.maketrans({"✔": "√", "✘": "×", "–": "-"})
+
+
+def _echo(message: str = "", err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout        # what click.echo writes to
+    try:
+        message.encode(getattr(stream, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        message = message.translate(_MARK_FALLBACK)
+    except LookupError:
+        pass
+    click.echo(message, err=err)
 
 
 def _case_files(target: Path) -> list[Path]:
@@ -26,12 +69,22 @@ def _case_files(target: Path) -> list[Path]:
 _FAST_EXIT = False   # set by the console script: skip freeing a loaded spreadsheet model at interpreter exit
 
 
+def _safe_streams() -> None:
+    """Never fail on the console's encoding: what it cannot encode becomes "?" (a redirected GBK console…)."""
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def entry() -> None:
     """The ``jidi-xl`` console script. A recalculation leaves a large formulas model in memory; freeing it at
     interpreter exit costs ≈0.3 s of a ≈2 s cold ``recalc`` (measured), so the process ends with ``os._exit``
     once its output is flushed. (Tests call :func:`main` through click's runner, which keeps the normal exit.)"""
     global _FAST_EXIT
     _FAST_EXIT = True
+    _safe_streams()
     main()
 
 
@@ -43,7 +96,56 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
-@click.group(help="北京市小微企业创业创新示范基地评价工具 (jidi-xl)")
+def _internal_error(exc: BaseException) -> str:
+    """Write the traceback to a log file; the one Chinese line that says so."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    where = ""
+    try:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = LOG_DIR / f"jidi-xl-{stamp}-{os.getpid()}.log"
+        log.write_text(f"jidi-xl {' '.join(sys.argv[1:])}\n{traceback.format_exc()}", encoding="utf-8")
+        where = f"详细信息已写入 {log}"
+    except OSError:
+        where = f"详细信息无法写入日志；设置环境变量 {TRACEBACK_ENV}=1 后重新运行可查看"
+    return (f"内部错误：程序出现意外问题（{type(exc).__name__}），未完成。{where}；请将该文件与输入一并反馈给维护人员。"
+            f" (internal error)")
+
+
+class _Guarded(click.Group):
+    """Every command runs under one guard: an output fault, Ctrl-C or an unexpected exception ends as one
+    Chinese line and exit 2 — never a traceback (unless ``JIDI_XL_TRACEBACK`` is set)."""
+
+    def invoke(self, ctx: click.Context):
+        from .report.outputs import OutputError, describe_os_error
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OutputError as exc:
+            _echo(str(exc), err=True)
+        except OSError as exc:
+            if exc.errno not in _DISK_ERRNOS:
+                if os.environ.get(TRACEBACK_ENV):
+                    raise
+                _echo(_internal_error(exc), err=True)
+            else:                                # e.g. the temporary folder is full: say which file, not 内部错误
+                _echo(describe_os_error(exc, exc.filename2 or exc.filename or "?", "文件"), err=True)
+        except BrokenPipeError:              # the reader went away (``| head``): stop quietly
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+        except KeyboardInterrupt:
+            _echo("已中断 (interrupted)；batch 已完成的文件已记录，可加 --resume 继续", err=True)
+        except Exception as exc:  # noqa: BLE001 — the guard of last resort
+            if os.environ.get(TRACEBACK_ENV):
+                raise
+            _echo(_internal_error(exc), err=True)
+        _exit(2)
+
+
+@click.group(cls=_Guarded, help="北京市小微企业创业创新示范基地评价工具 (jidi-xl)")
 def main() -> None:
     pass
 
@@ -54,7 +156,7 @@ def main() -> None:
 def evaluate(target: Path, as_json: bool) -> None:
     files = _case_files(target)
     if not files:
-        click.echo(f"{target}：文件夹中没有 .json 案例文件 (no case files)", err=True)
+        _echo(f"{target}：文件夹中没有 .json 案例文件 (no case files)", err=True)
         sys.exit(2)
     reports, failed = [], 0
     for path in files:
@@ -62,27 +164,26 @@ def evaluate(target: Path, as_json: bool) -> None:
             rep = evaluate_case(load_case(path))
         except InputError as exc:
             failed += 1
-            click.echo(str(exc), err=True)
+            _echo(str(exc), err=True)
             reports.append({"file": str(path), "errors": [{"field": p.field, "message": p.message} for p in exc.problems]})
             continue
         except RuleSetError as exc:
             failed += 1
-            click.echo(f"{path}：{exc}", err=True)
+            _echo(f"{path}：{exc}", err=True)
             reports.append({"file": str(path), "errors": [{"field": "ruleset", "message": str(exc)}]})
             continue
         if as_json:
             reports.append({"file": str(path), **to_dict(rep)})
         else:
-            click.echo(f"=== {path} ===")
-            click.echo(render_text(rep))
+            _echo(f"=== {path} ===")
+            _echo(render_text(rep))
     if as_json:
         # one file → one object; a folder → a list, where a case that could not be evaluated has "errors"
         payload = reports[0] if not target.is_dir() else reports
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        _echo(json.dumps(payload, ensure_ascii=False, indent=2))
     if failed:
-        click.echo(f"{failed}/{len(files)} 个案例无法评价（见上方错误信息）", err=True)
+        _echo(f"{failed}/{len(files)} 个案例无法评价（见上方错误信息）", err=True)
         sys.exit(2)
-
 
 
 def _engine(files: int = 1):
@@ -93,79 +194,149 @@ def _engine(files: int = 1):
     return StandardEngine(fast=files >= 3)
 
 
+def _not_a_book(path: Path) -> str | None:
+    """Why a file named on the command line is not a workbook to process (None: it is one)."""
+    from .report.batch import classify
+
+    kind, why = classify(path.name)
+    return None if kind == "book" else why
+
+
 @main.command(help="无需 Excel 重新计算工作簿，写出带计算结果的副本（不修改原文件）。 Recalculate headlessly.")
 @click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="输出文件（默认：同目录下 <原名>.recalc.xlsx）")
 def recalc(book: Path, output: Path | None) -> None:
-    from .report.check import process_workbook
+    """Exit 2 when the workbook could not be recalculated or a cell shows 输入错误 (the copy is still written,
+    to look at); 1 when only Excel error values remain; 0 otherwise."""
+    from .report.check import _cell_problems, process_workbook
+    from .report.outputs import AtomicCopyEngine, OutputError, make_dir, probe_writable
 
+    why = _not_a_book(book)
+    if why:
+        _echo(f"✘ {book}：{why}", err=True)
+        _exit(2)
     output = output or book.with_name(f"{book.stem}.recalc.xlsx")
     if output.resolve() == book.resolve():
-        click.echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
-        sys.exit(2)
-    res = process_workbook(book, output, _engine(1), compare=False)
+        _echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
+        _exit(2)
+    make_dir(output.parent, "输出文件夹")           # an unwritable output fails before the work, not after
+    probe_writable(output.parent)
+    engine = AtomicCopyEngine(_engine(1))
+    try:
+        res = process_workbook(book, output, engine, compare=False)
+    except Exception as exc:  # noqa: BLE001 — the file's problem, said in one line (the log holds the details)
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        _echo(f"✘ {book}：无法评价", err=True)
+        _echo(f"    {_internal_error(exc)}", err=True)
+        _exit(2)
+    if engine.fault:
+        raise OutputError(engine.fault)
     for line in res.problems:
-        click.echo(f"  ✘ {line}", err=True)
+        _echo(f"  ✘ {line}", err=True)
     for line in res.input_errors:
-        click.echo(f"  ？ {line}", err=True)
-    if res.output:
-        click.echo(f"{book} → {res.output}（{'模板快速路径' if res.path_taken == 'template' else '完整加载'}，"
-                   f"{len([1 for _ in res.values])} 个结果名，{res.seconds:.2f} 秒）")
+        _echo(f"  ？ {line}", err=True)
+    if res.output and os.path.isfile(res.output):
+        _echo(f"{book} → {res.output}（{'模板快速路径' if res.path_taken == 'template' else '完整加载'}，"
+              f"{len([1 for _ in res.values])} 个结果名，{res.seconds:.2f} 秒）")
     if res.input_errors:
-        click.echo(f"{len(res.input_errors)} 个单元格显示“输入错误”，请按提示修改输入（结论为待核实）", err=True)
-    _exit(0 if res.evaluated else 1)
+        _echo(f"{len(res.input_errors)} 个单元格显示“输入错误”，请按提示修改输入（结论为待核实）", err=True)
+    if engine.result is None:
+        _echo(f"✘ {book}：无法评价", err=True)
+        _exit(2)
+    error_values = set(_cell_problems(engine.result))
+    if res.input_errors or any(p not in error_values for p in res.problems):
+        _exit(2)
+    _exit(1 if res.problems else 0)
 
 
-@main.command(help="核对：无头重算工作簿，并与规则引擎对其输入的评价逐项比较。 Check a workbook against the rules engine.")
+@main.command(help="核对：无头重算工作簿，并与规则引擎对其输入的评价逐项比较（文件夹含子文件夹）。 "
+                   "Check workbooks against the rules engine.")
 @click.argument("books", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def check(books: tuple[Path, ...]) -> None:
+    from .report.batch import Entry, inventory
     from .report.check import process_workbook
 
-    files = [f for b in books for f in (sorted(b.glob("*.xlsx")) if b.is_dir() else [b])]
-    engine = _engine(len(files))
-    worst = 0
-    for f in files:
-        res = process_workbook(f, None, engine)
+    entries: list[Entry] = []
+    for b in books:
+        if b.is_dir():
+            found = inventory(b)
+            if not found:
+                _echo(f"✘ {b}：文件夹中没有文件，没有可核对的工作簿 (nothing to do)")
+            entries += [Entry(str(b / e.rel), e.path, e.kind, e.reason) for e in found]
+        else:
+            why = _not_a_book(b)
+            # a file named explicitly that is not a workbook is never "skipped": it was asked for
+            entries.append(Entry(str(b), b, "failed" if why else "book", why or ""))
+    todo = [e for e in entries if e.kind == "book"]
+    engine = _engine(len(todo)) if todo else None
+    worst = 0 if todo else 2                          # nothing evaluated: nothing done
+    for e in entries:
+        f = e.rel
+        if e.kind == "skipped":
+            _echo(f"– {f}：{e.reason}")
+            continue
+        if e.kind == "failed":
+            worst = 2
+            _echo(f"✘ {f}：{e.reason}")
+            continue
+        try:
+            res = process_workbook(e.path, None, engine)
+        except Exception as exc:  # noqa: BLE001 — one file's failure never hides the others
+            if os.environ.get(TRACEBACK_ENV):
+                raise
+            worst = 2
+            _echo(f"✘ {f}：无法评价")
+            _echo(f"    {_internal_error(exc)}")
+            continue
         if not res.evaluated:
             worst = max(worst, 2)
-            click.echo(f"✘ {f}：无法评价")
+            _echo(f"✘ {f}：无法评价")
             for line in res.problems:
-                click.echo(f"    {line}")
+                _echo(f"    {line}")
         elif res.differences:
             worst = max(worst, 1)
-            click.echo(f"✘ {f}：{len(res.differences)} 处与规则引擎不一致（共比较 {res.compared} 项）")
+            _echo(f"✘ {f}：{len(res.differences)} 处与规则引擎不一致（共比较 {res.compared} 项）")
             for d in res.differences:
-                click.echo(f"    {d}")
+                _echo(f"    {d}")
         elif res.blank:
-            click.echo(f"✔ {f}：空白模板，无输入；{res.compared} 个结果单元格均为待核实/未评价，无错误值")
+            _echo(f"✔ {f}：空白模板，无输入；{res.compared} 个结果单元格均为待核实/未评价，无错误值")
         else:
-            click.echo(f"✔ {f}：与规则引擎一致（比较 {res.compared} 项，{res.seconds:.2f} 秒）")
+            _echo(f"✔ {f}：与规则引擎一致（比较 {res.compared} 项，{res.seconds:.2f} 秒）")
     _exit(worst)
 
 
-@main.command(help="批量：重算文件夹中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
+@main.command(help="批量：重算文件夹（含子文件夹）中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", "summary", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "summary", required=True, type=click.Path(path_type=Path),
               help="汇总工作簿路径（重算后的工作簿写入同目录的 <名>_recalculated/）")
-@click.option("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
-def batch(folder: Path, summary: Path, jobs: int | None) -> None:
-    from .report.batch import run_batch
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--resume", is_flag=True, help="继续上次中断的批量：已完成且未改动的文件不再重算")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="每个文件的处理时间上限（秒，默认 60）")
+def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None) -> None:
+    from .report.batch import FILE_TIME_LIMIT_S, run_batch
 
     try:
-        res = run_batch(folder, summary, jobs)
-    except ValueError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    n = len(res.rows) + len(res.failures)
-    click.echo(f"汇总：{res.summary}（{n} 个文件：已评价 {len(res.rows)}，无法评价 {len(res.failures)}；"
-               f"{res.seconds:.1f} 秒）")
+        res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S)
+    except ValueError as exc:            # an output inside the input folder; nothing to do
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    for note in res.notes:
+        _echo(f"  {note}")
+    n = len(res.rows) + len(res.failures) + len(res.skipped)
+    again = f"，沿用上次结果 {res.reused}" if res.reused else ""
+    _echo(f"汇总：{res.summary}（{n} 个文件：已评价 {len(res.rows)}，无法评价 {len(res.failures)}，"
+          f"已跳过 {len(res.skipped)}{again}；{res.seconds:.1f} 秒）")
     for f in res.failures:
-        click.echo(f"  ✘ {f.file}：{f.reason}")
+        _echo(f"  ✘ {f.file}：{f.reason}")
+    for f in res.skipped:
+        _echo(f"  – {f.file}：{f.reason}")
     diffs = [r for r in res.rows if not r.check.startswith("一致")]
     for r in diffs:
-        click.echo(f"  ≠ {r.file}：{r.check}")
-    _exit(1 if diffs else 0)
+        _echo(f"  ≠ {r.file}：{r.check}")
+    _exit(2 if res.failures or not res.rows else 1 if diffs else 0)
 
 
 if __name__ == "__main__":

@@ -1,58 +1,164 @@
 """``jidi-xl batch``: every workbook of a folder recalculated, checked and consolidated into one summary.
 
-* Each input is recalculated into a copy in ``<summary>_recalculated/`` beside the summary (never over
-  an input, never inside the input folder); every input file appears in the summary, either as a row
-  or on the sheet of files that could not be evaluated, with the reason.
-* The standard template is compiled once in the parent; the worker processes are forked from it and
-  share it (both cores by default). One bad file never stops the batch: whatever happens to a file
-  is caught in its worker and becomes a line of the summary.
+Nothing is lost:
+
+* **Every file under the input folder is accounted for** (:func:`inventory`): evaluated (a row of 汇总), not
+  evaluated (on 无法评价的文件, with the reason and what to do), or skipped with the reason (Excel lock files
+  ``~$…``, macOS ``._…`` companions, ``Thumbs.db``…: listed on the same sheet as 已跳过, never silently).
+  Subfolders are evaluated recursively — a Bureau that sorts submissions by district keeps them — and a file
+  is shown by its path relative to the input folder (``朝阳/甲.xlsx``); its recalculated copy keeps the same
+  relative path under ``<summary>_recalculated/``. Hidden names (``.甲.xlsx``) are workbooks like any other
+  and are evaluated; the extension is matched without regard to case (``.XLSX``).
+* **Outputs are atomic** (:mod:`.outputs`): each copy, each journal entry and the summary are written to a
+  temporary name in their folder and renamed into place, so a killed batch leaves whole files or none.
+* **Resumable**: a journal beside the summary (``.<summary>.journal/``) records each finished file, keyed by
+  its relative path and SHA-256, together with the rules, template and program it was computed with.
+  ``resume=True`` reuses what is recorded for unchanged inputs and does the rest; the summary is rebuilt from
+  the journal and the new work. A fresh run (no ``resume``) starts a new journal.
+* **One writer per output folder**: :class:`.outputs.OutputLock`; a second batch gets a clear message.
+* **Output faults blame the output**: an ``OSError`` while writing an output stops the batch with
+  :class:`.outputs.OutputError` (the path and what to do); what was finished stays in the journal.
+* **A dying worker loses one file, not the batch**: workers are forked from the parent (the compiled template
+  is shared). Each task first marks itself started in the journal; when a worker dies (``BrokenProcessPool``)
+  the files not started are resubmitted to a fresh pool and each started one is retried alone — one that
+  kills its worker a second time is the culprit and is listed, alone, as not evaluated. Each worker runs
+  under an address-space limit and each file under a time limit (:data:`FILE_TIME_LIMIT_S`), so one file
+  can neither exhaust the machine nor stall the batch.
 """
 from __future__ import annotations
 
+import contextlib
+import faulthandler
+import hashlib
+import json
 import multiprocessing
 import os
 import resource
+import shutil
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .check import WorkbookOutcome, process_workbook
+from .outputs import (AtomicCopyEngine, OutputError, OutputLock, atomic_target, make_dir, probe_writable,
+                      remove_stale_temporaries, write_bytes_atomic)
 from .summary import Failure, SummaryRow, write_summary
+
+# Bounds on one file's processing. A standard workbook takes ≈0.15 s on the fast path and ≈1.5 s on the full
+# path (README, benchmarks/); the limits only stop a hostile file from stalling or exhausting the batch.
+FILE_TIME_LIMIT_S = 60          # wall clock per file, then the file is 无法评价 (超时); --timeout overrides
+CPU_GRACE_S = 30                # hard backstop: CPU seconds beyond the limit before the OS kills the worker (SIGXCPU)
+WORKER_MEMORY_MB = 3072         # address space a worker may add to what it inherits from the parent (RLIMIT_AS)
+
+# Names that are not submissions: listed as skipped, with the reason, never evaluated (and no effect on the exit code).
+SKIPPED_PREFIXES = {
+    "~$": "Excel/WPS 临时锁定文件（工作簿正被打开时产生），不是提交的工作簿，已跳过",
+    "._": "macOS 附加信息文件（._ 开头，复制到 U 盘或共享盘时产生），不是工作簿，已跳过",
+}
+SKIPPED_NAMES = {n.lower(): "操作系统生成的文件，不是工作簿，已跳过" for n in (".DS_Store", "Thumbs.db", "desktop.ini")}
+BOOK_SUFFIX = ".xlsx"
+CASE_SUFFIX = ".json"
+
+# A test-only fault, injected inside a real pool worker (tests/report/test_batch_robust.py): "abort:NAME",
+# "hang:NAME" or "memory:NAME" makes the worker abort, sleep or allocate without bound on file NAME.
+FAULT_ENV = "JIDI_XL_TEST_WORKER_FAULT"
 
 _ENGINE = None   # the StandardEngine of this process (inherited by forked workers)
 
+
+# ---------------------------------------------------------------- what is in the input folder
+
+@dataclass
+class Entry:
+    rel: str                     # path relative to the input folder, "/"-separated
+    path: Path
+    kind: str                    # "book" (to evaluate), "failed" (not evaluated: reason), "skipped" (reason)
+    reason: str = ""
+
+
+def classify(name: str) -> tuple[str, str]:
+    """(kind, reason) of a file name: declared once for ``batch`` and ``check DIR``."""
+    low = name.lower()
+    for prefix, why in SKIPPED_PREFIXES.items():
+        if name.startswith(prefix):
+            return "skipped", why
+    if low in SKIPPED_NAMES:
+        return "skipped", SKIPPED_NAMES[low]
+    suffix = Path(low).suffix
+    if suffix == BOOK_SUFFIX:
+        return "book", ""
+    if suffix == CASE_SUFFIX:
+        return "failed", "这是案例 JSON 文件，请用 jidi-xl evaluate 评价（batch 与 check 只处理 .xlsx 工作簿）"
+    return "failed", (f"不是 .xlsx 工作簿（{Path(name).suffix or '无扩展名'}）；"
+                      "请在 Excel/WPS 中另存为 Excel 工作簿 (.xlsx) 标准评价工作簿后重新提交")
+
+
+def inventory(source: str | Path) -> list[Entry]:
+    """Every file under ``source`` (recursively, symbolic links to folders not followed), each classified."""
+    source = Path(source)
+    out: list[Entry] = []
+
+    def unreadable(err: OSError) -> None:
+        p = Path(err.filename or source)
+        rel = p.relative_to(source).as_posix() if p != source else "."
+        out.append(Entry(rel + "/", p, "failed", f"无法读取文件夹（{err.strerror}）；请检查权限后重试"))
+
+    for root, dirs, files in os.walk(source, onerror=unreadable):
+        dirs.sort()
+        for d in list(dirs):
+            p = Path(root) / d
+            if p.is_symlink():
+                dirs.remove(d)
+                out.append(Entry(p.relative_to(source).as_posix() + "/", p, "skipped",
+                                 "指向其他位置的文件夹链接，未进入（避免重复或循环）；如需评价请直接复制文件"))
+        for f in files:
+            p = Path(root) / f
+            rel = p.relative_to(source).as_posix()
+            kind, why = classify(f)
+            if kind == "book" and not p.is_file():
+                kind, why = "failed", ("链接指向的文件不存在" if not p.exists() else "不是普通文件") + "；请提交工作簿文件本身"
+            out.append(Entry(rel, p, kind, why))
+    out.sort(key=lambda e: e.rel)
+    return out
+
+
+# ---------------------------------------------------------------- result
 
 @dataclass
 class BatchResult:
     summary: Path
     output_dir: Path
     rows: list[SummaryRow] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    outcomes: list[WorkbookOutcome] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)       # not evaluated (exit code 2)
+    skipped: list[Failure] = field(default_factory=list)        # not submissions (lock files …), listed
+    outcomes: list[WorkbookOutcome] = field(default_factory=list)   # the files processed by this run
+    reused: int = 0              # files taken from the journal (resume)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
 
 
-def _work(path: str, output: str) -> WorkbookOutcome:
-    try:
-        return process_workbook(path, output, _ENGINE)
-    except Exception as exc:  # noqa: BLE001 — one bad file never stops the batch
-        return WorkbookOutcome(file=path, problems=[f"处理失败：{type(exc).__name__}: {exc}"])
-
-
-def _row(o: WorkbookOutcome) -> SummaryRow:
+def _row(o: WorkbookOutcome, rel: str) -> SummaryRow:
     v = o.values
     check = f"一致（{o.compared} 项）" if not o.differences else f"差异 {len(o.differences)} 处：" + \
         "；".join(str(d) for d in o.differences[:3])
     return SummaryRow(
-        file=Path(o.file).name, base_name=v.get("in_base_name") or "", verdict=v.get("out_recognition_verdict") or "",
+        file=rel, base_name=v.get("in_base_name") or "", verdict=v.get("out_recognition_verdict") or "",
         failing_articles=v.get("out_failing_articles") or "", firm_count=v.get("out_n"),
         concentration=v.get("out_concentration"), track=v.get("out_track") or "", leading=v.get("out_leading") or "",
         service_functions=v.get("out_art7_count"), eval_year=v.get("in_eval_year"), grade=v.get("out_grade") or "",
         stars=v.get("out_stars"), funding_tier=v.get("out_funding_tier"), check=check, output=o.output or "",
         seconds=round(o.seconds, 3))
+
+
+def _failure(o: WorkbookOutcome, rel: str) -> Failure:
+    extra = [f"重算后的工作簿（供查看出错单元格）：{o.output}"] if o.output else []
+    problems = o.problems or ["未知原因"]
+    return Failure(rel, "无法评价：" + problems[0], problems[1:] + o.input_errors[:20] + extra)
 
 
 def peak_rss_mb() -> float:
@@ -62,54 +168,363 @@ def peak_rss_mb() -> float:
     return max(me, kids) / 1024
 
 
-def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, progress: bool = True) -> BatchResult:
+# ---------------------------------------------------------------- journal
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _signature(source: Path) -> str:
+    """What a recorded result depends on besides the file: the program, its rules and template, the input folder."""
+    from .. import __name__ as pkg
+    from ..ruleset import PARAMS_DIR
+    from workbooks import TEMPLATE_PATH
+
+    h = hashlib.sha256(str(source).encode("utf-8"))
+    try:
+        from importlib.metadata import version
+        h.update(version(pkg).encode())
+    except Exception:  # noqa: BLE001 — not installed: the sources below still pin the rules
+        pass
+    for p in [TEMPLATE_PATH, *sorted(Path(PARAMS_DIR).glob("*.yaml")), *sorted(Path(__file__).parent.parent.rglob("*.py"))]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _json_default(o):
+    return o.item() if hasattr(o, "item") else str(o)
+
+
+class Journal:
+    """One JSON file per finished input (written atomically), one ``.started`` marker per task in progress."""
+
+    def __init__(self, folder: Path, signature: str, resume: bool):
+        self.folder = folder
+        self.meta = folder / "journal.json"
+        self.note = ""
+        old = None
+        with contextlib.suppress(OSError, ValueError):
+            old = json.loads(self.meta.read_text(encoding="utf-8"))
+        if resume and old is None:
+            self.note = "没有可继续的进度记录，从头开始"
+        elif resume and old.get("signature") != signature:
+            self.note = "上次进度记录来自不同的程序版本、规则、模板或输入文件夹，全部重新评价"
+        if not resume or self.note:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+        make_dir(folder, "进度记录文件夹")
+        write_bytes_atomic(self.meta, json.dumps({"format": "jidi-xl/batch-journal@1", "signature": signature},
+                                                 ensure_ascii=False).encode("utf-8"), "进度记录")
+
+    @staticmethod
+    def key(rel: str) -> str:
+        return hashlib.sha1(rel.encode("utf-8")).hexdigest()[:20]
+
+    def lookup(self, rel: str, digest: str) -> dict | None:
+        try:
+            e = json.loads((self.folder / f"{self.key(rel)}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if e.get("file") != rel or e.get("sha256") != digest:
+            return None            # changed input: redo
+        out = e.get("output")
+        if out and (not os.path.isfile(out) or os.path.getsize(out) != e.get("output_size")):
+            return None            # its recalculated copy is gone: redo
+        return e
+
+    def record(self, rel: str, digest: str, row: SummaryRow | None, failure: Failure | None, output: str | None) -> None:
+        e = {"file": rel, "sha256": digest, "row": asdict(row) if row else None,
+             "failure": asdict(failure) if failure else None, "output": output,
+             "output_size": os.path.getsize(output) if output and os.path.isfile(output) else None}
+        write_bytes_atomic(self.folder / f"{self.key(rel)}.json",
+                           json.dumps(e, ensure_ascii=False, default=_json_default).encode("utf-8"), "进度记录")
+        self.clear_started(rel)
+
+    def started_path(self, rel: str) -> Path:
+        return self.folder / f"{self.key(rel)}.started"
+
+    def started(self, rel: str) -> bool:
+        return self.started_path(rel).exists()
+
+    def clear_started(self, rel: str) -> None:
+        with contextlib.suppress(OSError):
+            self.started_path(rel).unlink()
+
+
+# ---------------------------------------------------------------- the worker
+
+@dataclass
+class _Task:
+    rel: str
+    src: str
+    dst: str
+    started_marker: str
+    time_limit: float
+
+
+@dataclass
+class _Done:
+    rel: str
+    outcome: WorkbookOutcome
+    output_fault: str | None = None
+
+
+class _FileTimeLimit(BaseException):
+    """Raised in a worker by its alarm: a BaseException, so that no ``except Exception`` on the way swallows it."""
+
+
+def _worker_init() -> None:
+    """Limits of a worker, set once when it starts: no core dump; an address space bounded above what it inherits."""
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    faulthandler.disable()         # a dying worker prints no Python traceback (PYTHONFAULTHANDLER, pytest): it is reported
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            vm = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:")) * 1024
+    except (OSError, StopIteration, ValueError):
+        return                                   # not Linux: no address-space limit
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = vm + WORKER_MEMORY_MB * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _alarm(signum, frame):
+    raise _FileTimeLimit()
+
+
+def _injected_fault(rel: str) -> None:
+    spec = os.environ.get(FAULT_ENV, "")
+    kind, _, name = spec.partition(":")
+    if not name or Path(rel).name != name:
+        return
+    if kind == "abort":
+        os.abort()
+    if kind == "hang":
+        while True:
+            time.sleep(1)
+    if kind == "memory":                          # beyond the worker's limit: refused at once, nothing touched
+        bytearray((WORKER_MEMORY_MB + 64) << 20)
+
+
+def _work(task: _Task) -> _Done:
+    with contextlib.suppress(OSError):
+        Path(task.started_marker).write_text(str(os.getpid()), encoding="ascii")
+    used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (int(used + task.time_limit + CPU_GRACE_S) + 1, cpu_hard))
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, task.time_limit)
+    engine = AtomicCopyEngine(_ENGINE)
+    try:
+        _injected_fault(task.rel)
+        o = process_workbook(task.src, task.dst, engine)
+    except _FileTimeLimit:
+        o = WorkbookOutcome(file=task.src, problems=[
+            f"处理超时（超过 {task.time_limit:g} 秒，标准评价工作簿通常几秒内完成）；请确认是标准评价工作簿，"
+            "删除表外多余的内容后重新提交"])
+    except MemoryError:
+        o = WorkbookOutcome(file=task.src, problems=[
+            f"处理所需内存超出限制（{WORKER_MEMORY_MB} MB）；请确认是标准评价工作簿，删除表外多余的内容后重新提交"])
+    except Exception as exc:  # noqa: BLE001 — one bad file never stops the batch
+        o = WorkbookOutcome(file=task.src, problems=[f"内部错误：处理此文件时程序出错（{type(exc).__name__}: {exc}）；"
+                                                      "请将此文件与错误信息反馈给维护人员"])
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_hard, cpu_hard))
+    if engine.fault:
+        return _Done(task.rel, o, engine.fault)
+    if o.output and not os.path.isfile(o.output):
+        o.output = None
+    return _Done(task.rel, o)
+
+
+# ---------------------------------------------------------------- the pool, with dying workers survived
+
+DIED = ("处理此文件时处理进程两次异常终止（可能内存或计算时间超出限制，或文件结构异常）；"
+        "请确认是未损坏的标准评价工作簿，在 Excel/WPS 中另存后重新提交")
+
+
+def _run_pool(tasks: list[_Task], jobs: int, finish, finished_rels: set[str], deadline_s: float) -> list[_Task]:
+    """Run ``tasks``, calling ``finish`` on each outcome; returns those left unfinished by a dead worker."""
+    ctx = multiprocessing.get_context("fork")
+    ex = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init)
+    futures = [ex.submit(_work, t) for t in tasks]
+    remaining = set(futures)
+    broken = False
+    try:
+        while remaining and not broken:
+            finished, remaining = wait(remaining, timeout=deadline_s, return_when=FIRST_COMPLETED)
+            if not finished:                      # backstop: a worker stuck where neither alarm nor CPU limit reaches
+                for p in multiprocessing.active_children():
+                    p.kill()
+                broken = True
+            for fut in finished:
+                try:
+                    d = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                finish(d)
+    except BaseException:
+        for p in multiprocessing.active_children():    # an output fault or Ctrl-C: stop the workers now
+            p.kill()
+        broken = True
+        raise
+    finally:
+        ex.shutdown(wait=not broken, cancel_futures=True)
+    return [t for t in tasks if t.rel not in finished_rels] if broken else []
+
+
+def _run_all(tasks: list[_Task], jobs: int, journal: Journal, finish, time_limit: float) -> None:
+    """All ``tasks`` through fresh pools until each has an outcome. After a worker died, the files it had not
+    started go to a new pool; each file that had started is retried alone, and one that kills its worker again
+    is the culprit (:data:`DIED`)."""
+    finished: set[str] = set()
+
+    def finish_one(d: _Done) -> None:
+        finish(d)
+        finished.add(d.rel)
+
+    deadline = 2 * (time_limit + CPU_GRACE_S)
+    queue: list[_Task] = list(tasks)          # not implicated in a death
+    suspects: list[_Task] = []                # running when a worker died: each retried alone
+    while queue or suspects:
+        alone = not queue
+        batch = [suspects.pop(0)] if alone else queue
+        if not alone:
+            queue = []
+        for t in batch:
+            journal.clear_started(t.rel)
+        left = _run_pool(batch, 1 if alone else max(1, min(jobs, len(batch))), finish_one, finished, deadline)
+        if not left:
+            continue
+        if alone:
+            t = batch[0]
+            finish_one(_Done(t.rel, WorkbookOutcome(file=t.src, problems=[DIED])))
+            continue
+        started = [t for t in left if journal.started(t.rel)] or left    # none marked: suspect them all
+        suspects += started
+        queue = [t for t in left if t not in started]
+
+
+# ---------------------------------------------------------------- the batch
+
+def check_locations(source: Path, summary: Path) -> Path:
+    """The folder of recalculated copies; refuses an output inside the input folder (inputs are never written)."""
+    outdir = summary.parent / f"{summary.stem}_recalculated"
+    if outdir == source or source in outdir.parents or summary.parent == source or source in summary.parents:
+        raise ValueError(f"输出位置 {summary.parent} 不能在输入文件夹 {source} 内（输入文件不得被覆盖）；请用 -o 指定其他文件夹")
+    return outdir
+
+
+class NothingToDo(ValueError):
+    """The input folder holds no file at all."""
+
+
+def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, progress: bool = True,
+              resume: bool = False, time_limit: float = FILE_TIME_LIMIT_S) -> BatchResult:
+    """Evaluate every workbook under ``source`` into ``summary``. Raises ``ValueError`` for a bad output location,
+    :class:`NothingToDo` for an empty folder, :class:`.outputs.OutputError` when an output cannot be written."""
     global _ENGINE
-    from ..engine.standard import StandardEngine
 
     t0 = time.perf_counter()
     source, summary = Path(source).resolve(), Path(summary).resolve()
-    outdir = summary.parent / f"{summary.stem}_recalculated"
-    if outdir == source or source in outdir.parents or summary.parent == source:
-        raise ValueError(f"输出位置 {summary.parent} 不能在输入文件夹 {source} 内（输入文件不得被覆盖）；请用 -o 指定其他文件夹")
-    outdir.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
-    books = [p for p in files if p.suffix.lower() == ".xlsx"]
+    outdir = check_locations(source, summary)
+    entries = inventory(source)
+    if not entries:
+        raise NothingToDo(f"{source}：文件夹中没有任何文件，没有可评价的工作簿 (nothing to do)")
+    make_dir(summary.parent)
     result = BatchResult(summary, outdir)
-    for p in files:
-        if p.suffix.lower() != ".xlsx":
-            result.failures.append(Failure(p.name, f"不是 .xlsx 工作簿（{p.suffix or '无扩展名'}）；请另存为 Excel 工作簿 (.xlsx) 后重新提交"))
+    with OutputLock(summary.parent):
+        remove_stale_temporaries(summary.parent, recursive=False)   # what a killed run left; we hold the lock
+        for folder in (outdir, summary.parent / f".{summary.stem}.journal"):
+            remove_stale_temporaries(folder)
+        make_dir(outdir, "重算后工作簿的文件夹")
+        probe_writable(outdir)
+        journal = Journal(summary.parent / f".{summary.stem}.journal", _signature(source), resume)
+        if journal.note:
+            result.notes.append(journal.note)
 
-    _ENGINE = StandardEngine()
-    _ENGINE._compiled_template()           # compile once, before forking: the workers share it
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
-    outcomes: list[WorkbookOutcome] = []
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(books), unit="个", desc="重算工作簿", disable=not (progress and sys.stderr.isatty()))
-    if jobs == 1:
-        for p in books:
-            outcomes.append(_work(str(p), str(outdir / p.name)))
-            bar.update()
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as ex:
-            futures = {ex.submit(_work, str(p), str(outdir / p.name)): p for p in books}
-            for fut in as_completed(futures):
+        recorded: dict[str, dict] = {}
+        tasks: list[_Task] = []
+        digests: dict[str, str] = {}
+        for e in entries:
+            if e.kind == "skipped":
+                result.skipped.append(Failure(e.rel, e.reason, category="已跳过"))
+            elif e.kind == "failed":
+                result.failures.append(Failure(e.rel, e.reason))
+            else:
                 try:
-                    outcomes.append(fut.result())
-                except Exception as exc:  # noqa: BLE001 — a worker that died
-                    outcomes.append(WorkbookOutcome(file=str(futures[fut]), problems=[f"处理进程异常退出：{exc}"]))
+                    digests[e.rel] = d = _sha256(e.path)
+                except OSError as exc:
+                    result.failures.append(Failure(e.rel, f"无法读取文件（{exc.strerror}）；请检查文件权限后重试"))
+                    continue
+                hit = journal.lookup(e.rel, d) if resume else None
+                if hit:
+                    recorded[e.rel] = hit
+                else:
+                    tasks.append(_Task(e.rel, str(e.path), str(outdir / e.rel), str(journal.started_path(e.rel)),
+                                       float(time_limit)))
+        result.reused = len(recorded)
+
+        done: dict[str, tuple[SummaryRow | None, Failure | None]] = {}
+        if tasks:
+            from tqdm import tqdm
+
+            from ..engine.standard import StandardEngine
+
+            _ENGINE = StandardEngine()
+            _ENGINE._compiled_template()           # compile once, before forking: the workers share it
+            bar = tqdm(total=len(tasks), unit="个", desc="重算工作簿", disable=not (progress and sys.stderr.isatty()))
+
+            def finish(d: _Done) -> None:
+                """Each outcome is journaled as soon as it arrives: a batch killed later keeps it."""
+                if d.output_fault:
+                    raise OutputError(d.output_fault)
+                o = d.outcome
+                row = _row(o, d.rel) if o.evaluated else None
+                fail = None if row else _failure(o, d.rel)
+                journal.record(d.rel, digests[d.rel], row, fail, o.output)
+                done[d.rel] = (row, fail)
+                result.outcomes.append(o)
                 bar.update()
-    bar.close()
-    outcomes.sort(key=lambda o: o.file)
-    for o in outcomes:
-        if o.evaluated:
-            result.rows.append(_row(o))
-        else:
-            extra = [f"重算后的工作簿（供查看出错单元格）：{o.output}"] if o.output else []
-            result.failures.append(Failure(Path(o.file).name, "无法评价：" + o.problems[0], o.problems[1:] + o.input_errors[:20] + extra))
-    result.failures.sort(key=lambda f: f.file)
-    result.outcomes = outcomes
-    write_summary(summary, result.rows, result.failures, str(source))
+
+            try:
+                _run_all(tasks, jobs or os.cpu_count() or 1, journal, finish, time_limit)
+            except OutputError as exc:
+                raise OutputError(f"{exc} 已完成的 {len(done) + len(recorded)} 个文件已记录；"
+                                  "解决后用同样的命令加 --resume 继续，不必重做。") from exc
+            finally:
+                bar.close()
+        for e in entries:
+            if e.rel in recorded:
+                hit = recorded[e.rel]
+                row = SummaryRow(**hit["row"]) if hit.get("row") else None
+                fail = None if row else Failure(**hit["failure"])
+            elif e.rel in done:
+                row, fail = done[e.rel]
+            else:
+                continue
+            if row:
+                result.rows.append(row)
+            else:
+                result.failures.append(fail)
+        result.outcomes.sort(key=lambda o: o.file)
+        result.rows.sort(key=lambda r: r.file)
+        result.failures.sort(key=lambda f: f.file)
+        with atomic_target(summary, "汇总工作簿", durable=True) as tmp:
+            write_summary(tmp, result.rows, result.failures + result.skipped, str(source))
     result.seconds = time.perf_counter() - t0
     result.peak_rss_mb = peak_rss_mb()
     return result

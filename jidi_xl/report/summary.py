@@ -37,6 +37,7 @@ class Failure:
     file: str
     reason: str
     details: list[str] = field(default_factory=list)
+    category: str = "无法评价"      # or "已跳过": not a submission (an Excel lock file …), listed rather than dropped
 
 
 COLUMNS = [  # (header, attribute, width, format)
@@ -50,6 +51,8 @@ COLUMNS = [  # (header, attribute, width, format)
 
 
 def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failure], source_dir: str = "") -> None:
+    """Write the summary at ``path`` (the batch passes a temporary name and renames it: see :mod:`.outputs`).
+    ``failures`` holds the files not evaluated and the skipped ones (their ``category``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
@@ -99,7 +102,9 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
     for i, (k, n) in enumerate(sk, start=srow + 1):
         st.write_string(i, 0, k)
         st.write_number(i, 1, n)
-    st.write_string(srow + 8, 0, f"工作簿总数 {len(rows) + len(failures)}；已评价 {len(rows)}；无法评价 {len(failures)}")
+    skipped = sum(f.category != "无法评价" for f in failures)
+    st.write_string(srow + 8, 0, f"文件总数 {len(rows) + len(failures)}；已评价 {len(rows)}；"
+                                 f"无法评价 {len(failures) - skipped}；已跳过 {skipped}")
     if source_dir:
         st.write_string(srow + 9, 0, f"来源文件夹：{source_dir}")
     for title, r0, n, anchor in (("认定结论分布", 1, len(vk), "D2"), ("星级分布", srow + 1, len(sk), "D20")):
@@ -113,11 +118,13 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
     fs = wb.add_worksheet("无法评价的文件")
     fs.set_column(0, 0, 40)
     fs.set_column(1, 1, 100)
-    fs.write_row(0, 0, ["文件", "原因（请按提示修改后重新提交）"], head)
+    fs.set_column(2, 2, 10)
+    fs.write_row(0, 0, ["文件", "原因（请按提示修改后重新提交）", "处理"], head)
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     for i, f in enumerate(failures, start=1):
         fs.write_string(i, 0, f.file)
         fs.write_string(i, 1, "\n".join([f.reason] + f.details[:30]), wrap)
+        fs.write_string(i, 2, f.category)
     if not failures:
         fs.write_string(1, 0, "（无）")
     fs.freeze_panes(1, 0)
