@@ -33,13 +33,16 @@ from .ruleset import RuleSet, load_ruleset
 SCHEMA_PATH = Path(__file__).parent / "schema" / "case.schema.json"
 FORMAT = "jidi-xl/case@1"
 
-# A case file is read whole into memory; the largest real case (1,000 firms, 9 experts, every section
-# filled, indented) is about 0.4 MB, so 8 MiB leaves 20× headroom while bounding what json builds from
-# hostile text (about 10–20× the text) well under the 500 MB a check may use.
-MAX_CASE_BYTES = 8 * 1024 * 1024
+# A case file is read whole into memory. The largest real case (1,000 firms — the workbook's roster size —,
+# 60 staff, 9 experts, every section filled, indented) measures 0.32 MB, so 4 MiB leaves 12× headroom while
+# bounding what json builds from hostile text (objects take 20–40× their text) under the 500 MB a check may use.
+MAX_CASE_BYTES = 4 * 1024 * 1024
 # The schema nests at most 5 levels (evaluation.rubric.experts[i].scores[j]); 20 leaves room and keeps
 # jsonschema, which recurses several frames per level, far from Python's recursion limit.
 MAX_DEPTH = 20
+# A case with more problems than this is the wrong file or a broken export: the first ones are listed, and
+# the checks stop early, so a hostile file (a million NaNs) costs seconds, not gigabytes of messages.
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ Path_ = tuple  # a field path: keys (str) and indices (int) from the root
 def _fmt(path: Path_) -> str:
     out = ""
     for p in path:
+        if not isinstance(p, int) and len(str(p)) > 40:
+            p = str(p)[:39] + "…"          # a hostile key must not make a megabyte message
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out or "(根)"
 
@@ -149,45 +154,83 @@ class _Repeated:
         self.count = count
 
 
-def _screen(raw: Any) -> tuple[Any, list[tuple[Path_, str]]]:
-    """Layer 0, without recursion: a copy of ``raw`` with every unbelievable value replaced by None, and the
-    problems found (path, message). Containers deeper than :data:`MAX_DEPTH` are cut (reported once)."""
-    problems: list[tuple[Path_, str]] = []
-    holder: list[Any] = [None]
-    stack: list[tuple[Any, Path_, Any, Any]] = [(raw, (), holder, 0)]
-    too_deep = False
-    while stack:
-        v, path, parent, key = stack.pop()
-        if isinstance(v, (dict, list, tuple)):
-            if len(path) >= MAX_DEPTH:
-                if not too_deep:
-                    problems.append((path, f"嵌套超过 {MAX_DEPTH} 层，不是案例格式的数据；请对照 docs/case-format.md 检查括号"))
-                    too_deep = True
-                parent[key] = None
-                continue
-            if isinstance(v, dict):
-                new: Any = dict.fromkeys(v)
-                items = v.items()
+def _screen(raw: dict) -> tuple[dict, list[tuple[Path_, str]]]:
+    """Layer 0: a copy of ``raw`` without its nulls (null means not filled) and without every unbelievable
+    value (left out of an object, None in an array), and the problems found as (path, message).
+
+    Containers deeper than :data:`MAX_DEPTH` are cut, reported once; so the recursion here never goes deeper
+    than that, whatever the input. A path is built only for a container or a problem (millions of numbers
+    in one array must stay cheap)."""
+    too_deep: list[bool] = []
+    limit = values.MAX_QUANTITY
+
+    class Problems(list):
+        def append(self, item):            # beyond the cap the value is still left out, just not described
+            if len(self) <= MAX_PROBLEMS:
+                super().append(item)
+
+    problems = Problems()
+
+    def bad(v: Any) -> str | None:
+        t = type(v)
+        if t is _Literal:
+            return f"数值 {v.text} 不是有限数字（JSON 中的 NaN、Infinity 或超出范围的数）；请填写实际数值，不知道就不填或填 null"
+        if t is _Repeated:
+            return f"该字段在同一对象中出现了 {v.count} 次；请只保留一个（合并或删除重复的字段）"
+        return values.quantity_problem(v) if t is int or t is float else None
+
+    def walk(v: Any, path: Path_) -> Any:
+        if len(path) >= MAX_DEPTH:
+            if not too_deep:
+                problems.append((path, f"嵌套超过 {MAX_DEPTH} 层，不是案例格式的数据；请对照 docs/case-format.md 检查括号"))
+                too_deep.append(True)
+            return _CUT
+        if type(v) is dict:
+            out = {}
+            for k, x in v.items():
+                t = type(x)
+                if x is None:
+                    continue
+                if t is str or t is bool:
+                    out[k] = x
+                elif t is float and -limit <= x <= limit:        # NaN fails both comparisons
+                    out[k] = int(x) if x.is_integer() else x      # 8000.0 is 8000, as the cell adapters read it
+                elif t is int and -limit <= x <= limit:
+                    out[k] = x
+                elif t is dict or t is list or t is tuple:
+                    y = walk(x, path + (k,))
+                    if y is not _CUT:
+                        out[k] = y
+                else:
+                    problem = bad(x)
+                    if problem:
+                        problems.append((path + (k,), problem))
+                    else:
+                        out[k] = x
+            return out
+        out_l = []
+        for i, x in enumerate(v):
+            t = type(x)
+            if x is None or t is str or t is bool or (t is int and -limit <= x <= limit):
+                out_l.append(x)
+            elif t is float and -limit <= x <= limit:
+                out_l.append(int(x) if x.is_integer() else x)
+            elif t is dict or t is list or t is tuple:
+                y = walk(x, path + (i,))
+                out_l.append(None if y is _CUT else y)
             else:
-                new = [None] * len(v)
-                items = enumerate(v)
-            parent[key] = new
-            stack.extend((x, path + (k,), new, k) for k, x in items)
-            continue
-        problem = None
-        if isinstance(v, _Literal):
-            problem = f"数值 {v.text} 不是有限数字（JSON 中的 NaN、Infinity 或超出范围的数）；请填写实际数值，不知道就不填或填 null"
-        elif isinstance(v, _Repeated):
-            problem = f"该字段在同一对象中出现了 {v.count} 次；请只保留一个（合并或删除重复的字段）"
-        elif isinstance(v, (int, float)):
-            problem = values.quantity_problem(v)
-            if problem is None and isinstance(v, float) and v.is_integer():
-                v = int(v)          # 8000.0 is 8000, as the cell adapters read it (exact, and integer-typed)
-        if problem:
-            problems.append((path, problem))
-            v = None
-        parent[key] = v
-    return holder[0], problems
+                problem = bad(x)
+                if problem:
+                    problems.append((path + (i,), problem))
+                    out_l.append(None)
+                else:
+                    out_l.append(x)
+        return out_l
+
+    return walk(raw, ()), list(problems)
+
+
+_CUT = object()     # a container cut at MAX_DEPTH
 
 
 # -- layer 1: the schema ----------------------------------------------------------------------------
@@ -195,6 +238,19 @@ def _screen(raw: Any) -> tuple[Any, list[tuple[Path_, str]]]:
 _TYPE_ZH = {"number": "数字", "integer": "整数", "string": "文本（带引号的字符串）", "boolean": "true/false",
             "object": "对象 {…}", "array": "数组 […]", "null": "null（不填）"}
 _REQUIRED = re.compile(r"^'(.*)' is a required property$")
+
+
+def _brief(x: Any, n: int = 60) -> str:
+    """A value for a message, as JSON, cut short (a wrong value may be a whole array)."""
+    if isinstance(x, list) and len(x) > 8:
+        return _brief(x[:8], n - 1)[:-1] + ", …]"
+    if isinstance(x, dict) and len(x) > 8:
+        return _brief(dict(list(x.items())[:8]), n - 1)[:-1] + ", …}"
+    try:
+        r = json.dumps(x, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        r = repr(x)
+    return r if len(r) <= n else r[:n - 1] + "…"
 
 
 def _types_zh(t) -> str:
@@ -211,6 +267,8 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
         for k in err.instance:
             if k in known:
                 continue
+            if len(out) >= MAX_PROBLEMS:
+                break
             close = difflib.get_close_matches(str(k), known, n=1, cutoff=0.6)
             hint = f"是否应为 “{_fmt(path + (close[0],))}”？" if close else f"此处可用的字段：{', '.join(known)}。"
             out.append((path + (k,), f"未定义的字段 {_fmt(path + (k,))}；{hint}请对照 docs/case-format.md 修改字段名",
@@ -223,17 +281,17 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
         # layer 2 — except the root, whose other sections are still checked
         return [(path + (name,), f"缺少必填字段 {_fmt(path + (name,))}；请补充", err.message, path or None)]
     if v == "enum":
-        msg = f"取值 {err.instance!r} 不在允许的代码表中，请从 {', '.join(str(x) for x in err.validator_value if x is not None)} 中选择"
+        msg = f"取值 {_brief(err.instance)} 不在允许的代码表中，请从 {', '.join(str(x) for x in err.validator_value if x is not None)} 中选择"
     elif v == "type":
-        msg = f"类型错误：应为{_types_zh(err.validator_value)}，实际为 {err.instance!r}；请填写正确类型的值"
+        msg = f"类型错误：应为{_types_zh(err.validator_value)}，实际为 {_brief(err.instance)}；请填写正确类型的值"
     elif v in ("minimum", "exclusiveMinimum"):
-        msg = f"数值 {err.instance!r} 不能小于{'或等于' if v == 'exclusiveMinimum' else ''} {err.validator_value}（不能为负数）"
+        msg = f"数值 {_brief(err.instance)} 不能小于{'或等于' if v == 'exclusiveMinimum' else ''} {err.validator_value}（不能为负数）"
     elif v == "maximum":
-        msg = f"数值 {err.instance!r} 不能大于 {err.validator_value}"
+        msg = f"数值 {_brief(err.instance)} 不能大于 {err.validator_value}"
     elif v == "pattern" and err.schema.get("format") == "date" or (v == "pattern" and "\\d{4}" in str(err.validator_value)):
-        msg = f"日期格式应为 YYYY-MM-DD，实际为 {err.instance!r}"
+        msg = f"日期格式应为 YYYY-MM-DD，实际为 {_brief(err.instance)}"
     elif v == "pattern":
-        msg = f"取值 {err.instance!r} 格式不对（应匹配 {err.validator_value}）"
+        msg = f"取值 {_brief(err.instance)} 格式不对（应匹配 {err.validator_value}）"
     elif v == "const":
         msg = f"format 应为 {err.validator_value!r}"
     elif v == "maxItems":
@@ -246,7 +304,7 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
         msg = "存在重复项，请删除重复的取值"
     else:
         msg = err.message
-    return [(path, msg, err.message, path)]
+    return [(path, msg, _brief(err.message, 200), path)]
 
 
 def _prune(data: Any, paths) -> None:
@@ -265,15 +323,6 @@ def _prune(data: Any, paths) -> None:
             node.pop(path[-1], None)
         elif isinstance(node, list) and isinstance(path[-1], int) and path[-1] < len(node):
             node[path[-1]] = None
-
-
-def _drop_nulls(x: Any) -> Any:
-    """null means not filled: drop null members of objects (list items keep their places). Depth ≤ MAX_DEPTH."""
-    if isinstance(x, dict):
-        return {k: _drop_nulls(v) for k, v in x.items() if v is not None}
-    if isinstance(x, list):
-        return [_drop_nulls(v) for v in x]
-    return x
 
 
 # -- layer 2: meaning ---------------------------------------------------------------------------------
@@ -316,9 +365,9 @@ def _section(data: dict, key: str) -> dict:
     return v if isinstance(v, dict) else {}
 
 
-def _meaning(data: dict, present: dict, problems: list[InputProblem]) -> dict:
-    """Layer 2 on the values that passed layers 0 and 1 (``present``: the case before layer 1 cut anything,
-    for "is it there at all" questions). Returns the typed parts of the case."""
+def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem]) -> dict:
+    """Layer 2 on the values that passed layers 0 and 1 (``present``: whether recognition and evaluation
+    were given at all, asked before layer 1 left anything out). Returns the typed parts of the case."""
     from .rules import RULE_IDS
     from .rules.chapter5 import revocation_after_reference
 
@@ -335,7 +384,7 @@ def _meaning(data: dict, present: dict, problems: list[InputProblem]) -> dict:
     est = _isodate(_section(data, "operator").get("established_on"), "operator.established_on", problems)
     ev = _section(data, "evaluation")
     year = ev.get("year")
-    if present.get("recognition") is None and present.get("evaluation") is None:
+    if not present["recognition"] and not present["evaluation"]:
         problems.append(InputProblem("recognition / evaluation", "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"))
 
     latest_ref = max([d for d in (ref, date(year, 12, 31) if year else None) if d], default=None)
@@ -438,6 +487,14 @@ def _meaning(data: dict, present: dict, problems: list[InputProblem]) -> dict:
     return dict(rs=rs, ref=ref, year=year, firms=firms, penalties=penalties, staff=staff, overrides=overrides)
 
 
+def _capped(problems: list[InputProblem], more: bool = False) -> list[InputProblem]:
+    """At most MAX_PROBLEMS problems, then one line saying there are more (``more``: known to be more)."""
+    if len(problems) <= MAX_PROBLEMS and not more:
+        return problems
+    return problems[:MAX_PROBLEMS] + [InputProblem("(更多)", f"问题超过 {MAX_PROBLEMS} 个，只列出前 {MAX_PROBLEMS} 个；"
+                                                            "请先修正以上问题后再检查（或确认选对了文件）")]
+
+
 _KIND_ZH = {list: "数组 […]", tuple: "数组 […]", str: "文本", int: "数字", float: "数字", bool: "true/false", type(None): "null"}
 
 
@@ -451,26 +508,34 @@ def parse_case(raw: Any, source: str = "") -> Case:
         raise InputError([InputProblem("(根)", f"案例应为一个 JSON 对象 {{…}}，实际为{kind}；每个文件只放一个案例，"
                                                  "格式见 docs/case-format.md")], source)
     problems: list[InputProblem] = []
-    clean, found = _screen(raw)
-    bad_values = [p for p, _ in found]
+    data, found = _screen(raw)
+    bad_values = {p for p, _ in found}
     problems += [InputProblem(_fmt(p), m) for p, m in sorted(found, key=lambda x: list(map(str, x[0])))]
+    # asked before layer 1 leaves anything out: is there a recognition or an evaluation at all?
+    present = {k: data.get(k) is not None for k in ("recognition", "evaluation")}
 
     cut: list[Path_] = list(bad_values)
     seen: set[tuple[str, str]] = set()
-    errors = sorted(_validator().iter_errors(clean), key=lambda e: list(map(str, e.absolute_path)))
-    for err in errors:
-        if _under(tuple(err.absolute_path), bad_values):
-            continue          # a refused value was set aside as None: its type error would say it twice
+    errors = []
+    for err in _validator().iter_errors(data):
+        errors.append(err)
+        if len(errors) >= MAX_PROBLEMS:
+            break
+    for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         for path, msg, english, leave_out in _schema_problems(err):
+            if any(path[:n] in bad_values for n in range(len(path) + 1)):
+                continue      # a refused value was left out: its type or "required" error would say it twice
             if (_fmt(path), msg) not in seen:
                 seen.add((_fmt(path), msg))
                 problems.append(InputProblem(_fmt(path), msg, english))
             if leave_out is not None:
                 cut.append(leave_out)
 
-    present = _drop_nulls(clean)
-    data = _drop_nulls(clean)
     _prune(data, cut)
+    if len(errors) >= MAX_PROBLEMS:
+        # layer 1 stopped early, so what remains is not known to be well-typed: layer 2 would read
+        # unchecked values, and the first MAX_PROBLEMS problems are answer enough
+        raise InputError(_capped(problems, more=True), source)
     schema_failed = bool(problems)
     try:
         parts = _meaning(data, present, problems)
@@ -479,10 +544,10 @@ def parse_case(raw: Any, source: str = "") -> Case:
         # they refused, those refusals are the answer. On clean input a failure here is a bug: let it show.
         if not schema_failed:
             raise
-        raise InputError(problems, source) from None
+        raise InputError(_capped(problems), source) from None
 
     if problems:
-        raise InputError(problems, source)
+        raise InputError(_capped(problems), source)
     return Case(raw=data, ruleset=parts["rs"], case_id=data.get("case_id") or source or data["base"]["name"],
                 base_name=data["base"]["name"], recognition_date=parts["ref"], evaluation_year=parts["year"],
                 firms=parts["firms"], penalties=parts["penalties"], staff=parts["staff"], overrides=parts["overrides"])
@@ -521,8 +586,19 @@ def _float(text: str) -> Any:
 
 
 def _int(text: str) -> Any:
-    # beyond 15 digits a number is refused by layer 0 anyway; Python refuses to convert 4,300+ digits at all
+    # beyond 15 digits a number is refused by layer 0 anyway; Python refuses to convert 4,300+ digits at all.
+    # Used only to re-read a file whose plain reading failed so (json's own int is 3× faster).
     return int(text) if len(text) <= 20 else _Literal(text)
+
+
+def _json(text: str) -> Any:
+    hooks = dict(parse_float=_float, parse_constant=_Literal, object_pairs_hook=_pairs)
+    try:
+        return json.loads(text, **hooks)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:      # an integer of 4,300+ digits: read again, keeping it as a literal to report by path
+        return json.loads(text, parse_int=_int, **hooks)
 
 
 def load_case(path: str | Path) -> Case:
@@ -554,7 +630,7 @@ def load_case(path: str | Path) -> Case:
     if not text.strip():
         raise refuse(src, "文件为空；请填写案例内容（格式见 docs/case-format.md）", "empty file")
     try:
-        raw = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_Literal, object_pairs_hook=_pairs)
+        raw = _json(text)
     except json.JSONDecodeError as exc:
         zh = next((z for e, z in _JSON_MSG_ZH.items() if exc.msg.startswith(e)), exc.msg)
         raise refuse(f"第{exc.lineno}行第{exc.colno}列", f"JSON 语法错误：{zh}；请修正文件格式", exc.msg) from None
