@@ -169,7 +169,8 @@ def to_date(x: Any, field: str) -> date | None:
             raise UdfInputError(field, f"应填写日期（YYYY-MM-DD），实际为 {v!r}") from None
     bad = date_problem(d)
     if bad:
-        raise UdfInputError(field, bad)
+        serial = (d - EXCEL_EPOCH).days   # a date-formatted cell shows the year 2024 typed into it as 1905-07-16
+        raise UdfInputError(field, _serial_hint(serial) if d < EARLIEST_DATE and 1 <= serial < EARLIEST_SERIAL else bad)
     return d
 
 

@@ -547,3 +547,22 @@ def test_odd_values_give_input_errors_or_a_verdict_never_a_crash(kit, leaf):
         assert rep.recognition is None or rep.recognition.verdict.outcome in (P, F, R)
         if isinstance(odd, float) and not math.isfinite(odd):
             pytest.fail(f"{leaf} = {odd} accepted")
+
+
+@pytest.mark.parametrize("cell, words", [
+    (2024, "看起来是年份"), ("2024", "看起来是年份"), (date(1905, 7, 16), "看起来是年份"),   # 2024 in a date-formatted cell
+    (20240301, "2024-03-01"), (18171, "1949-09-30"), (date(1949, 9, 30), "1949-10-01"), ("2101-01-01", "2100-12-31"),
+    (float("inf"), "无穷大"), (10 ** 400, "可信范围"),
+])
+def test_a_date_cell_never_reads_a_year_as_1905(cell, words):
+    from udfs.adapters import UdfInputError, to_date
+    with pytest.raises(UdfInputError) as exc:
+        to_date(cell, "成立日期")
+    assert exc.value.field == "成立日期" and words in exc.value.message
+
+
+@pytest.mark.parametrize("cell, want", [(18172, date(1949, 10, 1)), (date(1949, 10, 1), date(1949, 10, 1)),
+                                        ("2100-12-31", date(2100, 12, 31)), (45839, date(2025, 7, 1))])
+def test_a_date_cell_within_the_window(cell, want):
+    from udfs.adapters import to_date
+    assert to_date(cell, "成立日期") == want

@@ -294,6 +294,7 @@ def bad_value_cases():
     ref = date(2025, 6, 30)
     a61 = lambda d: rules.art6_1_operator(RS, ref, True, True, d, True).outcome.zh   # noqa: E731
     for tag, cell, expected in [("year", 2024, InputErr("成立日期")), ("year_text", "2024", InputErr("成立日期")),
+                                ("year_in_date_cell", date(1905, 7, 16), InputErr("成立日期")),
                                 ("yyyymmdd", 20200301, InputErr("成立日期")), ("serial_floor", 18172, a61(date(1949, 10, 1))),
                                 ("serial_below_floor", 18171, InputErr("成立日期")),
                                 ("text_below_floor", "1949-09-30", InputErr("成立日期")),
