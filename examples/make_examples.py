@@ -19,13 +19,15 @@ import random
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run as a script from anywhere
+from jidi_xl.values import CREDIT_CODE_ALPHABET, credit_code_check_character  # noqa: E402
+
 FORMAT = "jidi-xl/case@1"
 REF = "2025-06-30"          # 申请受理截止日期 used by the recognition cases
 
 # --- 统一社会信用代码 ------------------------------------------------------------------------------
 
-CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"          # GB 32100-2015: no I, O, S, V, Z
-CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+CODE_CHARS = CREDIT_CODE_ALPHABET                          # GB 32100-2015: no I, O, S, V, Z
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]                   # GB 11714 organisation code
 
 
@@ -42,8 +44,7 @@ def credit_code(rng: random.Random, division: str) -> str:
     else:
         body = str(rng.randint(10000000, 99999999))
     first17 = "91" + division + body + _org_check(body)
-    c = 31 - sum(CODE_CHARS.index(ch) * w for ch, w in zip(first17, CODE_WEIGHTS)) % 31
-    return first17 + CODE_CHARS[0 if c == 31 else c]
+    return first17 + credit_code_check_character(first17)     # the check parse_case applies
 
 
 BEIJING_DIVISIONS = ["110101", "110102", "110105", "110106", "110107", "110108", "110111", "110112",

@@ -2,7 +2,7 @@
 
 Years covered by the `chinesecalendar` package (State Council notices, 2004–2026 in 1.11) come from
 it; the rule-set's ``calendar_years`` adds or corrects years. A year found in neither is an error
-naming the year — never a silent Monday–Friday guess.
+naming the year (:class:`~jidi_xl.errors.CalendarYearMissing`) — never a silent Monday–Friday guess.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from .errors import RuleSetError
+from .errors import CalendarYearMissing
 
 
 class WorkCalendar:
@@ -39,11 +39,7 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(d)
         except NotImplementedError:
-            raise RuleSetError(
-                f"缺少 {d.year} 年的节假日安排数据，无法计算工作日。请在规则集的 calendar_years 中按国务院办公厅"
-                f"《关于{d.year}年部分节假日安排的通知》补充该年的放假日（holidays）和调休上班日（workdays），"
-                f"或升级 chinesecalendar。 (no holiday calendar for year {d.year}; add it to calendar_years)"
-            ) from None
+            raise CalendarYearMissing(d.year) from None
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start``; ``start`` itself is not counted (民法典第二百零一条)."""

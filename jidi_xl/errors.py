@@ -30,3 +30,16 @@ class InputError(Exception):
 
 class RuleSetError(Exception):
     """The rule-set cannot answer: a date before it is in force, a calendar year with no data…"""
+
+
+class CalendarYearMissing(RuleSetError):
+    """No statutory-holiday data for ``year``: working days cannot be counted there (spec §9).
+
+    A rule that needs the year says 待核实 for its own item only, naming the year (:attr:`how`)."""
+
+    def __init__(self, year: int):
+        self.year = year
+        self.how = (f"请在规则集的 calendar_years 中按国务院办公厅《关于{year}年部分节假日安排的通知》补充该年的"
+                    f"放假日（holidays）和调休上班日（workdays），或升级 chinesecalendar")
+        super().__init__(f"缺少 {year} 年的节假日安排数据，无法计算工作日。{self.how}。"
+                         f" (no holiday calendar for year {year}; add it to calendar_years)")

@@ -14,7 +14,12 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
+from jidi_xl.values import (EARLIEST_DATE, LATEST_DATE, NumberTextError, date_problem, parse_number_text,
+                            quantity_problem)
+
 EXCEL_EPOCH = date(1899, 12, 30)   # serial 1 = 1900-01-01 for every date after 1900-02-28
+EARLIEST_SERIAL = (EARLIEST_DATE - EXCEL_EPOCH).days     # 18172: every smaller serial is before 1949-10-01
+LATEST_SERIAL = (LATEST_DATE - EXCEL_EPOCH).days
 TRUE_TEXT = {"是", "有", "符合", "TRUE", "true", "True", "Y", "y", "yes", "1"}
 FALSE_TEXT = {"否", "无", "不符合", "FALSE", "false", "False", "N", "n", "no", "0"}
 
@@ -68,6 +73,10 @@ def scalar(x: Any, field: str) -> Any:
 
 
 def number(x: Any, field: str, minimum: float | None = 0) -> float | None:
+    """A finite number within the believable range (:mod:`jidi_xl.values`), from a number or a text cell.
+
+    Text: ``4999.9`` and thousands groupings (``1,234,567``) are numbers; a decimal comma (``4999,9``),
+    ``inf``, ``nan`` and ``1e999`` are refused, never guessed."""
     v = scalar(x, field)
     if v is None:
         return None
@@ -75,9 +84,14 @@ def number(x: Any, field: str, minimum: float | None = 0) -> float | None:
         raise UdfInputError(field, "应填写数字，不是是/否")
     if isinstance(v, str):
         try:
-            v = float(v.replace(",", "").strip())
-        except ValueError:
-            raise UdfInputError(field, f"应填写数字，实际为文本 {v!r}；请删除文字和单位，只填数字") from None
+            v = parse_number_text(v)
+        except NumberTextError as exc:
+            raise UdfInputError(field, str(exc)) from None
+    if not isinstance(v, (int, float)):
+        raise UdfInputError(field, f"应填写数字，实际为 {v!r}")
+    bad = quantity_problem(v)
+    if bad:
+        raise UdfInputError(field, bad)
     if minimum is not None and v < minimum:
         raise UdfInputError(field, f"数值 {v:g} 不能小于 {minimum:g}")
     return int(v) if float(v).is_integer() else float(v)
@@ -108,24 +122,56 @@ def boolean(x: Any, field: str) -> bool | None:
     raise UdfInputError(field, f"应选择“是”或“否”，实际为 {v!r}")
 
 
+def _serial_hint(v: float) -> str:
+    """Why a number in a date cell is not a date, and what to type instead."""
+    bad = quantity_problem(v)
+    if bad:
+        return bad
+    if float(v).is_integer():
+        n = int(v)
+        if EARLIEST_DATE.year <= n <= LATEST_DATE.year:
+            return f"{n} 看起来是年份，而不是日期；请填写完整日期（如 {n}-01-01），单元格设为日期格式"
+        try:
+            d = datetime.strptime(str(n), "%Y%m%d").date()
+            return f"{n} 看起来是写成数字的日期；请填写为 {d.isoformat()}（单元格设为日期格式）"
+        except ValueError:
+            pass
+    if 1 <= v < EARLIEST_SERIAL:
+        return (f"{v:g} 作为 Excel 日期是 {EXCEL_EPOCH + timedelta(days=int(v))}，早于 {EARLIEST_DATE}，不是可信的日期；"
+                "请填写完整日期 YYYY-MM-DD")
+    return f"{v:g} 不是有效的 Excel 日期；请填写完整日期 YYYY-MM-DD"
+
+
 def to_date(x: Any, field: str) -> date | None:
+    """A date cell: a date, an Excel serial number or ``YYYY-MM-DD`` text, within the believable range
+    (:data:`jidi_xl.values.EARLIEST_DATE` … ``LATEST_DATE``). A year typed as a number (2024, serial
+    date 1905-07-16) is refused with a hint, never read as 1905."""
     v = scalar(x, field)
     if v is None:
         return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
     if isinstance(v, bool):
         raise UdfInputError(field, "应填写日期")
-    if isinstance(v, (int, float)):
-        if not 1 <= v < 2958466:
-            raise UdfInputError(field, f"{v} 不是有效的 Excel 日期")
-        return EXCEL_EPOCH + timedelta(days=int(v))
-    try:
-        return date.fromisoformat(str(v).strip().replace("/", "-"))
-    except ValueError:
-        raise UdfInputError(field, f"应填写日期（YYYY-MM-DD），实际为 {v!r}") from None
+    if isinstance(v, datetime):
+        d = v.date()
+    elif isinstance(v, date):
+        d = v
+    elif isinstance(v, (int, float)):
+        if quantity_problem(v) or not EARLIEST_SERIAL <= v < LATEST_SERIAL + 1:
+            raise UdfInputError(field, _serial_hint(v))
+        d = EXCEL_EPOCH + timedelta(days=int(v))
+    else:
+        t = str(v).strip().replace("/", "-")
+        if t.isdigit() and len(t) == 4:
+            raise UdfInputError(field, _serial_hint(int(t)))
+        try:
+            d = date.fromisoformat(t)
+        except ValueError:
+            raise UdfInputError(field, f"应填写日期（YYYY-MM-DD），实际为 {v!r}") from None
+    bad = date_problem(d)
+    if bad:
+        serial = (d - EXCEL_EPOCH).days   # a date-formatted cell shows the year 2024 typed into it as 1905-07-16
+        raise UdfInputError(field, _serial_hint(serial) if d < EARLIEST_DATE and 1 <= serial < EARLIEST_SERIAL else bad)
+    return d
 
 
 def code(x: Any, field: str, kind: str, rs) -> str | None:

@@ -216,7 +216,8 @@ def art8(flags, part=None):
 @udf("JIDI_BAN", "第十五条：是否在撤销称号后两年内（不得再次申请）", "第十五条", "结果/数据/理由/依据",
      R("ref_date", "申请受理截止日期"), R("revocations", "撤销记录（2列：日期、原因）", range=True), PART_ARG)
 def ban(ref_date, revocations, part=None):
-    return pick(rules.reapplication_ban(rs(), _ref(ref_date), tables.revocations(rs(), revocations)), part)
+    ref = _ref(ref_date)
+    return pick(rules.reapplication_ban(rs(), ref, tables.revocations(rs(), revocations, ref)), part)
 
 
 @udf("JIDI_BAN_END", "第十五条：撤销后可再次申请的最早日期（撤销日 + 2年）", "第十五条", "日期",
@@ -383,7 +384,9 @@ def art15(year, false_materials, penalties, checked, dishonesty, part=None):
      R("changed_on", "变更日期"))
 def filing_deadline(changed_on):
     d = to_date(changed_on, "变更日期")
-    return rules.filing_deadline(rs(), d) if d else None
+    # the deadline of JIDI_ART17's own reading: blank when a year has no holiday data (the result is 待核实
+    # and its 数据 names the year), as the rules engine leaves it
+    return rules.art17_filing(rs(), "name", d, None).value if d else None
 
 
 @udf("JIDI_WORKDAYS", "两个日期之间的工作日数（不含起始日，含结束日）", "第十七条", "整数",

@@ -7,9 +7,12 @@ penalty table is "checked, none" only with its 处罚记录已核查 flag set to
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 from jidi_xl.case import Firm, Penalty, StaffMember
+from jidi_xl.rules.chapter5 import revocation_after_reference
 from jidi_xl.ruleset import RuleSet
+from jidi_xl.values import credit_code_problem, normalise_credit_code
 
 from .adapters import UdfInputError, boolean, code, grid, is_empty, number, scalar, to_date
 
@@ -62,8 +65,13 @@ def _parse_roster(rs: RuleSet, x) -> tuple[Firm, ...]:
         if name is None:
             raise UdfInputError(f"{at}·企业名称", "有数据但缺少企业名称；请补填名称或清空该行")
         cc = scalar(r[1], f"{at}·统一社会信用代码")
-        cc = str(cc).strip().upper() if cc is not None else None
+        if isinstance(cc, float) and cc.is_integer():
+            cc = int(cc)                     # a code of digits only, typed into a number cell
+        cc = normalise_credit_code(cc)
         if cc:
+            bad = credit_code_problem(cc)    # the one GB 32100-2015 check, as parse_case
+            if bad:
+                raise UdfInputError(f"{at}·统一社会信用代码", bad)
             if cc in seen:
                 raise UdfInputError(f"{at}·统一社会信用代码", f"{cc} 与第{seen[cc]}行重复；同一企业只能登记一次")
             seen[cc] = i
@@ -114,7 +122,8 @@ def staff(rs: RuleSet, x) -> list[StaffMember] | None:
     return out or None
 
 
-def revocations(rs: RuleSet, x) -> list[tuple]:
+def revocations(rs: RuleSet, x, ref: date | None = None) -> list[tuple]:
+    """(date, ground) rows; with ``ref``, a row dated after it is refused (spec §8/§10, as ``parse_case``)."""
     out = []
     for i, r in _rows(x, len(REVOCATION_COLUMNS), "revocations"):
         at = f"撤销记录第{i}行"
@@ -122,6 +131,9 @@ def revocations(rs: RuleSet, x) -> list[tuple]:
         g = code(r[1], f"{at}·撤销原因", "revocation_grounds", rs)
         if d is None or g is None:
             raise UdfInputError(at, "撤销记录须填写日期和原因")
+        bad = revocation_after_reference(d, ref) if ref else None
+        if bad:
+            raise UdfInputError(f"{at}·撤销日期", bad)
         out.append((d, g))
     return out
 

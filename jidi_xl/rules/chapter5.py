@@ -23,12 +23,28 @@ def ban_end(rs: RuleSet, revoked_on: date) -> date:
     return add_years(revoked_on, rs.p("art15.ban_years"))
 
 
+def revocation_after_reference(revoked_on: date, ref: date) -> str | None:
+    """Spec §8/§10: a revocation dated after the application's reference date cannot be on its record —
+    impossible input, whatever the ground (第十四条 or 第十五条). The Chinese message, or None when possible.
+
+    The input layers (``case.parse_case``, the UDFs' revocation table) refuse such a row naming its field."""
+    if revoked_on <= ref:
+        return None
+    return (f"撤销日期 {revoked_on} 晚于参照日期（申请受理截止日期）{ref}：申请时不可能已有该撤销记录；"
+            "请核对撤销日期或参照日期")
+
+
 def reapplication_ban(rs: RuleSet, ref: date, revocations: Sequence[tuple[date, str]]) -> Result:
     """第十五条：……撤销已授予的示范基地称号，两年内不得再次申请。
 
-    An application whose reference date is before revocation date + 2 years is barred.
+    An application whose reference date is before revocation date + 2 years is barred. A revocation after
+    the reference date is refused by the input layers; called with one anyway, the result is 待核实, never 符合.
     """
     years = rs.p("art15.ban_years")
+    future = [d for d, _ in revocations if revocation_after_reference(d, ref)]
+    if future:
+        return Result("art15", "第十五条", "再次申请限制", Outcome.REVIEW, f"撤销日期 {max(future)} 晚于参照日 {ref}",
+                      revocation_after_reference(max(future), ref))
     banned = [(d, g) for d, g in revocations if g in BAN_GROUNDS and d <= ref < ban_end(rs, d)]
     other = [(d, g) for d, g in revocations if g not in BAN_GROUNDS]
     if banned:

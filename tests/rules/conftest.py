@@ -15,9 +15,16 @@ import pytest
 from jidi_xl.case import Firm, parse_case
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.ruleset import RuleSet, load_ruleset
+from jidi_xl.values import credit_code_check_character
 
 REF = "2025-06-30"
 DROP = object()
+
+
+def credit_code(i: int) -> str:
+    """The i-th test 统一社会信用代码: ``91110000MA`` + 7 digits + its GB 32100-2015 check character."""
+    first17 = f"91110000MA{i:07d}"
+    return first17 + credit_code_check_character(first17)
 
 
 def roster(counts: dict[str, int] | None = None, *, size: str | None = "small", beijing: bool | None = True,
@@ -26,7 +33,7 @@ def roster(counts: dict[str, int] | None = None, *, size: str | None = "small", 
     rows, i = [], start
     for industry, k in (counts or {}).items():
         for _ in range(k):
-            rows.append({"name": f"企业{i:03d}", "credit_code": f"91110000MA{i:08d}", "industry": industry,
+            rows.append({"name": f"企业{i:03d}", "credit_code": credit_code(i), "industry": industry,
                          "size_class": size, "beijing_registered": beijing, **extra})
             i += 1
     return rows
@@ -125,6 +132,7 @@ def kit():
         DROP = DROP
         REF = REF
         roster = staticmethod(roster)
+        credit_code = staticmethod(credit_code)
         firms = staticmethod(firms)
         make = staticmethod(make_case)
         merge = staticmethod(merge)

@@ -111,6 +111,30 @@ def test_through_a_case(run, filed, expected):
     assert rep.filings[0].outcome.value == expected
 
 
-def test_a_case_with_a_2027_change_is_refused_naming_the_year(run):
-    with pytest.raises(RuleSetError, match="2027"):
-        run({"changes": [{"kind": "name", "changed_on": "2027-02-01"}]})
+@pytest.mark.parametrize("changed, filed, expected, year", [
+    ("2026-11-19", None, Outcome.REVIEW, None),            # deadline 2026-12-31: the last one 2026's data gives
+    ("2026-11-19", "2026-12-31", Outcome.PASS, None),
+    ("2026-11-20", None, Outcome.REVIEW, 2027),            # deadline reaches into 2027: no data
+    ("2026-11-20", "2026-11-25", Outcome.REVIEW, 2027),    # filed early, but the deadline is still unknown
+    ("2027-02-01", "2027-02-02", Outcome.REVIEW, 2027),    # change in 2027
+    ("2003-12-01", "2003-12-02", Outcome.REVIEW, 2003),    # before chinesecalendar's first year
+    ("2026-10-15", "2027-01-04", Outcome.FAIL, None),      # deadline 2026-11-26 known: late whatever 2027 holds
+], ids=["last-2026-deadline-open", "last-2026-deadline-filed", "spills-open", "spills-filed", "in-2027", "2003",
+        "late-into-2027"])
+def test_a_year_without_calendar_data_makes_that_filing_review(rs, changed, filed, expected, year):
+    r = art17_filing(rs, "name", D(changed), D(filed) if filed else None)
+    assert r.outcome is expected
+    if year:
+        assert f"{year} 年" in r.reason and "calendar_years" in r.reason and r.value is None
+    if expected is Outcome.FAIL:
+        assert "2027 年缺少节假日数据" in r.figures and "2026-11-26" in r.figures
+
+
+def test_one_filing_without_calendar_data_hides_nothing_else(run):
+    """A 2027 filing is 待核实 on its own; the verdict and the other filings are still computed."""
+    rep = run({"changes": [{"kind": "name", "changed_on": "2027-02-01"},
+                           {"kind": "address", "changed_on": "2025-09-19", "filed_on": "2025-11-07"},
+                           {"kind": "main_business", "changed_on": "2026-11-20", "filed_on": "2026-11-25"}]})
+    assert [f.outcome for f in rep.filings] == [Outcome.REVIEW, Outcome.FAIL, Outcome.REVIEW]
+    assert "2027" in rep.filings[0].reason and "2027" in rep.filings[2].reason
+    assert rep.recognition.verdict.outcome is Outcome.PASS

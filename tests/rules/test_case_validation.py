@@ -16,6 +16,9 @@ P, F, R = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 OV = {"rule": "art6_4", "outcome": "PASS", "justification": "经现场核查，地下车库改建面积应计入", "reviewer": "张三"}
 
 
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"}   # ０１… Ａ…
+
+
 def dup_roster(kit, second_code):
     rows = kit.roster({"ngit": 60})
     rows[1]["credit_code"] = second_code
@@ -42,7 +45,7 @@ BAD = [
     ("text-in-employees", {"firms": {"roster": [{"name": "甲", "employees": "10人"}]}}, "firms.roster[0].employees"),
     ("fractional-employees", {"firms": {"roster": [{"name": "甲", "employees": 10.5}]}}, "firms.roster[0].employees"),
     ("negative-revenue", {"firms": {"roster": [{"name": "甲", "revenue_10k": -1}]}}, "firms.roster[0].revenue_10k"),
-    ("firm-without-name", {"firms": {"roster": [{"industry": "ngit"}]}}, "firms.roster[0]"),
+    ("firm-without-name", {"firms": {"roster": [{"industry": "ngit"}]}}, "firms.roster[0].name"),
     ("text-in-area", {"area": {"building_m2": "5000平方米"}}, "area.building_m2"),
     ("number-as-text", {"area": {"building_m2": "5000"}}, "area.building_m2"),
     ("boolean-in-area", {"area": {"building_m2": True}}, "area.building_m2"),
@@ -67,7 +70,7 @@ BAD = [
     ("established-after-reference", {"operator": {"established_on": "2025-07-01"}}, "operator.established_on"),
     ("established-after-evaluation-year", {"recognition": None, "operator": {"established_on": "2025-01-01"},
                                            "evaluation": {"year": 2024}}, "operator.established_on"),
-    ("override-without-justification", {"overrides": [{"rule": "art6_4", "outcome": "PASS"}]}, "overrides[0]"),
+    ("override-without-justification", {"overrides": [{"rule": "art6_4", "outcome": "PASS"}]}, "overrides[0].justification"),
     ("override-short-justification", {"overrides": [dict(OV, justification="ok")]}, "overrides[0].justification"),
     ("override-blank-justification", {"overrides": [dict(OV, justification="      ")]}, "overrides[0].justification"),
     ("override-unknown-rule", {"overrides": [dict(OV, rule="art6_11")]}, "overrides[0].rule"),
@@ -103,10 +106,11 @@ def test_bad_input_is_an_input_error_naming_the_field(kit, over, field):
     assert field in str(exc.value)
 
 
-@pytest.mark.parametrize("second", ["91110000MA00000000", " 91110000ma00000000 "], ids=["same", "case-and-spaces"])
+@pytest.mark.parametrize("second", [str.strip, lambda c: f" {c.lower()} ", lambda c: c.translate(FULL_WIDTH)],
+                         ids=["same", "case-and-spaces", "full-width"])
 def test_duplicate_credit_codes(kit, second):
     with pytest.raises(InputError) as exc:
-        parse_case(kit.make({"firms": {"roster": dup_roster(kit, second)}}))
+        parse_case(kit.make({"firms": {"roster": dup_roster(kit, second(kit.credit_code(0)))}}))
     assert [p.field for p in exc.value.problems] == ["firms.roster[1].credit_code"]
     assert "firms.roster[0]" in exc.value.problems[0].message
 

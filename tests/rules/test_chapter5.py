@@ -32,7 +32,9 @@ def test_parameter(rs):
     ("2023-03-10", "evaluation_failed", "2025-03-09", P),
     ("2024-02-29", "penalty", "2026-02-27", F),           # 02-29 + 2y = 02-28
     ("2024-02-29", "penalty", "2026-02-28", P),
-    ("2025-07-01", "penalty", "2025-06-30", P),           # revoked after the reference date: not a ban on it
+    ("2025-07-01", "penalty", "2025-06-30", R),           # revoked after the reference date: impossible (§8, §10)
+    ("2025-07-01", "evaluation_failed", "2025-06-30", R),
+    ("2025-06-30", "penalty", "2025-06-30", F),           # revoked on the reference date: banned
 ], ids=lambda v: str(v))
 def test_reapplication_ban(rs, revoked, ground, ref, expected):
     r = reapplication_ban(rs, D(ref), [(D(revoked), ground)])

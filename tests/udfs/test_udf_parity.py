@@ -27,6 +27,7 @@ from jidi_xl.results import Outcome
 from jidi_xl.ruleset import load_ruleset
 from jidi_xl.rules.chapter4 import GRADES
 from udfs import excel
+from jidi_xl.values import credit_code_check_character
 from udfs.adapters import EXCEL_EPOCH
 from udfs.registry import INPUT_ERROR, INTERNAL_ERROR, REGISTRY, formulas_functions
 
@@ -76,11 +77,16 @@ def blank(x):
 
 # -- cases ---------------------------------------------------------------------------------------
 
+def _code(i: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015 check character) for row i."""
+    return f"91110000MA{i:07d}" + credit_code_check_character(f"91110000MA{i:07d}")
+
+
 def _roster_rows(counts: dict[str, int], start: int = 0, size: str = "小型") -> list[list]:
     rows, i = [], start
     for industry, k in counts.items():
         for _ in range(k):
-            rows.append([f"企业{i:03d}", f"91110000MA{i:08d}", industry, None, None, None, None, size, "是"])
+            rows.append([f"企业{i:03d}", _code(i), industry, None, None, None, None, size, "是"])
             i += 1
     return rows
 
@@ -274,6 +280,47 @@ def penalty_record_cases():
     yield Case("art15_checked_na", "JIDI_ART15", (year, "否", none_rows, NA, "否"), InputErr("处罚记录已核查"))
 
 
+def bad_value_cases():
+    """Issue 7: absurd numbers, a decimal comma, a year in a date cell, a bad check character, a revocation after
+    the reference date — an input error naming the cell's field, never a PASS; at, below and above each bound."""
+    area = lambda b: rules.art6_4_area(RS, b, 500).outcome.zh   # noqa: E731
+    for tag, text, expected in [("grouped", "49,999", area(49999)), ("grouped_decimal", "1,234,567.5", area(1234567.5)),
+                                ("decimal_comma", "4999,9", InputErr("建筑总面积")), ("short_group", "1,23", InputErr("建筑总面积")),
+                                ("long_group", "1,2345", InputErr("建筑总面积")), ("fullwidth_comma", "4999，9", InputErr("建筑总面积")),
+                                ("inf_text", "inf", InputErr("建筑总面积")), ("overflow_text", "1e999", InputErr("建筑总面积")),
+                                ("nan_text", "NaN", InputErr("建筑总面积")), ("at_max", 1e12, area(10 ** 12)),
+                                ("above_max", 1.000001e12, InputErr("建筑总面积"))]:
+        yield Case(f"bad_area_{tag}", "JIDI_ART6_4", (text, 500), expected)
+    ref = date(2025, 6, 30)
+    a61 = lambda d: rules.art6_1_operator(RS, ref, True, True, d, True).outcome.zh   # noqa: E731
+    for tag, cell, expected in [("year", 2024, InputErr("成立日期")), ("year_text", "2024", InputErr("成立日期")),
+                                ("year_in_date_cell", date(1905, 7, 16), InputErr("成立日期")),
+                                ("yyyymmdd", 20200301, InputErr("成立日期")), ("serial_floor", 18172, a61(date(1949, 10, 1))),
+                                ("serial_below_floor", 18171, InputErr("成立日期")),
+                                ("text_below_floor", "1949-09-30", InputErr("成立日期")),
+                                ("text_above_ceiling", "2101-01-01", InputErr("成立日期"))]:
+        yield Case(f"bad_date_{tag}", "JIDI_ART6_1", (ref, [["是"], ["是"], ["是"]], cell), expected)
+    penalty = RS.label("revocation_grounds", "penalty")
+    for tag, revoked, expected in [("on_ref", ref, rules.reapplication_ban(RS, ref, [(ref, "penalty")]).outcome.zh),
+                                   ("after_ref", date(2025, 7, 1), InputErr("撤销记录第1行·撤销日期"))]:
+        yield Case(f"ban_revoked_{tag}", "JIDI_BAN", (ref, [[revoked, penalty]]), expected)
+    bad = [row[:] for row in ROSTER_60[:3]]
+    bad[1][1] = bad[1][1][:-1] + ("0" if bad[1][1][-1] != "0" else "1")
+    yield Case("roster_bad_check_character", "JIDI_SMALL_MICRO_COUNT", (bad,), InputErr("入驻企业名册第2行·统一社会信用代码"))
+    short = [row[:] for row in ROSTER_60[:3]]
+    short[0][1] = short[0][1][:17]
+    yield Case("roster_17_characters", "JIDI_SMALL_MICRO_COUNT", (short,), InputErr("入驻企业名册第1行·统一社会信用代码"))
+    lower = [row[:] for row in ROSTER_60[:3]]
+    lower[2][1] = f" {lower[2][1].lower()} "
+    yield Case("roster_lower_case_code", "JIDI_SMALL_MICRO_COUNT", (lower,), 3)
+    # 第十七条 with no holiday data for 2027: that filing is 待核实, its deadline blank, as the rules engine says
+    for changed in (date(2026, 11, 19), date(2026, 11, 20), date(2027, 2, 1)):
+        r = rules.art17_filing(RS, "name", changed, None)
+        yield Case(f"art17_calendar_{changed}", "JIDI_ART17", ("名称变更", changed, None), r.outcome.zh)
+        yield Case(f"art17_calendar_{changed}_figures", "JIDI_ART17", ("名称变更", changed, None, "数据"), r.figures)
+        yield Case(f"deadline_calendar_{changed}", "JIDI_FILING_DEADLINE", (changed,), serial(r.value) if r.value else "")
+
+
 def registry_bug_cases():
     """What the registry should answer; it does not yet (see KNOWN_BUGS)."""
     yield Case("bug_value_part_dict", "JIDI_ART6_3", ([["是"]] * 3, "值"), InputErr("part"))
@@ -284,7 +331,7 @@ def registry_bug_cases():
 
 
 CASES = [*area_cases(), *size_cases(), *firm_cases(), *date_cases(), *chapter4_cases(), *override_cases(), *misc_cases(),
-         *penalty_record_cases(), *registry_bug_cases()]
+         *penalty_record_cases(), *bad_value_cases(), *registry_bug_cases()]
 
 # Registry bugs, reported to the owner of udfs/functions.py and udfs/registry.py; strict, so that the fix
 # turns these into failures that ask for the marker to go.
