@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import statistics
@@ -35,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -61,212 +59,12 @@ TARGETS = {
 # 1. generation
 # ================================================================================================
 
-def _make_examples():
-    """examples/make_examples.py as a module (its roster builder, credit codes, size profiles)."""
-    spec = importlib.util.spec_from_file_location("_jidi_make_examples", ROOT / "examples" / "make_examples.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def make_case(i: int, firms: int, seed: int = DEFAULT_SEED) -> dict:
+    """One varied, valid case (format jidi-xl/case@1) with ``firms`` resident firms; deterministic in (i, firms, seed).
+    Built by the project's one case synthesiser (:func:`jidi_xl.synth.bench_case`)."""
+    from jidi_xl.synth import bench_case
 
-
-HPP_INDUSTRIES = ["ngit", "health", "ic", "icv", "smart_mfg"]
-ALL_INDUSTRIES = ["ngit", "ic", "health", "icv", "smart_mfg", "ai", "software", "new_materials", "new_energy", "green",
-                  "tech_services", "culture", "fintech", "modern_agri", "business_services", "consumer", "other"]
-FUNCTIONS = ["startup_coaching", "innovation_support", "information", "financing", "training", "management_consulting",
-             "professional_consulting", "industry_chain"]
-ENCOURAGED = ["high_growth", "cooperation", "hpp_services", "digital"]
-DEGREES = ["none", "bachelor", "master", "doctor"]
-TITLES = ["none", "junior", "intermediate", "associate_senior", "senior"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉婷宇浩凯健俊帆晨欣悦"
-BASE_WORDS = ["创业园", "孵化器", "众创空间", "科技园", "创新基地", "产业园", "加速器", "创新港"]
-PLACES = ["中关村", "望京", "亦庄", "丽泽", "回龙观", "酒仙桥", "西二旗", "上地", "永定门", "通州", "顺义", "大兴",
-          "昌平", "怀柔", "房山", "门头沟", "石景山", "海淀", "朝阳", "丰台", "西城", "东城", "密云", "延庆", "平谷"]
-
-
-def _day(rng: random.Random, lo: date, hi: date) -> date:
-    return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
-
-
-def _split(rng: random.Random, total: int, parts: int) -> list[int]:
-    """``total`` split into ``parts`` non-negative integers (random, deterministic)."""
-    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
-    return [b - a for a, b in zip([0] + cuts, cuts + [total])]
-
-
-def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
-
-
-def _rubric(rng: random.Random, quality: float, gap: bool) -> dict:
-    k = rng.randint(4, 8)
-    weights = [w + 5 for w in _split(rng, 100 - 5 * k, k)]           # each ≥ 5, sum 100
-    indicators = []
-    for j, w in enumerate(weights):
-        ind: dict[str, Any] = {"code": f"E{j + 1}", "name": f"评价指标{j + 1}"}
-        if rng.random() < 0.3:
-            ind["max_points"] = 100
-            ind["weight"] = w                                          # scored out of 100, weighted w
-        else:
-            ind["max_points"] = w
-        indicators.append(ind)
-    experts = []
-    for e in range(rng.randint(5, 9)):
-        bias = rng.uniform(-0.06, 0.06)
-        scores: list[Any] = []
-        for ind in indicators:
-            q = min(1.0, max(0.3, quality + bias + rng.uniform(-0.05, 0.05)))
-            scores.append(round(ind["max_points"] * q * 2) / 2)          # half points
-        experts.append({"name": f"专家{chr(65 + e)}", "scores": scores})
-    if gap:
-        experts[rng.randrange(len(experts))]["scores"][rng.randrange(k)] = None    # a missing score → REVIEW
-    return {"indicators": indicators, "experts": experts}
-
-
-def make_case(i: int, firms: int, seed: int = DEFAULT_SEED, ME=None) -> dict:
-    """One varied, valid case (format jidi-xl/case@1) with ``firms`` resident firms; deterministic in (i, firms, seed)."""
-    ME = ME or _make_examples()
-    rng = random.Random(f"jidi-bench:{seed}:{i}")
-    stem = f"bench_{i:04d}"
-    kind = rng.choices(["recognition", "evaluation", "both"], weights=[45, 25, 30])[0]
-    gap = rng.random() < 0.07                                           # a case with REVIEW-making gaps
-    district = rng.choice(ME.BEIJING_DIVISIONS)
-
-    ref = _day(rng, date(2023, 1, 1), date(2025, 9, 30))               # 申请受理截止日期
-    eval_year = rng.choice([2023, 2024, 2025])
-    # the earliest reference date of the case: 认定 → ref; 绩效评价 → 31 December of the year
-    snapshot = min(([ref] if kind != "evaluation" else []) + ([date(eval_year, 12, 31)] if kind != "recognition" else []))
-    # mostly older than two years; about one base in twelve too young (第六条第（一）项 不符合)
-    if rng.random() < 0.08:
-        established = _day(rng, snapshot - timedelta(days=700), snapshot - timedelta(days=30))
-    else:
-        established = _day(rng, date(2008, 1, 1), snapshot - timedelta(days=760))
-
-    # --- roster: leading industries, Beijing small/micro firms, a few medium/large and non-Beijing ones -----
-    hpp = rng.random() < 0.2
-    if hpp:
-        leading = rng.sample(HPP_INDUSTRIES, rng.choice([1, 2, 2]))
-    else:
-        leading = rng.sample(ALL_INDUSTRIES[:-1], 2)
-    others = [x for x in ALL_INDUSTRIES if x not in leading]
-    n_else = rng.randint(0, max(0, firms // 25))
-    n_big = rng.randint(0, max(0, firms // 30))
-    n_sm = max(0, firms - n_else - n_big)
-    share = rng.uniform(0.55, 0.92)
-    n_lead = round(n_sm * share)
-    spec: list[tuple] = []
-    for ind, cnt in zip(leading, _split(rng, n_lead, len(leading))):
-        micro = round(cnt * rng.uniform(0.55, 0.8))
-        spec += [(micro, ind, "micro"), (cnt - micro, ind, "small")]
-    side = rng.sample(others, rng.randint(3, 6))
-    for ind, cnt in zip(side, _split(rng, n_sm - n_lead, len(side))):
-        micro = round(cnt * rng.uniform(0.5, 0.85))
-        spec += [(micro, ind, "micro"), (cnt - micro, ind, "small")]
-    for ind, cnt in zip([rng.choice(ALL_INDUSTRIES) for _ in range(2)], _split(rng, n_big, 2)):
-        big = sum(rng.random() < 0.25 for _ in range(cnt))
-        spec += [(cnt - big, ind, "medium"), (big, ind, "large")]
-    for _ in range(n_else):
-        spec.append((1, rng.choice(ALL_INDUSTRIES), rng.choice(["micro", "small"]), "elsewhere"))
-    spec = [row for row in spec if row[0] > 0]
-    roster = ME.Roster().build(rng, spec, district)
-    if gap and rng.random() < 0.6:                                        # firms whose size cannot be derived
-        for f in rng.sample(roster, rng.randint(1, 4)):
-            if "size_class" not in f:
-                f[rng.choice(["employees", "sector"])] = None
-
-    functions = sorted(rng.sample(FUNCTIONS, rng.choices(range(1, 9), weights=[2, 4, 12, 16, 14, 10, 6, 4])[0]),
-                       key=FUNCTIONS.index)
-    encouraged = sorted(rng.sample(ENCOURAGED, rng.randint(0, 4)), key=ENCOURAGED.index)
-    building = round(rng.uniform(3500, 32000), -1)
-    public = round(min(building * 0.4, rng.uniform(300, 3200)), -1)
-    place = rng.choice(PLACES)
-    base_name = f"{place}{rng.choice(ME.HEAD)}{rng.choice(ME.TAIL)}{rng.choice(BASE_WORDS)}"
-
-    case = ME.clean_case(stem, f"性能基准案例 {i}（{kind}{'，含待核实缺项' if gap else ''}）", base_name,
-                         f"北京{place}{rng.choice(ME.HEAD)}{rng.choice(ME.TAIL)}科技服务有限公司", district, roster,
-                         leading if rng.random() < 0.9 else None, hpp=hpp, established=established.isoformat(),
-                         building=building, public=public, functions=functions, encouraged=encouraged,
-                         staff="members", recognition=kind != "evaluation")
-    if kind != "evaluation":
-        case["recognition"] = {"reference_date": ref.isoformat()}
-
-    # --- yes/no facts: mostly 是, now and then 否 ----------------------------------------------------------
-    for group in ("operator", "planning", "governance", "management", "service_station"):
-        for key, v in case[group].items():
-            if isinstance(v, bool) and rng.random() < 0.008:
-                case[group][key] = False
-    case["conduct"]["good_operation"] = rng.random() > 0.01
-    case["conduct"]["serious_dishonesty"] = rng.random() < 0.02
-
-    # --- penalties: none for most; some ordinary, some serious ones in or out of the two-year window -------
-    penalties = []
-    for _ in range(rng.choices([0, 1, 2, 3], weights=[60, 25, 10, 5])[0]):
-        penalties.append({"date": _day(rng, snapshot - timedelta(days=4 * 365), snapshot).isoformat(),
-                          "kind": rng.choices(["criminal", "serious_administrative", "administrative", "other"],
-                                              weights=[1, 6, 20, 8])[0],
-                          "subject": rng.choices(["unit", "legal_representative", "other"], weights=[6, 2, 2])[0],
-                          "description": rng.choice(["消防检查不合格", "违规出租场地", "未按规定报送统计数据", "环保设施未验收"])})
-    case["conduct"]["penalties"] = sorted(penalties, key=lambda p: p["date"])
-
-    # --- staff: a named list (7–16 people) or a declared count --------------------------------------------
-    if rng.random() < 0.6:
-        case["staff"] = {"members": [{"name": _person(rng), "degree": rng.choices(DEGREES, weights=[1, 6, 3, 1])[0],
-                                      "title": rng.choices(TITLES, weights=[4, 3, 3, 1, 1])[0]}
-                                     for _ in range(rng.randint(7, 16))]}
-    else:
-        case["staff"] = {"declared_qualified": rng.randint(7, 18)}
-
-    # --- satisfaction: counts (exact fraction) or a rate -----------------------------------------------------
-    responses = rng.randint(30, 150)
-    satisfied = responses - rng.randint(0, responses // (5 if rng.random() < 0.15 else 12))
-    if rng.random() < 0.75:
-        case["satisfaction"] = {"satisfied": satisfied, "responses": responses, "free_public_service": rng.random() > 0.01}
-    else:
-        case["satisfaction"] = {"rate": round(satisfied / responses, 3), "free_public_service": True}
-
-    # --- revocations, changes, overrides --------------------------------------------------------------------
-    if rng.random() < 0.08:
-        case["revocations"] = [{"date": _day(rng, snapshot - timedelta(days=1000), snapshot - timedelta(days=30)).isoformat(),
-                                "ground": rng.choice(["evaluation_failed", "false_materials", "penalty", "dishonesty"])}]
-    if rng.random() < 0.12:
-        changes = []
-        for kind_ in rng.sample(["name", "address", "main_business"], rng.randint(1, 2)):
-            changed = _day(rng, date(2023, 1, 1), date(2025, 6, 30))
-            ch: dict[str, Any] = {"kind": kind_, "changed_on": changed.isoformat()}
-            if rng.random() < 0.85:
-                ch["filed_on"] = (changed + timedelta(days=rng.randint(3, 60))).isoformat()
-            changes.append(ch)
-        case["changes"] = changes
-    if kind != "evaluation" and rng.random() < 0.05:
-        case["overrides"] = [{"rule": rng.choice(["art6_4", "art6_5", "art6_8"]), "outcome": rng.choice(["PASS", "FAIL"]),
-                              "reviewer": "认定评审专家组（复核）", "justification": "专家组现场核查后书面说明理由，一致同意改判。"}]
-
-    # --- evaluation: a rubric with 5–9 experts (most), an entered score, or not participated ------------------
-    if kind != "recognition":
-        ev: dict[str, Any] = {"year": eval_year, "participated": rng.random() > 0.05,
-                              "false_materials": rng.random() < 0.02}
-        quality = rng.uniform(0.75, 0.99)
-        how = rng.choices(["rubric", "score", "none"], weights=[70, 26, 4 if gap else 0])[0]
-        if how == "rubric":
-            ev["rubric"] = _rubric(rng, quality, gap and rng.random() < 0.5)
-        elif how == "score":
-            ev["score"] = round(quality * 100, 1)
-        case["evaluation"] = ev
-
-    # --- REVIEW-making gaps --------------------------------------------------------------------------------------
-    if gap:
-        what = rng.sample(["satisfaction", "rolling", "functions", "building", "staff"], rng.randint(1, 2))
-        if "satisfaction" in what:
-            case["satisfaction"] = {"free_public_service": True}
-        if "rolling" in what:
-            case["operator"]["rolling_incubation"] = None
-        if "functions" in what:
-            case["service_functions"] = None
-        if "building" in what:
-            case["area"]["building_m2"] = None
-        if "staff" in what:
-            case["staff"] = {}
-    return case
+    return bench_case(i, firms, seed)
 
 
 def _gen_one(task: tuple[int, int, int, str]) -> tuple[str, float, str]:
@@ -276,7 +74,7 @@ def _gen_one(task: tuple[int, int, int, str]) -> tuple[str, float, str]:
     from workbooks.generate import case_cells, write_book
 
     t0 = time.perf_counter()
-    raw = make_case(i, firms, seed, _ME())
+    raw = make_case(i, firms, seed)
     parse_case(raw, source=f"bench case {i}")                            # a generator bug surfaces here
     data = write_book(case_cells(raw), None, sample_of=f"{raw['case_id']}（{raw['base']['name']}）")
     name = f"{raw['case_id']}.xlsx"
@@ -285,21 +83,11 @@ def _gen_one(task: tuple[int, int, int, str]) -> tuple[str, float, str]:
     return name, time.perf_counter() - t0, kind + ("+gap" if "缺项" in raw["description"] else "")
 
 
-_ME_CACHE = None
-
-
-def _ME():
-    global _ME_CACHE
-    if _ME_CACHE is None:
-        _ME_CACHE = _make_examples()
-    return _ME_CACHE
-
-
 def _generation_key(n: int, firms: int, seed: int) -> dict:
     from workbooks import TEMPLATE_PATH
     return {"generator_version": GENERATOR_VERSION, "n": n, "firms": firms, "seed": seed,
             "template_sha256": hashlib.sha256(TEMPLATE_PATH.read_bytes()).hexdigest(),
-            "make_examples_sha256": hashlib.sha256((ROOT / "examples" / "make_examples.py").read_bytes()).hexdigest()}
+            "synth_sha256": hashlib.sha256((ROOT / "jidi_xl" / "synth.py").read_bytes()).hexdigest()}
 
 
 def phase_generate(args) -> dict:

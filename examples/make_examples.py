@@ -7,10 +7,12 @@ Deterministic: every roster comes from a seeded ``random.Random``, so the commit
 what this script writes (tests/test_examples.py checks it). The firms, people and bases are invented;
 the 统一社会信用代码 carry valid check characters (GB 32100-2015 and GB 11714) but belong to no one.
 
-Each case starts from :func:`clean_case` — a base meeting every condition of 第六条 and 第七条 — and
-changes only what its file name says. Firm sizes are mostly *derived* from sector, employees,
-revenue and assets by 《中小企业划型标准规定》(工信部联企业〔2011〕300号); about one firm in eight
-declares its size instead. The expected verdicts are in ``examples/expected.json``.
+The roster builder, credit codes, size profiles and :func:`clean_case` — a base meeting every condition
+of 第六条 and 第七条 — are the project's one case synthesiser, :mod:`jidi_xl.synth` (shared with the
+benchmark and the property tests). Each case here starts from ``clean_case`` and changes only what its
+file name says. Firm sizes are mostly *derived* from sector, employees, revenue and assets by
+《中小企业划型标准规定》(工信部联企业〔2011〕300号); about one firm in eight declares its size instead.
+The expected verdicts are in ``examples/expected/results.json``.
 """
 from __future__ import annotations
 
@@ -19,210 +21,11 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run as a script from anywhere
-from jidi_xl.values import CREDIT_CODE_ALPHABET, credit_code_check_character  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:          # run as a script from a checkout
+    sys.path.insert(0, str(ROOT))
 
-FORMAT = "jidi-xl/case@1"
-REF = "2025-06-30"          # 申请受理截止日期 used by the recognition cases
-
-# --- 统一社会信用代码 ------------------------------------------------------------------------------
-
-CODE_CHARS = CREDIT_CODE_ALPHABET                          # GB 32100-2015: no I, O, S, V, Z
-ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]                   # GB 11714 organisation code
-
-
-def _org_check(body: str) -> str:
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, ORG_WEIGHTS))
-    c = 11 - total % 11
-    return {10: "X", 11: "0"}.get(c, str(c))
-
-
-def credit_code(rng: random.Random, division: str) -> str:
-    """'91' (工商·企业) + 6-digit division + 9-char organisation code + check character."""
-    if rng.random() < 0.65:      # registered since 2015: organisation code MA…
-        body = "MA0" + "".join(rng.choice(CODE_CHARS[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(5))
-    else:
-        body = str(rng.randint(10000000, 99999999))
-    first17 = "91" + division + body + _org_check(body)
-    return first17 + credit_code_check_character(first17)     # the check parse_case applies
-
-
-BEIJING_DIVISIONS = ["110101", "110102", "110105", "110106", "110107", "110108", "110111", "110112",
-                     "110113", "110114", "110115", "110116", "110302"]
-ELSEWHERE = [("天津", "120116"), ("雄安", "133100"), ("上海", "310115"), ("深圳市", "440300"), ("廊坊", "131000")]
-
-# --- firm names --------------------------------------------------------------------------------
-
-HEAD = "星云启蓝翰九天北睿源锐博华弘嘉宏泽瀚恒晨曜知合鼎聚融海凌卓正景德明新微金易京"
-TAIL = "河帆明鲸林章枢辰思创途远智达信诚越泰航川宇澜策衡石峰岳舟芯维图麟远数格"
-PHRASES = {
-    "ngit": ["信息科技", "通信技术", "物联科技", "云计算科技", "网络技术"],
-    "ic": ["微电子", "集成电路设计", "半导体科技", "芯片技术", "电子科技"],
-    "health": ["生物医药科技", "医疗器械", "生物科技", "医药科技", "基因技术"],
-    "icv": ["智能驾驶科技", "车联网技术", "汽车电子", "智行科技"],
-    "smart_mfg": ["智能装备", "机器人科技", "精密机械", "自动化技术", "智能制造技术"],
-    "ai": ["智算科技", "智能科技", "视觉科技", "数智科技", "认知技术", "机器学习科技"],
-    "software": ["软件技术", "信息技术", "数据科技", "软件科技", "网络科技"],
-    "new_materials": ["新材料科技", "复合材料", "纳米科技", "材料技术"],
-    "new_energy": ["新能源科技", "储能技术", "氢能科技", "光伏科技"],
-    "green": ["环保科技", "节能技术", "环境工程技术", "低碳科技"],
-    "tech_services": ["检测技术", "知识产权代理", "科技咨询", "技术转移服务", "工业设计"],
-    "culture": ["文化传媒", "创意设计", "影视文化", "数字出版", "动漫科技"],
-    "fintech": ["金融信息服务", "数字金融科技", "支付科技", "保险经纪科技"],
-    "modern_agri": ["农业科技", "种业科技"],
-    "business_services": ["企业管理咨询", "人力资源服务", "商务咨询", "会计服务", "法律咨询服务"],
-    "consumer": ["餐饮管理", "商贸", "文化用品"],
-    "other": ["商贸", "科技发展"],
-}
-
-# industry → sector of the 300号 table
-SECTOR = {"ngit": "software_it", "ai": "software_it", "software": "software_it", "fintech": "software_it",
-          "ic": "industry", "smart_mfg": "industry", "icv": "industry", "new_materials": "industry",
-          "new_energy": "industry", "green": "industry", "health": "industry", "tech_services": "other",
-          "culture": "other", "business_services": "leasing_business", "consumer": "retail",
-          "modern_agri": "agriculture", "other": "other"}
-
-# sector → class → (employees range, revenue range 万元) chosen so the 300号 table gives that class
-PROFILE = {
-    "software_it": {"micro": [((2, 9), (0, 260)), ((10, 24), (5, 48))], "small": [((10, 96), (50, 980))],
-                    "medium": [((120, 280), (1500, 9000))], "large": [((320, 900), (12000, 60000))]},
-    "industry": {"micro": [((4, 19), (30, 900)), ((20, 45), (15, 290))], "small": [((20, 280), (300, 1900))],
-                 "medium": [((320, 800), (2500, 30000))], "large": [((1200, 3000), (45000, 200000))]},
-    "other": {"micro": [((1, 9), (0, 400))], "small": [((10, 95), (60, 3000))],
-              "medium": [((110, 280), (2000, 20000))], "large": [((320, 800), (20000, 80000))]},
-    "leasing_business": {"micro": [((2, 9), (20, 600))], "small": [((10, 90), (100, 4000))],
-                         "medium": [((110, 280), (8500, 60000))], "large": [((320, 900), (130000, 400000))]},
-    "agriculture": {"micro": [((2, 8), (5, 48))], "small": [((5, 40), (50, 480))],
-                    "medium": [((30, 120), (500, 8000))], "large": [((200, 900), (20000, 60000))]},
-    "retail": {"micro": [((2, 9), (20, 300))], "small": [((10, 45), (100, 480))],
-               "medium": [((60, 250), (600, 15000))], "large": [((320, 900), (25000, 90000))]},
-}
-# sectors whose third indicator is assets (资产总额) rather than revenue
-ASSETS_SECTORS = {"leasing_business"}
-
-
-class Roster:
-    """Firm names and credit codes unique across all the examples."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.codes: set[str] = set()
-
-    def firm(self, rng: random.Random, industry: str, cls: str, *, beijing: bool = True, declared: bool = False,
-             district: str = "110108") -> dict:
-        while True:
-            phrase = rng.choice(PHRASES[industry])
-            brand = rng.choice(HEAD) + rng.choice(TAIL)
-            if beijing:
-                place, division = "北京", district if rng.random() < 0.6 else rng.choice(BEIJING_DIVISIONS)
-            else:
-                place, division = rng.choice(ELSEWHERE)
-            suffix = "股份有限公司" if cls in ("medium", "large") else rng.choice(["有限公司"] * 5 + ["有限责任公司"])
-            name = f"{place}{brand}{phrase}{suffix}"
-            if name not in self.names:
-                break
-        self.names.add(name)
-        code = credit_code(rng, division)
-        while code in self.codes:
-            code = credit_code(rng, division)
-        self.codes.add(code)
-        f: dict = {"name": name, "credit_code": code, "industry": industry}
-        if declared:
-            f["size_class"] = cls
-        else:
-            sector = SECTOR[industry]
-            (e_lo, e_hi), (v_lo, v_hi) = rng.choice(PROFILE[sector][cls])
-            emp = rng.randint(e_lo, e_hi)
-            val = round(rng.uniform(v_lo, v_hi), 1)
-            f["sector"] = sector
-            f["employees"] = emp
-            if sector in ASSETS_SECTORS:
-                f["revenue_10k"] = round(val * rng.uniform(0.6, 1.8), 1)
-                f["assets_10k"] = val
-            else:
-                f["revenue_10k"] = val
-                f["assets_10k"] = round(val * rng.uniform(0.4, 1.5), 1)
-        f["beijing_registered"] = beijing
-        return f
-
-    def build(self, rng: random.Random, spec: list[tuple], district: str) -> list[dict]:
-        """spec: (count, industry, class[, 'elsewhere']) rows → a shuffled roster; ~1 in 8 Beijing small/micro firms declare their size."""
-        out = []
-        for row in spec:
-            count, industry, cls = row[:3]
-            beijing = "elsewhere" not in row[3:]
-            for _ in range(count):
-                declared = beijing and cls in ("small", "micro") and rng.random() < 0.125
-                out.append(self.firm(rng, industry, cls, beijing=beijing, declared=declared, district=district))
-        rng.shuffle(out)
-        return out
-
-
-# --- the base every example starts from -----------------------------------------------------------
-
-STAFF_POOL = [("王磊", "master", "intermediate"), ("李娜", "bachelor", "intermediate"), ("张伟", "doctor", "associate_senior"),
-              ("刘洋", "bachelor", "junior"), ("陈静", "master", "none"), ("杨帆", "bachelor", "none"),
-              ("赵敏", "none", "intermediate"), ("黄晓东", "master", "senior"), ("周婷", "bachelor", "junior"),
-              ("吴昊", "none", "none"), ("徐丽", "none", "junior"), ("孙志强", "bachelor", "intermediate")]
-
-
-def staff_members() -> list[dict]:
-    """10 service staff, exactly 8 of whom qualify under the “any” reading (赵敏 by title only; 陈静, 杨帆, 刘洋 by degree only)."""
-    qualified = [p for p in STAFF_POOL if p[1] != "none" or p[2] in ("intermediate", "associate_senior", "senior")]
-    unqualified = [p for p in STAFF_POOL if p not in qualified]
-    people = qualified[:8] + unqualified[:2]
-    return [{"name": n, "degree": d, "title": t} for n, d, t in people]
-
-
-def clean_case(stem: str, description: str, base_name: str, operator_name: str, district: str, roster: list[dict],
-               leading: list[str] | None, *, hpp: bool = False, established: str = "2016-03-18",
-               building: float = 12600, public: float = 1150, functions: list[str] | None = None,
-               encouraged: list[str] | None = None, staff: str = "members", recognition: bool = True) -> dict:
-    rng = random.Random(stem + ":operator")
-    case: dict = {"format": FORMAT, "case_id": stem, "description": description,
-                  "base": {"name": base_name, "operator_name": operator_name, "credit_code": credit_code(rng, district)}}
-    if recognition:
-        case["recognition"] = {"reference_date": REF}
-    case["operator"] = {"independent_legal_person": True, "registered_in_beijing": True,
-                        "established_on": established, "rolling_incubation": True}
-    case["conduct"] = {"good_operation": True, "serious_dishonesty": False, "penalties": []}
-    case["planning"] = {"project_approval_complete": True, "fits_policy": True, "clear_positioning": True}
-    case["area"] = {"building_m2": building, "public_service_m2": public}
-    firms: dict = {}
-    if leading is not None:
-        firms["leading_industries"] = leading
-    firms["hpp_manufacturing"] = hpp
-    firms["roster"] = roster
-    case["firms"] = firms
-    case["governance"] = {"governance_structure": True, "strategic_plan": True, "development_goals": True,
-                          "implementation_plan": True}
-    case["management"] = {"management_rules": True, "service_process": True, "service_ledger": True,
-                          "fee_standards": True, "quality_supervision": True}
-    case["staff"] = {"members": staff_members()} if staff == "members" else {"declared_qualified": 11}
-    responses = rng.randint(60, 90)
-    case["satisfaction"] = {"satisfied": responses - rng.randint(1, responses // 10), "responses": responses,
-                            "free_public_service": True}
-    case["service_station"] = {"office_and_equipment": True, "staff_with_posts": True, "work_guides": True,
-                               "brokering_services": True}
-    case["service_functions"] = functions or ["startup_coaching", "innovation_support", "information", "financing", "training"]
-    case["encouraged"] = encouraged if encouraged is not None else ["high_growth", "cooperation"]
-    return case
-
-
-RUBRIC_INDICATORS = [
-    {"code": "E1", "name": "服务能力与服务资源", "max_points": 25},
-    {"code": "E2", "name": "服务绩效与服务台账", "max_points": 25},
-    {"code": "E3", "name": "入驻企业成长情况", "max_points": 20},
-    {"code": "E4", "name": "运营管理与数字化水平", "max_points": 20},
-    {"code": "E5", "name": "入驻企业满意度（问卷百分制，折算10分）", "max_points": 100, "weight": 10},
-]
-EXPERTS = ["专家A", "专家B", "专家C", "专家D", "专家E", "专家F", "专家G"]
-
-
-def rubric(scores: list[list[float]]) -> dict:
-    return {"indicators": RUBRIC_INDICATORS,
-            "experts": [{"name": EXPERTS[i], "scores": s} for i, s in enumerate(scores)]}
-
+from jidi_xl.synth import REF, Roster, clean_case, rubric  # noqa: E402
 
 # --- the examples ------------------------------------------------------------------------------
 
