@@ -13,6 +13,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"{label}: {f['command']} {f['case']} — {f['seconds']} s CPU ({f['wall_seconds']} s wall), peak {f['peak_mb']} MB")
     big = s["largest_file"]
     for f in big["runs"]:
-        tr.write_line(f"largest file ({big['bytes']:,} bytes): {f['command']} {f['case']} — {f['seconds']} s, "
-                      f"peak {f['peak_mb']} MB")
+        tr.write_line(f"largest file ({big['bytes']:,} bytes): {f['command']} {f['case']} — {f['seconds']} s CPU "
+                      f"({f['wall_seconds']} s wall), peak {f['peak_mb']} MB")
     tr.write_line(f"figures: {s['path']}")
