@@ -130,10 +130,6 @@ def _fmt(path: Path_) -> str:
     return out or "(根)"
 
 
-def _under(path: Path_, roots) -> bool:
-    return any(path[:len(r)] == r for r in roots)
-
-
 # -- layer 0: values ------------------------------------------------------------------------------
 
 class _Literal:
