@@ -386,3 +386,20 @@ def test_guard_cost_on_a_filled_sample(capsys):
     with capsys.disabled():
         print(f"\n[package guard] filled sample: {best * 1000:.1f} ms CPU; memoised: {cached * 1e6:.0f} µs")
     assert best < 0.1 and cached < 0.05      # generous: 2 shared cores; the figures are what is printed
+
+
+@pytest.mark.parametrize("far,ok", [("A1000", True), ("XFD1", True), ("XFD62", False), ("A1048576", False)])
+def test_generic_recalculator_bounds_the_used_rectangle(far, ok, xlsx, cell, rows, udfs):
+    """Without per-sheet maxima (the generic engine), a sheet's used rectangle is still bounded: formulas
+    walks all of it (one cell at A1048576 of a 14-column sheet cost 68 s and 2 GB)."""
+    from jidi_xl.engine import Recalculator
+    p = xlsx(f"far_{far}.xlsx", [("S", rows(cell("A1", 2), cell("B1", None, f="A1*2"), cell(far, 1)))])
+    before = _sha(p)
+    rc = Recalculator(udfs)
+    if ok:
+        assert rc.recalc(p).values[("S", "B1")] == 4
+    else:
+        with pytest.raises(PackageError, match="使用区域 A1:[A-Z]+[0-9]+ 过大") as ei:
+            rc.recalc(p)
+        assert ei.value.problems[0].field.startswith("S!")
+    assert _sha(p) == before
