@@ -358,6 +358,44 @@ def scan_sheet(text: str) -> SheetScan:
     return SheetScan(text, prefix, (sd.start(), sd_end), rows)
 
 
+def scan_formulas(text: str) -> SheetScan:
+    """Like :func:`scan_sheet`, but only the cells holding an ``<f>`` (one row of them): found from the
+    ``<f>`` elements back to their ``<c>``, attributes in any order — ~10x cheaper on a filled sheet
+    whose cells are mostly values. Falls back to :func:`scan_sheet` when a formula cell has no ``r``."""
+    m = _RE_ROOT.search(text)
+    prefix = (m.group(1) or "") if m else ""
+    P = patterns(prefix)
+    sd = P.sheet_data.search(text)
+    if not sd or sd.group(1) == "/":
+        return SheetScan(text, prefix, (sd.start(), sd.end()) if sd else None, [])
+    end_m = P.sheet_data_end.search(text, sd.end())
+    limit = end_m.start() if end_m else len(text)
+    open_tag = "<" + prefix + "c"
+    cells: list[XmlCell] = []
+    pos = sd.end()
+    for fm in P.f.finditer(text, sd.end(), limit):
+        if fm.start() < pos:
+            continue
+        cs = text.rfind(open_tag, 0, fm.start())
+        while cs >= 0 and text[cs + len(open_tag)] not in " \t\r\n/>":
+            cs = text.rfind(open_tag, 0, cs)
+        cm = P.cell.match(text, cs) if cs >= 0 else None
+        if cm is None or cm.group(2) is None or not cm.start(2) <= fm.start() < cm.end():
+            return scan_sheet(text)
+        rr = _RE_R.search(cm.group(1))
+        if not rr:
+            return scan_sheet(text)
+        ref = rr.group(1).replace("$", "")
+        r, col = split_a1(ref)
+        body = cm.group(2)
+        vm = P.v.search(body)
+        cells.append(XmlCell(ref, r, col, cm.start(), cm.end(), cm.group(1), body, xml_unescape(fm.group(2) or ""),
+                             parse_attrs(fm.group(1)), xml_unescape(vm.group(1) or "") if vm else None))
+        pos = cm.end()
+    return SheetScan(text, prefix, (sd.start(), end_m.end() if end_m else len(text)),
+                     [XmlRow(0, sd.end(), limit, sd.end(), False, cells)] if cells else [])
+
+
 def read_text(zf: zipfile.ZipFile, part: str) -> str:
     data = zf.read(part)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):

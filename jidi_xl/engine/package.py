@@ -65,6 +65,7 @@ RATIO_FLOOR = 2**20                # a zero-filled bomb ~1000x)
 MAX_SHEET_CELLS = 1_000_000        # rows x columns of a sheet's used rectangle (openpyxl walks all of it;
 #                                    measured: 14 M cells = 68 s, 2 GB)
 MAX_LISTED = 20                    # problems of one kind listed before "…另有 N 处"
+MAX_LISTED_BEYOND = 5              # cells beyond a sheet's bounds listed (then "等 N 处")
 _CHUNK = 64 * 2**10
 _MAX_TAG = 2**20                   # a start tag (or the run since the last '>') longer than this is refused
 
@@ -239,6 +240,7 @@ _RE_HYPERLINK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(hyperlink)(?=[\s/>])")
 _RE_UNUSUAL_C = re.compile(rb"<c[>/\t\n\r]")
 _RE_PREFIXED = re.compile(rb":(?:c|f|row) |:mergeCell|:hyperlink")
 _RE_RANGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(f|mergeCell|hyperlink)(?=[\s/>])")
+_RE_ATTR_R = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']([^"']*)["']""")
 _RE_ATTR_REF = re.compile(rb"""(?<![\w:.-])ref\s*=\s*["']([^"']*)["']""")
 _RE_ONE_ATTR = re.compile(rb"""\s+([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _RE_CELL = re.compile(rb"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
@@ -290,7 +292,7 @@ class _SheetState:
         b = self.bounds
         if b is not None and (r > b.max_row or c > b.max_col):
             self.n_beyond += 1
-            if len(self.beyond) < MAX_LISTED:
+            if len(self.beyond) < MAX_LISTED_BEYOND:
                 self.beyond.append(what)
 
     def tags(self, data: bytes) -> None:
@@ -637,7 +639,8 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
             else:
                 cells = zi.filename
             more = f"（另有 {rep.n_control - len(rep.control)} 处）" if rep.n_control > len(rep.control) else ""
-            problems.append(InputProblem(where if kind != "sst" else zi.filename,
+            first = f"{where}!{rep.control[0]}" if kind == "sheet" and rep.control and rep.control[0] else where
+            problems.append(InputProblem(first if kind != "sst" else zi.filename,
                                          f"含有 XML 不允许的控制字符：{cells}{more}；请删除这些单元格中的不可见字符"
                                          "（可用 Excel 的 CLEAN 函数），或重新输入后保存", "XML-illegal control characters"))
         elif rep.malformed:

@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from . import _ooxml as ox
 from .package import GENERIC_LIMITS, PackageLimits, SheetBounds, check_package
@@ -83,7 +83,7 @@ class _Book:
             info = ox.read_workbook(zf)
             self.names_xml = _RE_NAME.findall(ox.read_text(zf, info.workbook_part))
             for sh in info.sheets:
-                scan = ox.scan_sheet(ox.read_text(zf, sh.part))
+                scan = ox.scan_formulas(ox.read_text(zf, sh.part))
                 P = ox.patterns(scan.prefix)
                 for c in scan.cells():
                     if c.formula is not None:
@@ -91,16 +91,28 @@ class _Book:
                         self.formula_xml[(sh.name, c.ref)] = P.f.search(c.body).group(0)
                 cells += ox.formula_cells(scan, sh.name)
         self.info = info
+        self._cells = cells
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
             sh = wb.get_sheet_by_name(name)
             r0, c0 = sh.start or (0, 0)
             self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
-        self.structure = BookStructure([s.name for s in info.sheets], info.defined_names, formula_entries(cells),
-                                       {name: {(r0 + i, c0 + j): v for i, row in enumerate(grid)
-                                               for j, v in enumerate(row) if v != "" and v is not None}
-                                        for name, (r0, c0, grid) in self.grids.items()})
+        texts = list(self.formula_xml.values()) + self.names_xml
+        # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name
+        self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
+
+    def structure(self, sheets: Iterable[str] | None = None) -> BookStructure:
+        """For :func:`.structure.compare`: everything, or (``sheets`` given) the sheet list and those
+        sheets' values only."""
+        keep = set(self.grids) if sheets is None else set(sheets)
+        values = {name: {(r0 + i, c0 + j): v for i, row in enumerate(grid) for j, v in enumerate(row)
+                         if v != "" and v is not None}
+                  for name, (r0, c0, grid) in self.grids.items() if name in keep}
+        if sheets is not None:
+            return BookStructure([s.name for s in self.info.sheets], [], {}, values)
+        return BookStructure([s.name for s in self.info.sheets], self.info.defined_names, formula_entries(self._cells),
+                             values)
 
     def block(self, rect: _Rect) -> list[list[Any]]:
         """The values of a rectangle, as formulas would load them (row slices of the calamine grid)."""
@@ -118,9 +130,11 @@ class _Book:
     def fingerprint(self, input_cells: dict[str, set[tuple[int, int]]]) -> str:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
         equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
+        key = id(input_cells)
+        if getattr(self, "_fp", (None, None))[0] == key:
+            return self._fp[1]
         h = hashlib.sha256()
-        texts = list(self.formula_xml.values()) + self.names_xml
-        read = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
+        read = self.read_sheets
         for key in sorted(self.formula_xml):
             h.update(f"{key[0]}!{key[1]}={self.formula_xml[key]}\n".encode())
         for n in sorted(self.names_xml):
@@ -137,7 +151,8 @@ class _Book:
                     if rc in skip or (sheet, *rc) in formula_at:
                         continue
                     h.update(f"{sheet}!{rc}={v!r}\n".encode())
-        return h.hexdigest()
+        self._fp = (key, h.hexdigest())
+        return self._fp[1]
 
 
 WHAT = "标准评价工作簿"
@@ -201,8 +216,12 @@ class StandardEngine:
 
     def _reference(self) -> _Book:
         if self._template_book is None:
-            self._template_book = _Book(self.template)
-            self._template_fp = self._template_book.fingerprint(self._input_cells)
+            book = _Book(self.template)
+            self._template_fp = book.fingerprint(self._input_cells)
+            self._template_structure = book.structure()
+            # sheets the fingerprint does not cover (the guide, the text of the Measures…)
+            self._unread = [s for s in self._template_structure.sheets if s not in book.read_sheets]
+            self._template_book = book
         return self._template_book
 
     def _compiled_template(self):
@@ -215,8 +234,15 @@ class StandardEngine:
     def open(self, path: str | os.PathLike) -> _Book:
         """The package guard, then the structure check against the template; the book, read once."""
         check_package(path, self.limits)
+        self._reference()
         book = _Book(path)
-        problems = compare(self._reference().structure, book.structure, self._input_cells, WHAT, ADVICE)
+        if book.fingerprint(self._input_cells) == self._template_fp:
+            # formulas (raw), names and the fixed cells of every sheet formulas read are the template's
+            # already: what remains is the sheet list and the other sheets' fixed content
+            problems = compare(self._template_structure, book.structure(self._unread), self._input_cells, WHAT,
+                               ADVICE, values_only=self._unread)
+        else:
+            problems = compare(self._template_structure, book.structure(), self._input_cells, WHAT, ADVICE)
         if problems:
             raise NotStandardWorkbook(problems, str(path))
         return book

@@ -109,8 +109,11 @@ def _show(v: Any) -> str:
 
 
 def compare(ref: BookStructure, got: BookStructure, input_cells: Mapping[str, set[tuple[int, int]]],
-            what: str = "标准评价工作簿", advice: str = "") -> list[InputProblem]:
-    """Every structural difference of ``got`` from ``ref`` (module doc), each naming its place."""
+            what: str = "标准评价工作簿", advice: str = "", values_only: Iterable[str] | None = None) -> list[InputProblem]:
+    """Every structural difference of ``got`` from ``ref`` (module doc), each naming its place.
+
+    ``values_only``: the caller has already established that names and formulas are the reference's
+    (an equal fingerprint): compare the sheet list and these sheets' values only."""
     found: list[tuple[str, str, str]] = []       # (field, message, english)
 
     def diff(where: str, msg: str, english: str) -> None:
@@ -125,12 +128,14 @@ def compare(ref: BookStructure, got: BookStructure, input_cells: Mapping[str, se
     for s in extra:
         diff(s, f"多出工作表「{s}」（标准模板没有）；请删除该工作表", "extra sheet")
     present = set(ref.sheets) - set(missing)
+    if values_only is not None:
+        present &= set(values_only)
 
     # defined names
     got_by_upper: dict[str, list[ox.DefinedName]] = {}
     for d in got.names:
         got_by_upper.setdefault(d.name.upper(), []).append(d)
-    for d in ref.names:
+    for d in ref.names if values_only is None else ():
         mine = got_by_upper.get(d.name.upper(), [])
         book = [x for x in mine if x.local_sheet_id is None]
         if any(x.local_sheet_id is not None for x in mine):
