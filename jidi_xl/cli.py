@@ -51,10 +51,12 @@ _MARK_FALLBACK = str.maketrans({"✔": "√", "✘": "×", "–": "-"})
 
 def _echo(message: str = "", err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout        # what click.echo writes to
+    enc = getattr(stream, "encoding", None) or "utf-8"
     try:
-        message.encode(getattr(stream, "encoding", None) or "utf-8")
+        message.encode(enc)
     except UnicodeEncodeError:
-        message = message.translate(_MARK_FALLBACK)
+        # the marks get their closest form; anything else the console lacks (m², a lone surrogate…) becomes "?"
+        message = message.translate(_MARK_FALLBACK).encode(enc, "replace").decode(enc)
     except LookupError:
         pass
     click.echo(message, err=err)

@@ -31,6 +31,7 @@ change times) and limits, so the engine, the reader and the batch can each ask w
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 import stat as _stat
@@ -233,6 +234,9 @@ _RE_TAG_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)" + _
 _RE_QUOTE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row|f)\s[^>]*'")
 _RE_C_ANY = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?:[^>]*?(?<![\w:.-])r\s*=\s*"([A-Z]{1,3})([0-9]{1,7})")?""")
 _RE_C_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')   # the form Excel, WPS and XlsxWriter write
+# a stored number that is not finite: inf/nan spelled out, or an exponent beyond the float range (1e999)
+_RE_V_NONFINITE = re.compile(rb"<v>\s*([-+]?(?:inf|infinity|nan)|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})\s*</v>", re.I)
+_RE_ROW_FIRST = re.compile(rb'<row r="([0-9]{1,7})"')                # the form Excel, WPS and XlsxWriter write
 _RE_MERGE_PLAIN = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
 _RE_F_ATTRS = re.compile(rb"<f ([^>]*)>")
 _RE_HYPERLINK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(hyperlink)(?=[\s/>])")
@@ -298,6 +302,12 @@ class _SheetState:
     def tags(self, data: bytes) -> None:
         """Extents of one piece of complete tags: one C-level findall() when the piece is ordinary
         (~1 ms for a filled workbook); the tag-by-tag walk otherwise, and to list cells beyond bounds."""
+        if b"<row" in data:
+            # rows with no cell beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s)
+            b = self.bounds
+            for r in _RE_ROW_FIRST.findall(data):
+                if b is not None and int(r) > b.max_row:
+                    self.place(int(r), 1, f"第 {int(r)} 行")
         refs = None
         n = data.count(b"<c ")
         unusual = _RE_UNUSUAL_C.search(data) is not None or _RE_PREFIXED.search(data) is not None
@@ -374,7 +384,9 @@ class _SheetState:
                     self.row = int(ref)
                 else:
                     self.row += 1
-                self.col = 0        # a row with no cell uses nothing: formatted rows are fine
+                    if self.bounds is not None and self.row > self.bounds.max_row:
+                        self.place(self.row, 1, f"第 {self.row} 行")
+                self.col = 0        # within the bounds a row with no cell uses nothing: formatted rows are fine
             else:                   # f / mergeCell / hyperlink: a range openpyxl (or we) expand
                 ref = attrs.get(b"ref")
                 if ref is None:
@@ -512,6 +524,12 @@ def _check_bytes(data: bytes, name: str, rep: _PartReport, kind: str, si_seen: i
             rep.control.append(_control_where(data, c.start(), kind, si_seen))
     if sheet is not None:
         sheet.tags(data)
+        if b"<v>" in data:
+            for v in _RE_V_NONFINITE.finditer(data):
+                if not math.isfinite(float(v.group(1))):
+                    raise _Fatal(f"{sheet.name}!{_control_where(data, v.start(), 'sheet', 0)}",
+                                 f"单元格中存的数值 {v.group(1).decode()[:20]} 不是有限的数字（无穷大/非数），"
+                                 f"正常的 Excel/WPS 不会写出；请填写实际数值，{_RESAVE}", "non-finite number in a cell")
 
 
 # --------------------------------------------------------------------------- #
@@ -596,6 +614,10 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
             raise _Fatal(zi.filename, f"ZIP 中部件名重复（{seen[low]} 与 {zi.filename}），不同程序会读到不同内容；"
                                       f"拒绝读取，{_RESAVE}", "duplicate part name")
         seen[low] = zi.filename
+        parts = zi.filename.replace("\\", "/").split("/")
+        if zi.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise _Fatal(zi.filename, f"ZIP 中的部件名不安全（绝对路径或“..”路径穿越：{zi.filename[:80]}），"
+                                      f"正常的工作簿不会这样；拒绝读取，{_RESAVE}", "unsafe part name (path traversal)")
         if zi.flag_bits & 0x1:
             raise _Fatal(zi.filename, "部件被加密（ZIP 密码），无法读取；请去除密码并另存为 .xlsx", "encrypted zip member")
         if zi.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
