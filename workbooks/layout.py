@@ -741,7 +741,8 @@ def _results(L: Layout) -> None:
          guarded("=JIDI_GRADE(in_participated,out_basic_outcome,out_score)", g, NOT_EVALUATED),
          ("out_grade_reason", guarded('=JIDI_GRADE(in_participated,out_basic_outcome,out_score,"理由")', g))),
         ("out_stars", "星级（★ 数，暂定分档）", "out_int", guarded("=JIDI_STARS(out_score,out_grade)", g),
-         ("out_stars_text", guarded('=IF(ISNUMBER(out_stars),REPT("★",out_stars),"无")', g))),
+         # out_stars is blank without an evaluation year: the guard sits in the else branch
+         ("out_stars_text", f'=IF(ISNUMBER(out_stars),REPT("★",out_stars),IF({g}="","","无"))')),
         # decision (jidi_xl.rules.chapter4.funding_tier): a title revoked under 第十五条 receives no funding
         ("out_funding_tier", "资金档次（暂定；第十五条撤销时无）", "out_int",
          guarded("=JIDI_FUNDING_TIER(out_stars,out_grade,out_eval_art15)", g), None),
