@@ -67,7 +67,7 @@ KINDS: dict[str, str] = {
     # outputs
     "result": "结果：符合/不符合/待核实（或“输入错误：…”）",
     "verdict": "认定结论文本",
-    "grade": "评价结果：不合格/一般/较好/待核实",
+    "grade": "评价结果：不合格/一般/较好/待核实（未填评价年度时为“未评价”）",
     "out_text": "文本",
     "out_date": "日期（Excel 日期序号，已设日期格式）",
     "out_int": "整数（或空）",
@@ -226,18 +226,38 @@ EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形",
 OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
     [(EVAL_ART15, "out_eval_art15_computed")]
 
-# The verdict of a workbook without a reference date (an evaluation-only case): no recognition was asked for.
+#: Conditions that do not depend on a date (the reference date or the evaluation's 12-31).
+DATE_FREE = frozenset(c.rule for c in CONDITIONS if "{ref}" not in c.call)
+
+# A workbook asks for a recognition (申请受理截止日期 filled), an annual evaluation (评价年度 filled), or both.
+# A block that was not asked for says so in its headline cell and stays blank everywhere else: never a
+# 待核实, 不合格, 撤销, star or funding tier for a question nobody asked (the JSON report simply has no
+# ``recognition`` / ``evaluation`` key then; workbooks/expected.py compares these texts).
+#: The verdict of a workbook without a reference date (an evaluation-only case): no recognition was asked for.
 NO_RECOGNITION = "未作认定评价（未填申请受理截止日期）"
+#: 评价结果 and 处理 of a workbook without an evaluation year (a recognition-only case).
+NOT_EVALUATED = "未评价"
+NO_EVALUATION = "未作绩效评价（未填绩效评价年度）"
+#: 重大变更备案情况 (评价结果 四): no filing at all, or the counts on time / late / open (待核实 or 输入错误).
+NO_CHANGES = "无重大变更记录"
+ART17_SUMMARY = "按期 {} 项；逾期 {} 项；待核实 {} 项"
+#: The cell whose blank means "this block was not asked for", per block.
+REC_GUARD, EVAL_GUARD = "in_ref_date", "in_eval_year"
 
 
-def condition_formula(c: Condition, part: str = "", ref: str = "in_ref_date") -> str:
-    """The formula of a condition's cell. A condition tied to its block's date (the reference date, the
-    evaluation year) stays blank while that date is empty — that block was not asked for — rather than
-    showing 输入错误; a date that is entered but wrong (before 2022-05-19…) still shows the error.
-    (A blank roster is "not entered" → 待核实 inside JIDI_ART6_5 itself, as in the engine.)"""
-    call = c.call.format(ref=ref) + (f',"{part}")' if part else ")")
-    guard = ref if "{ref}" in c.call else "in_eval_year" if "in_eval_year" in c.call else None
-    return f'=IF({guard}="","",{call})' if guard else "=" + call
+def guarded(formula: str, guard: str, blank: str = "") -> str:
+    """``=IF(guard="","<blank>",formula)``: the formula (given with its leading ``=``) only when its block was asked for."""
+    return f'=IF({guard}="","{blank}",{formula.removeprefix("=")})'
+
+
+def condition_formula(c: Condition, part: str = "", ref: str = "in_ref_date", guard: str | None = REC_GUARD) -> str:
+    """The formula of a condition's cell in the block whose date is ``ref`` (the reference date, or the
+    evaluation's 12-31). It stays blank while the block's ``guard`` cell (if any) is empty — that block was not
+    asked for — rather than showing 输入错误 or 待核实; a date that is entered but wrong (before
+    2022-05-19…) still shows the error. (A blank roster is "not entered" → 待核实 inside JIDI_ART6_5
+    itself, as in the engine.)"""
+    f = "=" + c.call.format(ref=ref) + (f',"{part}")' if part else ")")
+    return guarded(f, guard) if guard else f
 
 
 # -- fields of the form sheets -----------------------------------------------------------------------
@@ -548,7 +568,10 @@ def _eval(L: Layout) -> None:
     L.add(name="out_expert_totals", sheet=s, row=tot, col=5, ncols=EXPERT_COLS, label="各专家总分", kind="out_number",
           role="output", help="每位专家各指标得分按权重折算后相加；评分不全时为空")
     L.text(s, tot + 1, 2, "去极值平均分（5 位及以上专家时去掉一个最高分和一个最低分）", "label")
-    L.out("out_trimmed_mean", s, tot + 1, 5, "专家去极值平均分", "out_number", "=JIDI_TRIMMED_MEAN(out_expert_totals)")
+    # JIDI_SCORE with the entered total left out: the engine's rubric score — blank while any expert's scores are
+    # incomplete (the score is 待核实 then), never a mean of the complete columns only
+    L.out("out_trimmed_mean", s, tot + 1, 5, "专家去极值平均分", "out_number", '=JIDI_SCORE(in_max_points,in_weights,in_scores,"")',
+          "按专家评分计算的得分；未填专家评分或评分不全时为空")
     L.text(s, tot + 2, 2, "评价得分、评价结果、星级见“评价结果”工作表。", "help")
     L.freeze[s] = (3, 0)
 
@@ -558,7 +581,7 @@ def _overrides(L: Layout) -> None:
     L.widths[s] = [(0, 0, 6), (1, 1, 10), (2, 2, 18), (3, 3, 22), (4, 5, 13), (6, 6, 70), (7, 7, 18)]
     L.text(s, 0, 0, "复核改判（办法“原则上”“一般应”等条款留有裁量）", "title", 7)
     L.text(s, 1, 0, "复核人可改判任一条件：选择改判结果并填写不少于 4 个字的书面理由（没有理由的改判不生效，显示“输入错误”）。"
-           "改判不抹去计算结果，“评价结果”工作表同时显示两者。第十五条在认定中是再次申请限制（art15），在绩效评价中是撤销情形（art15_triggers），分别改判。",
+           "改判不抹去计算结果，“评价结果”工作表同时显示两者（本表的计算结果为认定的结果；只作绩效评价时，与日期有关的条件为 12 月 31 日复核的结果）。第十五条在认定中是再次申请限制（art15），在绩效评价中是撤销情形（art15_triggers），分别改判。",
            "note", 7)
     L.height(s, 1, 33)
     for j, h in enumerate(["序号", "条件编号", "依据", "条件", "计算结果", "改判结果", "改判理由（至少4个字）", "复核人"]):
@@ -569,7 +592,10 @@ def _overrides(L: Layout) -> None:
         L.text(s, r, 1, c.rule, "static")
         L.text(s, r, 2, c.article, "static")
         L.text(s, r, 3, c.title + ("（绩效评价）" if c is EVAL_ART15 else "（认定）" if c.rule == "art15" else ""), "static")
-        L.formula(s, r, 4, f"={computed}", "result")
+        # the recognition's computed result; for a dated condition of an evaluation-only book, the 12-31 one
+        dated = c in CONDITIONS[:10] and c.rule not in DATE_FREE
+        shown = f'=IF({REC_GUARD}="",out_eval_{c.rule}_computed,{computed})' if dated else f"={computed}"
+        L.formula(s, r, 4, shown, "result")
         L.add(name=f"in_ovr_{c.rule}", sheet=s, row=r, col=5, label=f"{c.article}改判结果", kind="outcome",
               json=f"overrides[{c.rule}].outcome", help="留空表示不改判")
         L.add(name=f"in_ovr_reason_{c.rule}", sheet=s, row=r, col=6, label=f"{c.article}改判理由", kind="reason",
@@ -582,6 +608,27 @@ def _overrides(L: Layout) -> None:
     L.freeze[s] = (3, 0)
 
 
+def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: str, ref: str, guard: str,
+                   final_help: str = "") -> None:
+    """One condition's five result cells — 计算结果, 复核改判, 最终结果, 数据, 理由 — named ``{prefix}_computed``,
+    ``{prefix}_override``, ``{prefix}``, ``{prefix}_figures``, ``{prefix}_reason``, blank while the block's
+    ``guard`` cell is (the block was not asked for) — except the 计算结果, 数据 and 理由 of a condition that
+    does not depend on a date (DATE_FREE): those are facts of the inputs, computed once, in 一, and shown
+    there in every book; 三 takes them from there. (Decision: ``formulas`` evaluates both branches of an
+    IF, so giving 三 its own cells would call each JIDI_ function twice — measured +59 formula cells and
+    about +60 ms CPU per recalculation, against the cold-recalc target of 2 s.)"""
+    free = c.rule in DATE_FREE
+    part = {p: condition_formula(c, p, ref, None if free else guard) for p in ("", "数据", "理由")}
+    L.out(f"{prefix}_computed", s, r, 3, f"{label}计算结果", "result", part[""])
+    L.out(f"{prefix}_override", s, r, 4, f"{label}复核改判", "out_text",
+          guarded(f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', guard))
+    L.out(f"{prefix}", s, r, 5, f"{label}最终结果", "result",
+          guarded(f"=JIDI_OVERRIDE({prefix}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})", guard),
+          final_help or "计算结果，或有书面理由的复核改判结果")
+    L.out(f"{prefix}_figures", s, r, 6, f"{label}数据", "out_text", part["数据"])
+    L.out(f"{prefix}_reason", s, r, 7, f"{label}理由", "out_text", part["理由"])
+
+
 def _results(L: Layout) -> None:
     s = S_RESULT
     L.widths[s] = [(0, 0, 9), (1, 1, 24), (2, 2, 18), (3, 3, 15), (4, 4, 10), (5, 5, 12), (6, 6, 70), (7, 7, 46)]
@@ -589,7 +636,7 @@ def _results(L: Layout) -> None:
     L.text(s, 1, 0, "示范基地", "label")
     L.out("out_base_name", s, 1, 1, "示范基地名称", "out_text", '=IF(in_base_name="","",in_base_name)')
     L.text(s, 1, 2, "申请受理截止日期", "label")
-    L.out("out_ref_date", s, 1, 3, "申请受理截止日期", "out_date", '=IF(in_ref_date="","",in_ref_date)')
+    L.out("out_ref_date", s, 1, 3, "申请受理截止日期", "out_date", guarded("=in_ref_date", REC_GUARD))
     L.text(s, 1, 5, "规则集", "label")
     rs = load_ruleset()
     L.text(s, 1, 6, f"{rs.id}：{rs.title}（{rs.document}）", "static")
@@ -606,14 +653,7 @@ def _results(L: Layout) -> None:
         L.text(s, r, 0, c.rule, "static")
         L.text(s, r, 1, c.title, "static")
         L.text(s, r, 2, c.article, "static")
-        L.out(f"out_{c.rule}_computed", s, r, 3, f"{c.article}计算结果", "result", condition_formula(c))
-        L.out(f"out_{c.rule}_override", s, r, 4, f"{c.article}复核改判", "out_text",
-              f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})')
-        L.out(f"out_{c.rule}", s, r, 5, f"{c.article}最终结果", "result",
-              f"=JIDI_OVERRIDE(out_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})",
-              "计算结果，或有书面理由的复核改判结果")
-        L.out(f"out_{c.rule}_figures", s, r, 6, f"{c.article}数据", "out_text", condition_formula(c, "数据"))
-        L.out(f"out_{c.rule}_reason", s, r, 7, f"{c.article}理由", "out_text", condition_formula(c, "理由"))
+        _condition_row(L, s, r, c, f"out_{c.rule}", c.article, REC_GUARD, REC_GUARD)
     n = len(CONDITIONS)
     L.add(name="info_articles", sheet=s, row=top, col=2, nrows=n, label="各条件的依据（条款）", kind="info", role="info")
     L.add(name="out_final_outcomes", sheet=s, row=top, col=5, nrows=n, label="各条件的最终结果", kind="result", role="output")
@@ -622,14 +662,14 @@ def _results(L: Layout) -> None:
     r = top + n
     L.text(s, r, 0, "认定结论", "section", 2)
     L.out("out_recognition_verdict", s, r, 3, "认定结论", "verdict",
-          f'=IF(in_ref_date="","{NO_RECOGNITION}",JIDI_RECOGNITION(out_final_outcomes))',
+          guarded("=JIDI_RECOGNITION(out_final_outcomes)", REC_GUARD, NO_RECOGNITION),
           f"符合认定条件（建议认定）/不符合认定条件/待核实；未填申请受理截止日期时为“{NO_RECOGNITION}”")
     L.text(s, r + 1, 0, "不符合（或待核实）条款", "label", 2)
     L.out("out_failing_articles", s, r + 1, 3, "不符合（或待核实）的条款", "out_text",
-          '=IF(in_ref_date="","",JIDI_FAILING_ARTICLES(out_final_outcomes,info_articles))',
+          guarded("=JIDI_FAILING_ARTICLES(out_final_outcomes,info_articles)", REC_GUARD),
           "按条款顺序，以“、”分隔；全部符合时为“无”")
     L.text(s, r + 2, 0, "第八条 鼓励发展特征（不作为认定条件）", "label", 2)
-    L.out("out_art8", s, r + 2, 3, "第八条鼓励发展特征", "out_text", "=JIDI_ART8(in_encouraged)")
+    L.out("out_art8", s, r + 2, 3, "第八条鼓励发展特征", "out_text", guarded("=JIDI_ART8(in_encouraged)", REC_GUARD))
     L.cond.append((s, r, 3, r, 3, "verdict"))
 
     # 二、第六条第（五）项明细
@@ -656,38 +696,31 @@ def _results(L: Layout) -> None:
     L.text(s, r, 0, "三、绩效评价与星级评定（第四章；基础门槛条件按评价年度 12 月 31 日复核第六条）", "section", 7)
     L.text(s, r + 1, 0, "基础条件复核日", "label", 2)
     L.out("out_eval_snapshot", s, r + 1, 3, "基础条件复核日（评价年度 12 月 31 日）", "out_date",
-          '=IF(in_eval_year="","",DATE(in_eval_year,12,31))')
+          guarded("=DATE(in_eval_year,12,31)", EVAL_GUARD))
     for j, h in enumerate(head):
         L.text(s, r + 2, j, h, "header")
     etop = r + 3
     for i, c in enumerate(CONDITIONS[:10]):
         rr = etop + i
+        L.height(s, rr, 45)
         L.text(s, rr, 0, c.rule, "static")
         L.text(s, rr, 1, c.title, "static")
         L.text(s, rr, 2, c.article, "static")
-        if c.dated:
-            L.height(s, rr, 45)
-            L.out(f"out_eval_{c.rule}_computed", s, rr, 3, f"{c.article}计算结果（12月31日）", "result",
-                  condition_formula(c, ref="out_eval_snapshot"))
-            L.formula(s, rr, 4, f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', "out_text")
-            L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result",
-                  f"=JIDI_OVERRIDE(out_eval_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})")
-            L.out(f"out_eval_{c.rule}_figures", s, rr, 6, f"{c.article}数据（12月31日）", "out_text",
-                  condition_formula(c, "数据", "out_eval_snapshot"))
-            L.out(f"out_eval_{c.rule}_reason", s, rr, 7, f"{c.article}理由（12月31日）", "out_text",
-                  condition_formula(c, "理由", "out_eval_snapshot"))
-        else:
-            L.text(s, rr, 3, "—", "static")
-            L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result", f"=out_{c.rule}",
-                  "与参照日期无关，同认定条件")
-            L.text(s, rr, 6, "与参照日期无关，同“一、认定条件”", "help")
+        if c.rule not in DATE_FREE:
+            _condition_row(L, s, rr, c, f"out_eval_{c.rule}", f"{c.article}（12月31日）", "out_eval_snapshot", EVAL_GUARD)
+            continue
+        L.text(s, rr, 3, "—", "static")
+        L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result",
+              guarded(f"=JIDI_OVERRIDE(out_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})", EVAL_GUARD),
+              "与参照日期无关：一、认定条件的计算结果，或有书面理由的复核改判结果")
+        L.text(s, rr, 6, "与参照日期无关：计算结果、数据和理由见“一、认定条件”", "help")
     L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=10, label="第六条十项（12月31日）最终结果",
           kind="result", role="output")
     L.cond.append((s, etop, 3, etop + 9, 5, "result"))
     L.cond.append((s, etop, 6, etop + 9, 7, "error_text"))
     r = etop + 10
     L.text(s, r, 0, "基础门槛条件（第六条十项合并）", "section", 2)
-    L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", "=JIDI_COMBINE(out_eval_basic_outcomes)",
+    L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", guarded("=JIDI_COMBINE(out_eval_basic_outcomes)", EVAL_GUARD),
           "任一不符合则不符合，否则任一待核实则待核实")
     r += 1
     c = EVAL_ART15
@@ -695,27 +728,27 @@ def _results(L: Layout) -> None:
     L.text(s, r, 0, c.rule, "static")
     L.text(s, r, 1, c.title, "static")
     L.text(s, r, 2, c.article, "static")
-    L.out("out_eval_art15_computed", s, r, 3, "第十五条撤销情形计算结果", "result", condition_formula(c))
-    L.formula(s, r, 4, f'=IF(in_ovr_{c.rule}="","",in_ovr_{c.rule})', "out_text")
-    L.out("out_eval_art15", s, r, 5, "第十五条撤销情形最终结果", "result",
-          f"=JIDI_OVERRIDE(out_eval_art15_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})",
-          "评价年度内有第十五条情形为不符合（撤销称号，两年内不得再次申请）")
-    L.out("out_eval_art15_figures", s, r, 6, "第十五条撤销情形数据", "out_text", condition_formula(c, "数据"))
-    L.out("out_eval_art15_reason", s, r, 7, "第十五条撤销情形理由", "out_text", condition_formula(c, "理由"))
+    _condition_row(L, s, r, c, "out_eval_art15", "第十五条撤销情形", "out_eval_snapshot", EVAL_GUARD,
+                   "评价年度内有第十五条情形为不符合（撤销称号，两年内不得再次申请）")
     L.cond.append((s, r - 1, 3, r, 5, "result"))
     L.cond.append((s, r, 6, r, 7, "error_text"))
+    # Without an evaluation year 评价结果 says NOT_EVALUATED and 处理 NO_EVALUATION; every other cell is blank.
+    g = EVAL_GUARD
     rows = [
-        ("out_score", "评价得分", "out_number", "=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score)",
-         ("out_score_figures", '=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score,"数据")')),
-        ("out_grade", "评价结果（不合格/一般/较好）", "grade", "=JIDI_GRADE(in_participated,out_basic_outcome,out_score)",
-         ("out_grade_reason", '=JIDI_GRADE(in_participated,out_basic_outcome,out_score,"理由")')),
-        ("out_stars", "星级（★ 数，暂定分档）", "out_int", "=JIDI_STARS(out_score,out_grade)",
-         ("out_stars_text", '=IF(ISNUMBER(out_stars),REPT("★",out_stars),"无")')),
+        ("out_score", "评价得分", "out_number", guarded("=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score)", g),
+         ("out_score_figures", guarded('=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score,"数据")', g))),
+        ("out_grade", "评价结果（不合格/一般/较好）", "grade",
+         guarded("=JIDI_GRADE(in_participated,out_basic_outcome,out_score)", g, NOT_EVALUATED),
+         ("out_grade_reason", guarded('=JIDI_GRADE(in_participated,out_basic_outcome,out_score,"理由")', g))),
+        ("out_stars", "星级（★ 数，暂定分档）", "out_int", guarded("=JIDI_STARS(out_score,out_grade)", g),
+         # out_stars is blank without an evaluation year: the guard sits in the else branch
+         ("out_stars_text", f'=IF(ISNUMBER(out_stars),REPT("★",out_stars),IF({g}="","","无"))')),
         # decision (jidi_xl.rules.chapter4.funding_tier): a title revoked under 第十五条 receives no funding
         ("out_funding_tier", "资金档次（暂定；第十五条撤销时无）", "out_int",
-         "=JIDI_FUNDING_TIER(out_stars,out_grade,out_eval_art15)", None),
+         guarded("=JIDI_FUNDING_TIER(out_stars,out_grade,out_eval_art15)", g), None),
         ("out_consequence", "处理（第十四条、第十五条）", "out_text",
-         "=JIDI_CONSEQUENCE(out_grade,out_stars,out_funding_tier,out_eval_art15)", None),
+         guarded("=JIDI_CONSEQUENCE(out_grade,out_stars,out_funding_tier,out_eval_art15)", g, NO_EVALUATION), None),
+        # out_eval_art15 is blank without an evaluation year, so this one needs no guard of its own
         ("out_ban_until", "再次申请限制至（不含当日）", "out_date",
          '=IF(out_eval_art15="不符合",JIDI_BAN_END(in_decision_date),"")', None),
     ]
@@ -735,9 +768,10 @@ def _results(L: Layout) -> None:
     L.text(s, r, 0, "四、重大变更备案（第十七条，详见“重大变更”工作表）", "section", 7)
     L.text(s, r + 1, 0, "备案情况", "label", 2)
     res = "out_art17_results"
-    L.out("out_art17_summary", s, r + 1, 3, "重大变更备案情况", "out_text",
-          f'=IF(COUNTA(in_changes)=0,"无重大变更记录","按期 "&COUNTIF({res},"符合")&" 项；逾期 "&COUNTIF({res},"不符合")'
-          f'&" 项；待核实 "&(COUNTIF({res},"待核实")+COUNTIF({res},"输入错误*"))&" 项")')
+    counts = (f'COUNTIF({res},"符合")', f'COUNTIF({res},"不符合")', f'(COUNTIF({res},"待核实")+COUNTIF({res},"输入错误*"))')
+    pieces = ART17_SUMMARY.split("{}")          # the text around the three counts
+    text = f'"{pieces[0]}"' + "".join(f'&{n}&"{t}"' for n, t in zip(counts, pieces[1:], strict=True))
+    L.out("out_art17_summary", s, r + 1, 3, "重大变更备案情况", "out_text", f'=IF(COUNTA(in_changes)=0,"{NO_CHANGES}",{text})')
     L.freeze[s] = (5, 0)
 
 

@@ -70,20 +70,39 @@ def _no_inputs(path: Path) -> bool:
     return True
 
 
-def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
-    """The blank template: nothing to evaluate. It must still say so, show no error value, and show
-    no 符合 anywhere — a condition with no data is 待核实 (or blank), never a PASS (spec §0)."""
-    from workbooks.layout import LAYOUT, NO_RECOGNITION
+def _compare(res: WorkbookOutcome, result, expected: dict[str, Any]) -> None:
+    """Every single-cell result of the layout against its expected value (workbooks.expected gives one for each)."""
+    from workbooks.expected import same
+    from workbooks.layout import LAYOUT
 
-    res.blank = True
-    for n in LAYOUT.outputs():
-        if not n.single or n.kind not in ("result", "verdict", "grade"):
-            continue
+    for name, want in expected.items():
+        n = LAYOUT[name]
         got = result.values.get((n.sheet, n.ref))
         res.compared += 1
-        if got == "符合" or (n.kind == "verdict" and got != NO_RECOGNITION):
-            want = NO_RECOGNITION if n.kind == "verdict" else "待核实（无输入）"
-            res.differences.append(Difference(n.name, n.where, want, got))
+        if not same(want, got):
+            res.differences.append(Difference(name, n.where, want, got))
+
+
+def _change_rows(path: Path) -> list[int]:
+    """The 0-based rows of the 重大变更 block that hold a change, in order: the reader skips blank rows, so
+    the k-th filing of the case sits on the k-th of these rows (its result cells are on the same row)."""
+    from udfs.adapters import is_empty
+    from workbooks.layout import LAYOUT
+    from workbooks.reader import Book
+
+    n, book = LAYOUT["in_changes"], Book(path)
+    return [i for i in range(n.nrows)
+            if not all(is_empty(book.value(n.sheet, n.row + i, c)) for c in range(n.col, n.col + n.ncols))]
+
+
+def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
+    """The blank template: nothing to evaluate. Every result cell must show what a book with no input
+    shows (workbooks.expected.blank_outputs): 未作认定评价 / 未评价 / 未作绩效评价 and blanks — no error
+    value, and no 符合 anywhere (a condition with no data is never a PASS, spec §0)."""
+    from workbooks.expected import blank_outputs
+
+    res.blank = True
+    _compare(res, result, blank_outputs())
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -95,7 +114,7 @@ def _done(res: WorkbookOutcome, t0: float) -> WorkbookOutcome:
 
 def process_workbook(path: str | Path, output: str | Path | None, engine=None, compare: bool = True) -> WorkbookOutcome:
     """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
-    from workbooks.expected import expected_outputs, same
+    from workbooks.expected import expected_outputs
     from workbooks.layout import LAYOUT
     from workbooks.reader import read_parsed_case
 
@@ -153,11 +172,11 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         return res
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
-    for name, want in expected_outputs(raw, report, case).items():
-        n = LAYOUT[name]
-        got = result.values.get((n.sheet, n.ref))
-        res.compared += 1
-        if not same(want, got):
-            res.differences.append(Difference(name, n.where, want, got))
+    rows = _change_rows(path)
+    if len(rows) != len(report.filings):      # cannot happen with the reader's own blank-row rule; say so if it does
+        res.problems.append(f"{LAYOUT['in_changes'].where}：{len(rows)} 行重大变更，读出 {len(report.filings)} 项备案，"
+                            "无法逐行核对（请删除只含空格的行后重试）")
+        rows = None
+    _compare(res, result, expected_outputs(raw, report, case, rows))
     res.seconds = time.perf_counter() - t0
     return res

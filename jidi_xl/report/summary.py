@@ -97,7 +97,8 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
         st.write_number(i, 1, verdicts[k])
     srow = len(vk) + 3
     st.write_row(srow, 0, ["星级", "基地数"], head)
-    stars = Counter(r.stars if isinstance(r.stars, int) else None for r in rows if r.grade)
+    # evaluated books only: a recognition-only book's 评价结果 reads 未评价 (workbooks.layout.NOT_EVALUATED)
+    stars = Counter(r.stars if isinstance(r.stars, int) else None for r in rows if r.eval_year)
     sk = [("无星级（不合格或待核实）", stars.get(None, 0))] + [("★" * n, stars.get(n, 0)) for n in range(1, 6)]
     for i, (k, n) in enumerate(sk, start=srow + 1):
         st.write_string(i, 0, k)

@@ -74,9 +74,9 @@ def _negative_control(path: Path, values: dict) -> tuple[dict, dict]:
     stars = _name_cell(path, "out_stars")               # UDF cell frozen to 3 -> REPT("★",3) natively
     v[stars] = 2 if values[stars] == 3 else 3
     rept = next(k for f, k in by_formula.items() if f.startswith("IF(ISNUMBER(out_stars),REPT("))
-    art = _name_cell(path, "out_art6_3")                # UDF cell frozen to #N/A -> '=out_art6_3' is #N/A
+    art = _name_cell(path, "out_art7_computed")         # UDF cell frozen to #N/A -> '=out_art7_computed' (复核改判) is #N/A
     v[art] = "#N/A"
-    ref_art = by_formula["out_art6_3"]
+    ref_art = by_formula["out_art7_computed"]
     expect = {"mismatches": {counta: values[counta], rept: "★" * v[stars], ref_art: "#N/A"},
               "errors": {ref_art}}
     return v, expect

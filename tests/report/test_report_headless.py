@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from jidi_xl.cli import main
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
-from workbooks.layout import LAYOUT
+from workbooks.layout import LAYOUT, NO_EVALUATION, NO_RECOGNITION, NOT_EVALUATED
 
 SAMPLES = sorted(SAMPLES_DIR.glob("*.xlsx"))
 EXCEL_ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
@@ -142,3 +145,77 @@ def test_batch_refuses_to_write_into_its_input_folder(tmp_path):
     shutil.copy(SAMPLES[0], tmp_path / SAMPLES[0].name)
     res = cli("batch", tmp_path, "-o", tmp_path / "summary.xlsx")
     assert res.exit_code == 2 and "不能在输入文件夹" in res.output
+
+
+# -- cached values are never trusted; an edited result formula is caught ------------------------------
+
+REC_ONLY, EVAL_ONLY = SAMPLES_DIR / "03_fail_area.xlsx", SAMPLES_DIR / "08_evaluation_fail.xlsx"
+
+
+def forge_cached(src: Path, dst: Path, texts: dict[str, str]) -> None:
+    """A byte copy of ``src`` whose cached ``<v>`` of each named (string) formula cell reads the given text;
+    formulas, inputs and everything else untouched — what a hand-edited file claims, not what it computes."""
+    from jidi_xl.engine import _ooxml as ox
+
+    with zipfile.ZipFile(src) as zin:
+        part_of = {s.name: s.part for s in ox.read_workbook(zin).sheets}
+        members = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    by_part: dict[str, dict[str, str]] = {}
+    for name, text in texts.items():
+        n = LAYOUT[name]
+        by_part.setdefault(part_of[n.sheet], {})[n.ref] = text
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in members:
+            for ref, text in by_part.get(info.filename, {}).items():
+                xml, k = re.subn(rf'(<c r="{ref}"[^>]*t="str"[^>]*><f>[^<]*</f><v>)[^<]*(</v>)',
+                                 lambda m: m.group(1) + text + m.group(2), data.decode("utf-8"))
+                assert k == 1, ref
+                data = xml.encode("utf-8")
+            zout.writestr(info, data)
+
+
+def cached(path: Path, name: str):
+    n = LAYOUT[name]
+    return openpyxl.load_workbook(path, data_only=True)[n.sheet][n.ref].value
+
+
+FORGED = [
+    (REC_ONLY, {"out_grade": "不合格", "out_consequence": "撤销示范基地称号（第十四条）"},
+     {"out_grade": NOT_EVALUATED, "out_consequence": NO_EVALUATION}),
+    (EVAL_ONLY, {"out_recognition_verdict": "符合认定条件（建议认定）", "out_art6_3": "符合"},
+     {"out_recognition_verdict": NO_RECOGNITION, "out_art6_3": None}),
+]
+
+
+@pytest.mark.parametrize("src,forged,truth", FORGED, ids=["recognition_only", "evaluation_only"])
+def test_a_forged_cached_result_is_recomputed_not_believed(src, forged, truth, tmp_path):
+    bad = tmp_path / "forged.xlsx"
+    forge_cached(src, bad, forged)
+    assert all(cached(bad, n) == v for n, v in forged.items())          # the file does claim it
+    before = sha(bad)
+    res = cli("recalc", bad, "-o", tmp_path / "out.xlsx")
+    assert res.exit_code == 0, res.output
+    assert {n: cached(tmp_path / "out.xlsx", n) for n in truth} == truth
+    chk = cli("check", bad)
+    assert chk.exit_code == 0 and "与规则引擎一致" in chk.output, chk.output
+    assert sha(bad) == before
+
+
+EDITED = [
+    (REC_ONLY, "out_grade", '="不合格"'),
+    (REC_ONLY, "out_consequence", '="撤销示范基地称号（第十四条）"'),
+    (REC_ONLY, "out_stars", "=3"),
+    (EVAL_ONLY, "out_recognition_verdict", '="符合认定条件（建议认定）"'),
+    (EVAL_ONLY, "out_art6_1", '="符合"'),
+    (TEMPLATE_PATH, "out_consequence", '="撤销示范基地称号（第十四条）"'),    # the blank template's branch
+    (TEMPLATE_PATH, "out_art6_4_computed", '="符合"'),
+]
+
+
+@pytest.mark.parametrize("src,name,formula", EDITED, ids=[f"{s.stem}-{n}" for s, n, _ in EDITED])
+def test_a_hand_edited_result_formula_is_flagged(src, name, formula, tmp_path):
+    bad = tmp_path / "edited.xlsx"
+    set_cell(src, bad, name, formula)
+    res = cli("check", bad)
+    assert res.exit_code != 0 and LAYOUT[name].where in res.output, res.output
+    assert "与规则引擎一致" not in res.output

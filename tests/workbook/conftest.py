@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,13 @@ def _make(key: str) -> tuple[str, bytes, dict, dict | None]:
     return key, data, values, raw
 
 
+# The pool pickles ``_make`` by module name, and every test folder has a module called ``conftest``: with
+# tests/rules collected after this folder, ``conftest._make`` would be looked up in the wrong one. A
+# name of its own (inherited by the forked workers) keeps the lookup right whatever the collection order.
+sys.modules.setdefault("_workbook_conftest", sys.modules[__name__])
+_make.__module__ = "_workbook_conftest"
+
+
 def _store(key, data, values, raw) -> None:
     committed = TEMPLATE_PATH if key == "template" else SAMPLES_DIR / f"{key}.xlsx"
     _CACHE[key] = Built(key, data, values, raw, committed)
@@ -69,7 +78,7 @@ def _prebuild() -> None:
                 for res in pool.map(_make, todo):
                     _store(*res)
             return
-        except (OSError, ValueError, RuntimeError):      # no fork here: build one by one
+        except (OSError, ValueError, RuntimeError, pickle.PicklingError):      # no fork here: build one by one
             pass
     for k in todo:
         _store(*_make(k))

@@ -1,9 +1,8 @@
 """Each sample workbook shows the verdicts ``jidi-xl evaluate`` gives for its case, and reads back to it.
 
-* the cached ``out_`` values of the committed sample (what a reviewer sees on opening it) equal
-  ``evaluate_case(parse_case(json))``: verdict, failing articles, every condition's computed and final
-  outcome and figures, n, concentration, track, leading industries, the evaluation block (12-31
-  re-check, basic outcome, 第十五条, score, grade, stars, tier, consequence, ban), 第十七条 deadlines;
+* the cached value of every single-cell ``out_`` result of the committed sample (what a reviewer sees
+  on opening it) is what ``evaluate_case(parse_case(json))`` gives (``workbooks.expected``): both blocks,
+  whichever kind of book — a block not asked for says so and is otherwise blank;
 * ``read_case(sample)`` evaluates to the same report as the JSON it came from;
 * a few edge cases the examples do not cover (blank roster, evaluation only, 第十五条 override, no
   penalty record, penalty rows not marked as checked, a reference date before the Measures) go through the same generate → recalculate → compare path.
@@ -18,16 +17,14 @@ from jidi_xl.case import parse_case
 from jidi_xl.errors import RuleSetError
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.report import to_dict
-from jidi_xl.results import Outcome
-from jidi_xl.rules.chapter4 import GRADES, PLACEHOLDER_NOTE
 from udfs.adapters import EXCEL_EPOCH
 from workbooks._recalc import recalculate
 from workbooks.generate import build, case_cells, example_cases, write_book
-from workbooks.layout import CONDITIONS, LAYOUT, NO_RECOGNITION
+from workbooks.expected import SINGLE_OUTPUTS, expected_outputs, same
+from workbooks.layout import CONDITIONS, LAYOUT
 from workbooks.reader import read_case, read_results
 
 SAMPLES = example_cases()
-TRACK = {"general": "一般基地", "hpp": "高精尖制造业基地"}
 
 
 def _cell(values, name):
@@ -41,53 +38,17 @@ def _serial(d):
 
 
 def check_against_engine(raw: dict, get) -> None:
-    """``get(name)`` → the workbook's value of an out_ name (dates as serial numbers, blanks as None)."""
-    rep = evaluate_case(parse_case(raw))
-    rs = parse_case(raw).ruleset
+    """``get(name)`` → the workbook's value of an out_ name (dates as serial numbers, blanks as None).
+    Every single-cell result of the layout is compared with what the rules engine gives (workbooks.expected)."""
+    case = parse_case(raw)
+    rep = evaluate_case(case)
     if rep.recognition:
-        rec = rep.recognition
-        assert get("out_recognition_verdict") == rec.verdict.value
-        assert get("out_failing_articles") == ("、".join(rec.failing_articles) or "无")
-        for c, r in zip(CONDITIONS, rec.conditions, strict=True):
+        for c, r in zip(CONDITIONS, rep.recognition.conditions, strict=True):
             assert (c.rule, c.article, c.title) == (r.rule, r.article, r.title)
-            assert get(f"out_{c.rule}") == r.outcome.zh, c.rule
-            assert get(f"out_{c.rule}_computed") == (r.computed or r.outcome).zh, c.rule
-            assert get(f"out_{c.rule}_figures") == r.figures, c.rule
-            if not r.overridden:
-                assert get(f"out_{c.rule}_reason") == r.reason, c.rule
-        a65 = rec.conditions[4].value
-        if a65 is not None:
-            assert get("out_n") == a65["n"]
-            assert get("out_concentration") == (None if a65["ratio"] is None else pytest.approx(float(a65["ratio"])))
-            assert get("out_concentration_all") == (None if a65["ratio_all"] is None else pytest.approx(float(a65["ratio_all"])))
-            assert get("out_track") == TRACK.get(a65["track"], "未达标")
-            names = "、".join(rs.label("industries", c) for c in a65["leading"])
-            assert get("out_leading") == (f"{names}（推定）" if a65["leading_derived"] and names else names or None)
-    else:
-        assert get("out_recognition_verdict") == NO_RECOGNITION
-        assert get("out_failing_articles") is None
-    if rep.evaluation:
-        ev = rep.evaluation
-        assert get("out_eval_snapshot") == _serial(ev.snapshot)
-        for c, r in zip(CONDITIONS, ev.basic):
-            assert get(f"out_eval_{c.rule}") == r.outcome.zh, c.rule
-        assert get("out_basic_outcome") == ev.basic_outcome.zh
-        assert get("out_eval_art15") == ev.art15.outcome.zh
-        assert get("out_eval_art15_figures") == ev.art15.figures
-        assert get("out_score") == (None if ev.score.value is None else pytest.approx(float(ev.score.value)))
-        grade = GRADES.get(ev.grade.value) if ev.grade.outcome is not Outcome.REVIEW else "待核实"
-        assert get("out_grade") == grade
-        assert get("out_stars") == ev.stars
-        assert get("out_funding_tier") == ev.funding_tier
-        # the workbook states the placeholder note once, below the block, not inside each text
-        assert get("out_consequence") == ev.consequence.removesuffix(PLACEHOLDER_NOTE)
-        assert get("out_ban_until") == _serial(ev.ban_until)
-    for i, f in enumerate(rep.filings, start=1):
-        assert get(f"out_art17_deadline_{i}") == _serial(f.value)
-        assert get(f"out_art17_result_{i}") == f.outcome.zh
-        assert get(f"out_art17_figures_{i}") == f.figures
-    for i in range(len(rep.filings) + 1, 11):
-        assert get(f"out_art17_result_{i}") is None
+    want = expected_outputs(raw, rep, case)
+    assert set(want) == set(SINGLE_OUTPUTS)
+    wrong = {n: (want[n], get(n)) for n in SINGLE_OUTPUTS if not same(want[n], get(n))}
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize("path,sid", SAMPLES, ids=[s for _, s in SAMPLES])
