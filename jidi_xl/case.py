@@ -253,6 +253,9 @@ def _types_zh(t) -> str:
     return "或".join(_TYPE_ZH.get(x, x) for x in (t if isinstance(t, list) else [t]))
 
 
+_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"     # the schema's date fields (YYYY-MM-DD)
+
+
 def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, str, Path_ | None]]:
     """(field path, Chinese message, English, path to leave out of the next layer or None) for one schema error."""
     path: Path_ = tuple(err.absolute_path)
@@ -279,7 +282,10 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
     if v == "enum":
         msg = f"取值 {_brief(err.instance)} 不在允许的代码表中，请从 {', '.join(str(x) for x in err.validator_value if x is not None)} 中选择"
     elif v == "type":
-        msg = f"类型错误：应为{_types_zh(err.validator_value)}，实际为 {_brief(err.instance)}；请填写正确类型的值"
+        if isinstance(err.schema, dict) and (err.schema.get("format") == "date" or err.schema.get("pattern") == _DATE_PATTERN):
+            msg = f"类型错误：应为日期文本（如 \"2024-01-01\"，格式 YYYY-MM-DD），实际为 {_brief(err.instance)}；请填写完整日期"
+        else:
+            msg = f"类型错误：应为{_types_zh(err.validator_value)}，实际为 {_brief(err.instance)}；请填写正确类型的值"
     elif v in ("minimum", "exclusiveMinimum"):
         msg = f"数值 {_brief(err.instance)} 不能小于{'或等于' if v == 'exclusiveMinimum' else ''} {err.validator_value}（不能为负数）"
     elif v == "maximum":

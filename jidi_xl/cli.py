@@ -196,6 +196,22 @@ def _engine(files: int = 1):
     return StandardEngine(fast=files >= 3)
 
 
+def _refused_inputs(book: Path) -> list[str]:
+    """The input problems the rules engine finds in a workbook (sheet!cell: what to do); [] when none, or when
+    the book holds no input at all (the blank template is not an error)."""
+    from workbooks.reader import read_parsed_case
+
+    from .report.check import _no_inputs
+
+    try:
+        read_parsed_case(book)
+    except InputError as exc:
+        return [] if _no_inputs(book) else [str(p) for p in exc.problems]
+    except RuleSetError as exc:
+        return [str(exc)]
+    return []
+
+
 def _not_a_book(path: Path) -> str | None:
     """Why a file named on the command line is not a workbook to process (None: it is one)."""
     from .report.batch import classify
@@ -205,7 +221,7 @@ def _not_a_book(path: Path) -> str | None:
 
 
 @main.command(help="无需 Excel 重新计算工作簿，写出带计算结果的副本（不修改原文件）。 Recalculate headlessly.")
-@click.argument("book", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("book", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="输出文件（默认：同目录下 <原名>.recalc.xlsx）")
 def recalc(book: Path, output: Path | None) -> None:
@@ -214,7 +230,8 @@ def recalc(book: Path, output: Path | None) -> None:
     from .report.check import _cell_problems, process_workbook
     from .report.outputs import AtomicCopyEngine, OutputError, make_dir, probe_writable
 
-    why = _not_a_book(book)
+    why = "这是文件夹，不是工作簿；recalc 一次重算一个工作簿，文件夹请用 jidi-xl check 或 jidi-xl batch" \
+        if book.is_dir() else _not_a_book(book)
     if why:
         _echo(f"✘ {book}：{why}", err=True)
         _exit(2)
@@ -235,7 +252,14 @@ def recalc(book: Path, output: Path | None) -> None:
         _exit(2)
     if engine.fault:
         raise OutputError(engine.fault)
-    for line in res.problems:
+    refused = _refused_inputs(book) if engine.result is not None and not res.problems else []
+    if refused and not res.input_errors and res.output and os.path.isfile(res.output):
+        # A copy never carries a verdict from refused inputs: when the rules engine refuses an input that no
+        # cell of the copy shows as 输入错误 (a bad check character, a revocation after the reference date…),
+        # the copy is not kept. Where cells show it, the copy is kept to look at; its verdict is 待核实 then.
+        os.unlink(res.output)
+        _echo("  （输入有误，未保留结果副本：副本中的结论不可采用）", err=True)
+    for line in res.problems + refused:
         _echo(f"  ✘ {line}", err=True)
     for line in res.input_errors:
         _echo(f"  ？ {line}", err=True)
@@ -248,7 +272,7 @@ def recalc(book: Path, output: Path | None) -> None:
         _echo(f"✘ {book}：无法评价", err=True)
         _exit(2)
     error_values = set(_cell_problems(engine.result))
-    if res.input_errors or any(p not in error_values for p in res.problems):
+    if res.input_errors or refused or any(p not in error_values for p in res.problems):
         _exit(2)
     _exit(1 if res.problems else 0)
 
