@@ -327,7 +327,7 @@ def check(books: tuple[Path, ...]) -> None:
             for d in res.differences:
                 _echo(f"    {d}")
         elif res.blank:
-            _echo(f"✔ {f}：空白模板，无输入；{res.compared} 个结果单元格均为待核实/未评价，无错误值")
+            _echo(f"✔ {f}：空白模板，无输入；{res.compared} 个结果单元格与空白模板应有的结果一致（无“符合”，无错误值）")
         else:
             _echo(f"✔ {f}：与规则引擎一致（比较 {res.compared} 项，{res.seconds:.2f} 秒）")
     _exit(worst)
