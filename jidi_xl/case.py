@@ -173,6 +173,8 @@ def _screen(raw: dict) -> tuple[dict, list[tuple[Path_, str]]]:
             return f"数值 {v.text} 不是有限数字（JSON 中的 NaN、Infinity 或超出范围的数）；请填写实际数值，不知道就不填或填 null"
         if t is _Repeated:
             return f"该字段在同一对象中出现了 {v.count} 次；请只保留一个（合并或删除重复的字段）"
+        if t is str:
+            return "文本中含有无法编码的字符（不成对的 UTF-16 代理项，如 \\ud800）；请重新输入该文字并以 UTF-8 保存"
         return values.quantity_problem(v) if t is int or t is float else None
 
     def walk(v: Any, path: Path_) -> Any:
@@ -187,7 +189,7 @@ def _screen(raw: dict) -> tuple[dict, list[tuple[Path_, str]]]:
                 t = type(x)
                 if x is None:
                     continue
-                if t is str or t is bool:
+                if (t is str and _SURROGATE.search(x) is None) or t is bool:
                     out[k] = x
                 elif t is float and -limit <= x <= limit:        # NaN fails both comparisons
                     out[k] = int(x) if x.is_integer() else x      # 8000.0 is 8000, as the cell adapters read it
@@ -207,7 +209,7 @@ def _screen(raw: dict) -> tuple[dict, list[tuple[Path_, str]]]:
         out_l = []
         for i, x in enumerate(v):
             t = type(x)
-            if x is None or t is str or t is bool or (t is int and -limit <= x <= limit):
+            if x is None or (t is str and _SURROGATE.search(x) is None) or t is bool or (t is int and -limit <= x <= limit):
                 out_l.append(x)
             elif t is float and -limit <= x <= limit:
                 out_l.append(int(x) if x.is_integer() else x)
@@ -227,6 +229,7 @@ def _screen(raw: dict) -> tuple[dict, list[tuple[Path_, str]]]:
 
 
 _CUT = object()     # a container cut at MAX_DEPTH
+_SURROGATE = re.compile("[\ud800-\udfff]")   # JSON "\\ud800" decodes to a code point no encoding can write
 
 
 # -- layer 1: the schema ----------------------------------------------------------------------------

@@ -623,15 +623,24 @@ def mk_art17_2027(p, c):
 
 # ---------------------------------------------------------------------------------------------- makers: structure
 
-def mk_name_hidden(p, c):
-    pkg = Pkg(sample("03"))                          # visible area 4,800 m²: fails
-    hidden = next(n for n, part in pkg.sheets.items()
-                  if re.search(rf'<sheet name="{re.escape(n)}"[^>]*state="(hidden|veryHidden)"', pkg.text("xl/workbook.xml")))
-    pkg.set_cell(hidden, "Z1", '<c r="Z1"><v>99999</v></c>')
-    wb = pkg.text("xl/workbook.xml")
-    pkg.put("xl/workbook.xml", re.sub(r'(<definedName name="in_building_m2">)[^<]*(</definedName>)',
-                                      lambda m: f"{m.group(1)}'{hidden}'!$Z$1{m.group(2)}", wb, count=1))
-    pkg.save(p)
+def mk_name_hidden(in_range: bool):
+    """in_building_m2 re-pointed at a hidden cell holding 99,999: far out (Z1, beyond the template's range), or
+    at an empty cell inside the hidden sheet's used range (only the structure check can tell)."""
+    def make(p, c):
+        pkg = Pkg(sample("03"))                          # visible area 4,800 m²: fails
+        hidden = next(n for n, part in pkg.sheets.items()
+                      if re.search(rf'<sheet name="{re.escape(n)}"[^>]*state="(hidden|veryHidden)"', pkg.text("xl/workbook.xml")))
+        ref = "Z1"
+        if in_range:
+            used = set(re.findall(r'<c r="([A-Z]+[0-9]+)"', pkg.text(pkg.sheets[hidden])))
+            ref = next(f"{col}{row}" for row in range(2, 10) for col in "BCDEFGH" if f"{col}{row}" not in used)
+        pkg.set_cell(hidden, ref, f'<c r="{ref}"><v>99999</v></c>')
+        col, row = split_ref(ref)
+        wb = pkg.text("xl/workbook.xml")
+        pkg.put("xl/workbook.xml", re.sub(r'(<definedName name="in_building_m2">)[^<]*(</definedName>)',
+                                          lambda m: f"{m.group(1)}'{hidden}'!${col}${row}{m.group(2)}", wb, count=1))
+        pkg.save(p)
+    return make
 
 
 def mk_verdict_edited(p, c):
@@ -864,8 +873,12 @@ CASES: list[Case] = [
     Case(BOOK, "formula_input_t_first.xlsx", 'the same with the attributes in the other order: <c t="n" r=…>',
          mk_formula_input("t"), REFUSED, ("公式",), ("{in_building_m2}",), item="out_art6_4", note="as above"),
     # --- structure altered
-    Case(BOOK, "struct_name_repointed_hidden.xlsx", "sample 03 (area 4,800) with in_building_m2 re-pointed at a hidden cell holding 99,999",
-         mk_name_hidden, REFUSED, ("标准", "模板", "名称"), ("in_building_m2",), item="out_art6_4"),
+    Case(BOOK, "struct_name_repointed_hidden.xlsx", "sample 03 (area 4,800) with in_building_m2 re-pointed at a hidden cell "
+         "holding 99,999 at Z1, beyond the template's range", mk_name_hidden(False), REFUSED, ("标准", "模板", "范围"),
+         item="out_art6_4", note="refused by the extent check before the structure is read: the far cell is named"),
+    Case(BOOK, "struct_name_repointed_in_range.xlsx", "sample 03 with in_building_m2 re-pointed at an empty cell inside the "
+         "hidden sheet's used range, holding 99,999", mk_name_hidden(True), REFUSED, ("标准", "模板", "名称"),
+         ("in_building_m2",), item="out_art6_4"),
     Case(BOOK, "struct_verdict_formula_edited.xlsx", "sample 03 with the verdict formula replaced by the constant 符合认定条件（建议认定）",
          mk_verdict_edited, REFUSED, ("标准", "模板", "公式"), ("{out_recognition_verdict}",)),
     Case(BOOK, "struct_sheet_renamed.xlsx", "基本信息 renamed in workbook.xml", mk_sheet_renamed, REFUSED,
