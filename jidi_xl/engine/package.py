@@ -236,7 +236,7 @@ _RE_C_ANY = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])(?:[^>]*?(?<![\w:.
 _RE_C_FIRST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')   # the form Excel, WPS and XlsxWriter write
 # a stored number that is not finite: inf/nan spelled out, or an exponent beyond the float range (1e999)
 _RE_V_NONFINITE = re.compile(rb"<v>\s*([-+]?(?:inf|infinity|nan)|[-+]?[0-9.]+[eE][-+]?[0-9]{3,})\s*</v>", re.I)
-_RE_ROW_FIRST = re.compile(rb'<row r="([0-9]{1,7})"')                # the form Excel, WPS and XlsxWriter write
+_RE_ROW_EMPTY = re.compile(rb'<row r="([0-9]{1,7})"[^>]*?(?:/>|>\s*</row>)')   # as Excel, WPS, XlsxWriter write it
 _RE_MERGE_PLAIN = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"\s*/>')
 _RE_F_ATTRS = re.compile(rb"<f ([^>]*)>")
 _RE_HYPERLINK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(hyperlink)(?=[\s/>])")
@@ -303,9 +303,10 @@ class _SheetState:
         """Extents of one piece of complete tags: one C-level findall() when the piece is ordinary
         (~1 ms for a filled workbook); the tag-by-tag walk otherwise, and to list cells beyond bounds."""
         if b"<row" in data:
-            # rows with no cell beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s)
+            # empty rows beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s); a row
+            # holding cells is named through its cells below
             b = self.bounds
-            for r in _RE_ROW_FIRST.findall(data):
+            for r in _RE_ROW_EMPTY.findall(data):
                 if b is not None and int(r) > b.max_row:
                     self.place(int(r), 1, f"第 {int(r)} 行")
         refs = None
@@ -384,9 +385,7 @@ class _SheetState:
                     self.row = int(ref)
                 else:
                     self.row += 1
-                    if self.bounds is not None and self.row > self.bounds.max_row:
-                        self.place(self.row, 1, f"第 {self.row} 行")
-                self.col = 0        # within the bounds a row with no cell uses nothing: formatted rows are fine
+                self.col = 0        # a row with no cell uses nothing within the bounds (tags() names empty rows beyond them)
             else:                   # f / mergeCell / hyperlink: a range openpyxl (or we) expand
                 ref = attrs.get(b"ref")
                 if ref is None:
