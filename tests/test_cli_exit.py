@@ -95,7 +95,8 @@ def _miswired(d: Path) -> Path:
     ("check", [_case_json], 2, "这是案例 JSON 文件，请用 jidi-xl evaluate"),
     ("check", [_empty_folder], 2, "没有文件"),
     ("check", [_only_a_lock_file], 2, "临时锁定文件"),          # nothing evaluated: nothing done
-    ("check", [_miswired, _not_a_zip], 2, "不一致"),            # precedence: 2 over 1, the difference still shown
+    # an edited result formula is refused as not the standard workbook (2), never a difference to weigh
+    ("check", [_miswired, _not_a_zip], 2, "不是标准评价工作簿"),
     ("recalc", [_input_error], 2, "输入错误"),
     ("recalc", [_not_a_zip], 2, "broken.xlsx"),
     ("recalc", [_case_json], 2, "请用 jidi-xl evaluate"),
