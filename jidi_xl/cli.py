@@ -40,7 +40,7 @@ import click
 from .case import load_case
 from .errors import InputError, RuleSetError
 from .evaluate import evaluate_case
-from .report import render_text, to_dict
+from .report import FILE_TIME_LIMIT_S, render_text, to_dict
 
 TRACEBACK_ENV = "JIDI_XL_TRACEBACK"
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}   # faults of the machine, not of the program
@@ -340,9 +340,9 @@ def check(books: tuple[Path, ...]) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--resume", is_flag=True, help="继续上次中断的批量：已完成且未改动的文件不再重算")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="每个文件的处理时间上限（秒，默认 60）")
+              help=f"每个文件的处理时间上限（秒，默认 {FILE_TIME_LIMIT_S}）")
 def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None) -> None:
-    from .report.batch import FILE_TIME_LIMIT_S, run_batch
+    from .report.batch import run_batch
 
     try:
         res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S)

@@ -9,6 +9,9 @@ from ..rules.chapter4 import GRADES
 
 MARK = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.REVIEW: "？"}
 REPORT_FORMAT = "jidi-xl/report@1"
+# wall clock per file in a batch, then the file is 无法评价 (超时); `batch --timeout` overrides. Declared here, not
+# in .batch, so the command line can show it without importing the batch machinery at start-up.
+FILE_TIME_LIMIT_S = 60
 
 
 def _w(s: str) -> int:

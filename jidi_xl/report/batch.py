@@ -43,6 +43,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import FILE_TIME_LIMIT_S
 from .check import WorkbookOutcome, process_workbook
 from .outputs import (AtomicCopyEngine, OutputError, OutputLock, atomic_target, make_dir, probe_writable,
                       remove_stale_temporaries, write_bytes_atomic)
@@ -50,7 +51,6 @@ from .summary import Failure, SummaryRow, write_summary
 
 # Bounds on one file's processing. A standard workbook takes ≈0.15 s on the fast path and ≈1.5 s on the full
 # path (README, benchmarks/); the limits only stop a hostile file from stalling or exhausting the batch.
-FILE_TIME_LIMIT_S = 60          # wall clock per file, then the file is 无法评价 (超时); --timeout overrides
 CPU_GRACE_S = 30                # hard backstop: CPU seconds beyond the limit before the OS kills the worker (SIGXCPU)
 WORKER_MEMORY_MB = 3072         # address space a worker may add to what it inherits from the parent (RLIMIT_AS)
 
