@@ -133,10 +133,28 @@ def remove_stale_temporaries(folder: str | os.PathLike, recursive: bool = True) 
     return n
 
 
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    """In a forked child (a batch worker): close the lock descriptors it inherited. The lock belongs to the open
+    file, so closing a copy keeps the parent's lock; but a worker that outlives a killed parent no longer holds the
+    folder, and the next run (``--resume``) is not refused as if the dead batch still ran."""
+    for fd in list(_HELD_LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCK_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 class OutputLock:
     """An exclusive, non-blocking lock on an output folder, held for the life of the ``with`` block.
 
-    A second batch into the same folder gets :class:`OutputError` at once, with who holds the lock."""
+    A second batch into the same folder gets :class:`OutputError` at once, with who holds the lock. Only this
+    process holds it: forked workers close their copy (:func:`_close_inherited_locks`)."""
 
     def __init__(self, folder: str | os.PathLike):
         self.path = Path(folder) / LOCK_NAME
@@ -160,10 +178,12 @@ class OutputLock:
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, f"进程 {os.getpid()}，开始于 {time.strftime('%Y-%m-%d %H:%M:%S')}".encode("utf-8"))
         self._fd = fd
+        _HELD_LOCK_FDS.add(fd)
         return self
 
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
+            _HELD_LOCK_FDS.discard(self._fd)
             os.close(self._fd)       # closing releases the lock; the file stays (deleting it would race)
             self._fd = None
 

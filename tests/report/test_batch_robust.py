@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from jidi_xl.cli import main
 from jidi_xl.report.batch import FAULT_ENV
-from jidi_xl.report.outputs import LOCK_NAME, TEMP_PREFIX
+from jidi_xl.report.outputs import LOCK_NAME, TEMP_PREFIX, OutputError, OutputLock
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,6 +199,31 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(first.pid, signal.SIGKILL)
         first.wait()
+
+
+def _run_then_sleep(running) -> None:
+    running.set()
+    time.sleep(60)
+
+
+def test_a_worker_that_outlives_its_batch_does_not_hold_the_folder(tmp_path):
+    # the lock is the batch's alone: a forked worker that is still dying (or orphaned) when the batch is gone
+    # must not make the next run, e.g. --resume after a kill, refuse the folder as "in use"
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    running = ctx.Event()
+    with OutputLock(tmp_path):
+        worker = ctx.Process(target=_run_then_sleep, args=(running,))
+        worker.start()
+        assert running.wait(30)                            # the worker is past its start-up (the fork hooks)
+        with pytest.raises(OutputError, match="正被另一个批量评价使用"):
+            OutputLock(tmp_path).__enter__()              # while the batch runs, the folder is held
+    try:
+        with OutputLock(tmp_path):                         # the batch has ended, its worker still lives
+            assert worker.is_alive()
+    finally:
+        worker.kill()
+        worker.join()
 
 
 # ------------------------------------------------------------------ output faults blame the output
