@@ -365,5 +365,81 @@ def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: 
     _exit(2 if res.failures or not res.rows else 1 if diffs else 0)
 
 
+# --- Excel setup (issue 11): the logic is in udfs/addin/{bundle,install,doctor}.py ------------------------
+
+@main.command(help="离线安装包：wheel、全部依赖、加载项、工作簿和安装脚本，供不能上网的电脑使用。 "
+                   "Offline installation bundle.")
+@click.option("--windows", "platform", flag_value="windows", help="Windows 64 位（install.cmd）")
+@click.option("--linux", "platform", flag_value="linux", help="Linux x86-64（install.sh）")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="输出文件夹（须不存在或为空）")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
+              help="wheel 缓存文件夹（默认 ~/.cache/jidi-xl/wheels；缓存够用时不联网）")
+@click.option("--project-wheel", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="使用已构建的 jidi-xl wheel（默认从源码构建）")
+def bundle(platform: str | None, output: Path, cache: Path | None, project_wheel: Path | None) -> None:
+    from udfs.addin.bundle import BundleError, make_bundle
+
+    if platform is None:
+        _echo("✘ 请指定 --windows 或 --linux", err=True)
+        _exit(2)
+    log: list[str] = []
+    try:
+        m = make_bundle(platform, output, cache, project_wheel, log)
+    except BundleError as exc:
+        for line in log:
+            _echo(f"  {line}", err=True)
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    for line in log:
+        _echo(f"  {line}")
+    wheels = sum(1 for f in m["files"] if f["path"].startswith("wheelhouse/"))
+    _echo(f"✔ {output}：{m['platform_label']}，Python {'、'.join(m['python_versions'])}；{len(m['files'])} 个文件"
+          f"（{wheels} 个 wheel），共 {m['total_bytes'] / 1e6:.1f} MB，{m['seconds']:.0f} 秒；安装脚本 {m['install_script']}")
+
+
+@main.group(help="Excel 加载项 (the Excel add-in)")
+def addin() -> None:
+    pass
+
+
+def _addin_run(xlstart: Path | None, uninstall: bool, dry_run: bool) -> None:
+    from udfs.addin.install import run
+
+    lines, code = run(xlstart, uninstall, dry_run)
+    for line in lines:
+        _echo(line, err=code != 0)
+    _exit(code)
+
+
+_XLSTART_HELP = "加载项目标文件夹（默认 %APPDATA%\\Microsoft\\Excel\\XLSTART）"
+
+
+@addin.command("install", help="把加载项复制到 Excel 的 XLSTART 文件夹并写入解释器配置。 Install the Excel add-in.")
+@click.option("--xlstart", type=click.Path(file_okay=False, path_type=Path), help=_XLSTART_HELP)
+@click.option("--dry-run", is_flag=True, help="只显示将要做的事")
+def addin_install(xlstart: Path | None, dry_run: bool) -> None:
+    _addin_run(xlstart, False, dry_run)
+
+
+@addin.command("uninstall", help="删除 XLSTART 中的加载项及其配置。 Uninstall the Excel add-in.")
+@click.option("--xlstart", type=click.Path(file_okay=False, path_type=Path), help=_XLSTART_HELP)
+@click.option("--dry-run", is_flag=True, help="只显示将要做的事")
+def addin_uninstall(xlstart: Path | None, dry_run: bool) -> None:
+    _addin_run(xlstart, True, dry_run)
+
+
+@main.command(help="自检：Python、jidi-xl、xlwings 与加载项、解释器配置、函数、示例工作簿。 Check the installation.")
+@click.option("--xlstart", type=click.Path(file_okay=False, path_type=Path), help=_XLSTART_HELP)
+@click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用来试算的工作簿（默认：自带的第一个示例）")
+def doctor(xlstart: Path | None, sample: Path | None) -> None:
+    from udfs.addin.doctor import Doctor, exit_code, render
+
+    results = Doctor(xlstart, sample).run()
+    for line in render(results):
+        _echo(line)
+    _exit(exit_code(results))
+
+
 if __name__ == "__main__":
     entry()

@@ -223,3 +223,30 @@ def uninstall(t: Target) -> Outcome:
     except OSError as exc:
         raise _busy(t.config, exc) from None
     return out
+
+
+def run(xlstart: Path | None, uninstall_: bool = False, dry_run: bool = False) -> tuple[list[str], int]:
+    """``jidi-xl addin install|uninstall``: the lines to print and the exit code (0 done, 2 could not).
+
+    Without Excel (not Windows, or no Excel registered) and without ``--xlstart`` it says what it would do
+    and why it cannot, exit 2. ``--xlstart DIR`` names the folder explicitly and is honoured everywhere."""
+    verb = "卸载" if uninstall_ else "安装"
+    missing = None if xlstart is not None else excel_missing_reason()
+    exe = interpreter()
+    try:
+        t = target(xlstart)
+    except SetupError as exc:
+        if not missing:
+            return [f"✘ 无法{verb}加载项：{exc}"], 2
+        # no Excel and no Windows profile here: name the places as Windows spells them
+        t = Target(PureWindowsPath("%APPDATA%\\Microsoft\\Excel\\XLSTART"), PureWindowsPath(f"%USERPROFILE%\\.{PROJECT_NAME}\\{PROJECT_NAME}.conf"))
+    steps = [f"  - {line}" for line in plan(t, exe, uninstall_)]
+    if missing or dry_run:
+        head = [f"将要{verb}加载项（未执行）：" if dry_run else f"✘ 无法{verb}加载项：{missing}。将要做的是："]
+        tail = [] if dry_run else ["  （在装有 Excel 的 Windows 电脑上运行；或用 --xlstart 指定目标文件夹）"]
+        return head + steps + tail, 0 if dry_run and not missing else 2
+    try:
+        out = uninstall(t) if uninstall_ else install(t, exe)
+    except SetupError as exc:
+        return [f"✘ 无法{verb}加载项：{exc}"], 2
+    return [f"✔ {line}" for line in out.done] + out.notes, 0
