@@ -234,12 +234,21 @@ def _fill(plat: Platform, py: str, project_wheel: Path, wheelhouse: Path, cache:
           log: list[str]) -> None:
     """Download into ``wheelhouse`` until :func:`missing` is empty; from the cache first, the index if needed."""
     extra: list[str] = []
+
+    def forget_project() -> None:
+        # pip download saves the requirement's own file into -d too, and then prefers a file already there:
+        # an older wheel of the same version in the cache would stand in for the new one. Never keep it.
+        for old in cache.glob(f"{project_wheel.name.split('-')[0]}-*.whl"):
+            old.unlink()
+
+    forget_project()
     for _ in range(6):
         reqs = [str(project_wheel), *extra]
         r = _download(plat, py, reqs, wheelhouse, [cache, local], offline=True)
         if r.returncode:
             t0 = time.perf_counter()
             online = _download(plat, py, reqs, cache, [local], offline=False)
+            forget_project()
             if online.returncode:
                 names = _no_wheel(online.stderr)
                 if names:
