@@ -127,6 +127,9 @@ class Doctor:
                         "加载项文件已损坏：运行 jidi-xl addin install 重新复制") from None
         want = names.get("version")
         dll = names.get("dll64", "?")
+        if not want:
+            raise _Fail(f"{xlam}：无法读取 VBA（其中没有 xlwings 的 XLWINGS_VERSION，不是本项目的加载项或已损坏）",
+                        "运行 jidi-xl addin install 重新复制加载项")
         if want != xlwings.__version__:
             raise _Fail(f"加载项 {xlam.name} 的 VBA 引用 {dll}（xlwings {want}），但本环境的 xlwings 是 "
                         f"{xlwings.__version__}：Excel 会报 DLL 版本不一致或找不到 DLL",
