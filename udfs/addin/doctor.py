@@ -173,11 +173,13 @@ class Doctor:
         if inst.IS_WINDOWS:
             import xlwings
 
-            dll = f"xlwings{64 if sys.maxsize > 2**32 else 32}-{xlwings.__version__}.dll"
-            places = [path.parent / dll, path.parent.parent / dll]
-            if not any(p.is_file() for p in places):
-                raise _Fail(f"{dll} 不在 {places[0].parent} 或 {places[1].parent}（VBA 从这两处加载它）",
-                            "xlwings 安装不完整：重新运行 install.cmd")
+            # the DLL is loaded into Excel, so Excel's bitness picks it (VBA: #If Win64): both must be there
+            for bits in (64, 32):
+                dll = f"xlwings{bits}-{xlwings.__version__}.dll"
+                places = [path.parent / dll, path.parent.parent / dll]
+                if not any(p.is_file() for p in places):
+                    raise _Fail(f"{dll} 不在 {places[0].parent} 或 {places[1].parent}（{bits} 位 Excel 的 VBA 从这两处加载它）",
+                                "xlwings 安装不完整：重新运行 install.cmd")
         mods = inst.config_value(pairs, inst.KEY_UDF_MODULES)
         return f"{exe}（{inst.KEY_UDF_MODULES} = {mods or '未设置，用加载项配置表中的 udfs.excel'}）"
 
