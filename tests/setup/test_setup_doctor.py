@@ -85,3 +85,16 @@ def test_a_broken_setup_shows_a_named_cross_and_the_fix(profile, breaks, failing
     assert says in lines[i]
     assert lines[i + 1].startswith("    修复：") and fix in lines[i + 1]
     assert "1 项未通过" in r.output
+
+
+def test_output_survives_a_gbk_console(tmp_path):
+    """A redirected Chinese console (GBK has no ✔/✘): the marks fall back to √/×, nothing fails."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    r = subprocess.run([sys.executable, "-m", "jidi_xl.cli", "doctor", "--xlstart", str(tmp_path / "none")],
+                       capture_output=True, env={**env, "USERPROFILE": str(tmp_path)}, timeout=300)
+    out = r.stdout.decode("gbk")
+    assert r.returncode == 2
+    assert out.startswith("√ Python 版本") and "× Excel 启动文件夹中的加载项" in out and "修复：" in out

@@ -95,10 +95,14 @@ class Doctor:
 
         spec = requires_python()
         here = ".".join(map(str, sys.version_info[:3]))
+        bits = 64 if sys.maxsize > 2**32 else 32
+        if inst.IS_WINDOWS and bits == 32:
+            raise _Fail(f"当前 Python {here} 是 32 位（{sys.executable}）：安装包只含 64 位（win_amd64）的 wheel",
+                        "安装 64 位 Python 3.11（python.org 的 Windows installer (64-bit)），再运行 install.cmd")
         if spec and here not in SpecifierSet(spec):
             raise _Fail(f"当前 Python {here}（{sys.executable}）不在支持范围 {spec} 内",
                         f"安装 64 位 Python 3.11（python.org，“为当前用户安装”无需管理员），再运行 install.cmd")
-        return f"Python {here}，64 位={sys.maxsize > 2**32}（支持 {spec}）"
+        return f"Python {here}，{bits} 位（支持 {spec}）"
 
     def package_version(self) -> str:
         import jidi_xl

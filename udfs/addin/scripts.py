@@ -31,12 +31,15 @@ echo === jidi-xl {version} 离线安装 ===
 set "PY="
 py -{pyver} -c "import sys; sys.exit(sys.maxsize < 2**32)" >nul 2>&1 && set "PY=py -{pyver}"
 if not defined PY python -c "import sys; sys.exit(sys.version_info[:2] != ({pytuple}) or sys.maxsize < 2**32)" >nul 2>&1 && set "PY=python"
+rem python.org's per-user default folder: found even when neither py nor python is on this session's PATH
+if not defined PY if exist "%LOCALAPPDATA%\Programs\Python\Python{pynodot}\python.exe" set PY="%LOCALAPPDATA%\Programs\Python\Python{pynodot}\python.exe"
 if defined PY goto :havepython
 for %%I in ("%HERE%python-{pyver}*-amd64.exe") do (
   echo 未找到 64 位 Python {pyver}，正在为当前用户安装：%%~nxI
   "%%~fI" /quiet InstallAllUsers=0 PrependPath=0 Include_launcher=1 InstallLauncherAllUsers=0 Include_test=0
 )
 py -{pyver} -c "import sys; sys.exit(sys.maxsize < 2**32)" >nul 2>&1 && set "PY=py -{pyver}"
+if not defined PY if exist "%LOCALAPPDATA%\Programs\Python\Python{pynodot}\python.exe" set PY="%LOCALAPPDATA%\Programs\Python\Python{pynodot}\python.exe"
 if defined PY goto :havepython
 echo 未找到 64 位 Python {pyver}。请先安装 python.org 的 Python {pyver} Windows installer 64-bit，
 echo 安装时选择“为当前用户安装”（无需管理员）；或把该安装程序 python-{pyver}.x-amd64.exe 放在本文件夹后重新运行。
@@ -95,7 +98,7 @@ def _ctx(ctx: dict) -> dict:
     py = ctx["pythons"][0]
     examples = 'echo "评价示例案例："\n"$VENV/bin/jidi-xl" evaluate "$HERE/examples" >/dev/null\n' \
         if ctx.get("examples") else ""
-    return {**ctx, "pyver": py, "pytuple": ", ".join(py.split(".")), "sample_win": ctx["sample"].replace("/", "\\"),
+    return {**ctx, "pyver": py, "pytuple": ", ".join(py.split(".")), "pynodot": py.replace(".", ""), "sample_win": ctx["sample"].replace("/", "\\"),
             "examples": examples}
 
 
