@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -120,7 +119,8 @@ def test_install_cmd_references_only_files_of_the_bundle(bundle_of):
     for ref in refs:
         assert (root / ref.replace("\\", "/")).exists(), ref
     pip_lines = [ln for ln in text.splitlines() if " -m pip " in ln]
-    assert pip_lines and all("--no-index" in ln and "--find-links" in ln for ln in pip_lines)
+    assert pip_lines and all("--no-index" in ln for ln in pip_lines)
+    assert any('--find-links "%HERE%wheelhouse"' in ln for ln in pip_lines)
     assert 'set "PIP_CONFIG_FILE=NUL"' in text and "set PIP_ " in text      # the PC's pip configuration is ignored
     assert "://" not in text and "http" not in text.lower()
     assert "addin install" in text and text.index("addin install") < text.index(" doctor ")

@@ -50,6 +50,8 @@ echo [1/4] 创建虚拟环境：%JIDI_VENV%
 %PY% -m venv "%JIDI_VENV%" || goto :fail
 echo [2/4] 从 wheelhouse 离线安装 jidi-xl（不联网）
 "%JIDI_VENV%\Scripts\python.exe" -m pip install --no-index --find-links "%HERE%wheelhouse" --upgrade "%HERE%wheelhouse\{wheel}" || goto :fail
+rem the bundle's own build of jidi-xl even when the same version is already installed (a rebuilt bundle)
+"%JIDI_VENV%\Scripts\python.exe" -m pip install -q --no-index --no-deps --force-reinstall "%HERE%wheelhouse\{wheel}" || goto :fail
 echo [3/4] 安装 Excel 加载项（请先完全退出 Excel）
 "%JIDI_VENV%\Scripts\jidi-xl.exe" addin install || goto :fail
 echo [4/4] 自检
@@ -87,6 +89,8 @@ echo "[1/3] 创建虚拟环境：$VENV"
 "$PY" -m venv "$VENV"
 echo "[2/3] 从 wheelhouse 离线安装 jidi-xl（不联网）"
 "$VENV/bin/python" -m pip install -q --no-index --find-links "$HERE/wheelhouse" --upgrade "$HERE/wheelhouse/{wheel}"
+# the bundle's own build of jidi-xl even when the same version is already installed (a rebuilt bundle)
+"$VENV/bin/python" -m pip install -q --no-index --no-deps --force-reinstall "$HERE/wheelhouse/{wheel}"
 echo "[3/3] 自检"
 "$VENV/bin/jidi-xl" doctor --sample "$HERE/{sample}"
 {examples}"$VENV/bin/jidi-xl" check "$HERE/{sample}"
