@@ -158,3 +158,17 @@ def test_cli_refuses_a_non_empty_output(tmp_path):
 def test_cli_needs_a_platform(tmp_path):
     r = CliRunner().invoke(main, ["bundle", "-o", str(tmp_path / "b")])
     assert r.exit_code == 2 and "--windows" in r.output
+
+
+def test_bundle_names_a_dependency_that_has_no_wheel(bundle_of, project_wheel, tmp_path, monkeypatch):
+    """ezodf (formulas[excel]) is published as source only: without its entry in SDIST_ONLY the command says so."""
+    cache = tmp_path / "cache"
+    (cache / "linux").mkdir(parents=True)
+    for w in (bundle_of("linux") / "wheelhouse").glob("*.whl"):
+        if not w.name.startswith(("ezodf-", "jidi_xl-")):
+            shutil.copy(w, cache / "linux" / w.name)
+    monkeypatch.setattr(bundle, "SDIST_ONLY", {})
+    with pytest.raises(bundle.BundleError) as err:
+        bundle.make_bundle("linux", tmp_path / "out", cache, project_wheel)
+    assert "ezodf" in str(err.value) and "SDIST_ONLY" in str(err.value) and "没有适用于" in str(err.value)
+    assert not (tmp_path / "out").exists()
