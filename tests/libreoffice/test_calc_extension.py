@@ -177,3 +177,17 @@ def test_error_value_in_a_range_is_decided_by_libreoffice(office):
     res = office.run([{"op": "new"}, {"op": "set", "cell": "A1", "formula": "=1/0"},
                       {"op": "set", "cell": "B1", "formula": "=JIDI_ART6_3(A1:A4)"}, {"op": "close"}])
     assert res[2] == "Err:504"
+
+
+def test_cli_builds_the_extension(tmp_path):
+    import zipfile
+    from click.testing import CliRunner
+    from jidi_xl.cli import main
+    out = tmp_path / "jidi.oxt"
+    r = CliRunner().invoke(main, ["addin", "build", "--libreoffice", "-o", str(out)])
+    assert r.exit_code == 0 and "已构建" in r.output
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        idl = z.read("jidi.idl").decode()
+    assert {"META-INF/manifest.xml", "description.xml", "jidi_addin.py", "jidi.rdb", "Addons.xcu", "Jobs.xcu"} <= names
+    assert all(f" {n}(" in idl for n in REGISTRY)
