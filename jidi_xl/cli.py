@@ -405,5 +405,18 @@ def addin_install(libreoffice: bool, profile: Path | None, oxt: Path | None) -> 
     _echo(f"已安装 jidi-xl 扩展到 {where}。打开标准评价工作簿后，工具栏/菜单中有“评价当前工作簿”。")
 
 
+
+@addin.command("excel-copy", help="把 LibreOffice 保存过的工作簿写成 Excel 可计算的副本（ORG.JIDIXL.FUNCTIONS.JIDI_… → JIDI_…）。")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dst", type=click.Path(dir_okay=False, path_type=Path))
+def addin_excel_copy(src: Path, dst: Path) -> None:
+    from udfs.libreoffice import excel_copy
+    if dst.resolve() == src.resolve():
+        _echo("✘ 副本不能覆盖原文件：请指定另一个文件名", err=True)
+        _exit(2)
+    excel_copy(src, dst)
+    _echo(f"已写出 Excel 副本：{dst}")
+
+
 if __name__ == "__main__":
     entry()
