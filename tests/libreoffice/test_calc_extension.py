@@ -171,6 +171,8 @@ def test_button_through_dispatch_reports_the_verdict(office, copy):
     ('=JIDI_ART6_4(A4;A2)', INPUT_ERROR + "建筑总面积"),
     # an empty range: not entered
     ('=JIDI_SMALL_MICRO_COUNT(D1:L3)', ""),
+    # an error value inside a range reaches the function (XCellRange): the documented text
+    ('=JIDI_ART6_3(A4:A7)', INPUT_ERROR),
     # a range of the wrong shape for a flag list: the documented count message
     ('=JIDI_ART6_3(A5:A6)', INPUT_ERROR),
 ])
@@ -182,12 +184,16 @@ def test_bad_input_in_libreoffice(office, formula, expected):
     assert (got or "").startswith(expected) if expected else got in (None, "", 0.0)
 
 
-def test_error_value_in_a_range_is_decided_by_libreoffice(office):
-    """LibreOffice never calls a function whose range argument holds an error value: it shows Err:504
-    (measured, 7.4.7; docs/libreoffice-setup.md). Single-value arguments (XCellRange) do reach the function."""
-    res = office.run([{"op": "new"}, {"op": "set", "cell": "A1", "formula": "=1/0"},
-                      {"op": "set", "cell": "B1", "formula": "=JIDI_ART6_3(A1:A4)"}, {"op": "close"}])
-    assert res[2] == "Err:504"
+@pytest.mark.parametrize("formula, shown", [
+    ('=JIDI_ART6_4(6000;500)', "Err:504"),               # a literal for a required argument (XCellRange)
+    ('=JIDI_ART6_4(A1;A2;1/0)', "#DIV/0!"),              # an error value for an optional argument (any)
+])
+def test_where_libreoffice_decides_for_itself(office, formula, shown):
+    """LibreOffice does not call the function: a literal where a cell reference is required, an error value
+    in an optional argument (measured, 7.4.7; docs/udfs.md, docs/libreoffice-setup.md)."""
+    res = office.run([{"op": "new"}, {"op": "set", "cell": "A1", "value": 6000}, {"op": "set", "cell": "A2", "value": 600},
+                      {"op": "set", "cell": "B1", "formula": formula}, {"op": "close"}])
+    assert res[3] == shown
 
 
 def test_cli_builds_the_extension(tmp_path):
