@@ -212,3 +212,15 @@ def test_cli_builds_the_extension(tmp_path):
         idl = z.read("jidi.idl").decode()
     assert {"META-INF/manifest.xml", "description.xml", "jidi_addin.py", "jidi.rdb", "Addons.xcu", "Jobs.xcu"} <= names
     assert all(f" {n}(" in idl for n in REGISTRY)
+
+
+def test_button_names_a_bad_input_cell(office, copy):
+    """Text in the building area: the button's report names the cell (sheet!cell) and says what to do, and the
+    verdict is not 符合."""
+    office.run([{"op": "load", "path": str(copy(SAMPLE))},
+                {"op": "set_named", "name": "in_building_m2", "string": "五千平方米"},
+                {"op": "dispatch", "url": BUTTON_URL}, {"op": "close"}])
+    record = json.loads((office.profile_dir / "user" / "jidi-xl" / "last-evaluation.json").read_text("utf-8"))
+    assert record["problem"] is True
+    assert "输入检查发现以下问题" in record["text"] and "基本信息!" in record["text"]
+    assert "认定结论：符合" not in record["text"]
