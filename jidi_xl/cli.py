@@ -397,7 +397,10 @@ def bundle(platform: str | None, output: Path, cache: Path | None, project_wheel
           f"（{wheels} 个 wheel），共 {m['total_bytes'] / 1e6:.1f} MB，{m['seconds']:.0f} 秒；安装脚本 {m['install_script']}")
 
 
-@main.group(help="Excel 加载项 (the Excel add-in)")
+# --- addin: the spreadsheet faces — Excel (udfs/addin) and LibreOffice Calc (udfs/libreoffice) -------------
+
+@main.group(help="电子表格加载项：构建、安装与卸载（Excel；加 --libreoffice 为 LibreOffice Calc）。 "
+                 "Spreadsheet add-ins: build, install, uninstall.")
 def addin() -> None:
     pass
 
@@ -411,21 +414,69 @@ def _addin_run(xlstart: Path | None, uninstall: bool, dry_run: bool) -> None:
     _exit(code)
 
 
-_XLSTART_HELP = "加载项目标文件夹（默认 %APPDATA%\\Microsoft\\Excel\\XLSTART）"
+_XLSTART_HELP = "Excel 加载项目标文件夹（默认 %APPDATA%\\Microsoft\\Excel\\XLSTART）"
 
 
-@addin.command("install", help="把加载项复制到 Excel 的 XLSTART 文件夹并写入解释器配置。 Install the Excel add-in.")
+@addin.command("build", help="构建 LibreOffice Calc 扩展（.oxt）。 Build the LibreOffice extension.")
+@click.option("--libreoffice", "libreoffice", is_flag=True, required=True, help="构建 LibreOffice Calc 扩展")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("jidi.oxt"),
+              show_default=True, help="输出的 .oxt 文件")
+def addin_build(libreoffice: bool, output: Path) -> None:
+    from udfs.libreoffice import LibreOfficeMissing, build_extension
+    try:
+        out = build_extension(output)
+    except LibreOfficeMissing as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    _echo(f"已构建 LibreOffice 扩展：{out}（安装：jidi-xl addin install --libreoffice）")
+
+
+@addin.command("install", help="安装加载项：默认 Excel（复制到 XLSTART 并写入解释器配置）；--libreoffice 安装 LibreOffice Calc "
+                               "扩展到当前用户或指定的配置文件夹。 Install the Excel add-in or the LibreOffice extension.")
+@click.option("--libreoffice", "libreoffice", is_flag=True, help="安装 LibreOffice Calc 扩展（而不是 Excel 加载项）")
+@click.option("--profile", "profile", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="LibreOffice 用户配置文件夹（-env:UserInstallation 所指）；默认为当前用户的")
+@click.option("--oxt", "oxt", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="已构建的 .oxt；省略时先构建到临时文件夹")
 @click.option("--xlstart", type=click.Path(file_okay=False, path_type=Path), help=_XLSTART_HELP)
-@click.option("--dry-run", is_flag=True, help="只显示将要做的事")
-def addin_install(xlstart: Path | None, dry_run: bool) -> None:
-    _addin_run(xlstart, False, dry_run)
+@click.option("--dry-run", is_flag=True, help="Excel：只显示将要做的事")
+def addin_install(libreoffice: bool, profile: Path | None, oxt: Path | None, xlstart: Path | None,
+                  dry_run: bool) -> None:
+    if not libreoffice:
+        if profile is not None or oxt is not None:
+            _echo("✘ --profile 和 --oxt 只用于 LibreOffice：请加 --libreoffice", err=True)
+            _exit(2)
+        _addin_run(xlstart, False, dry_run)
+        return
+    from udfs.libreoffice import LibreOfficeMissing, build_extension, install_extension
+    try:
+        with tempfile.TemporaryDirectory(prefix="jidi_oxt_") as d:
+            package = oxt if oxt is not None else build_extension(Path(d) / "jidi.oxt")
+            install_extension(package, profile)
+    except (LibreOfficeMissing, FileNotFoundError, RuntimeError) as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    where = profile if profile is not None else "当前用户的 LibreOffice 配置"
+    _echo(f"已安装 jidi-xl 扩展到 {where}。打开标准评价工作簿后，工具栏/菜单中有“评价当前工作簿”。")
 
 
-@addin.command("uninstall", help="删除 XLSTART 中的加载项及其配置。 Uninstall the Excel add-in.")
+@addin.command("uninstall", help="删除 XLSTART 中的 Excel 加载项及其配置。 Uninstall the Excel add-in.")
 @click.option("--xlstart", type=click.Path(file_okay=False, path_type=Path), help=_XLSTART_HELP)
 @click.option("--dry-run", is_flag=True, help="只显示将要做的事")
 def addin_uninstall(xlstart: Path | None, dry_run: bool) -> None:
     _addin_run(xlstart, True, dry_run)
+
+
+@addin.command("excel-copy", help="把 LibreOffice 保存过的工作簿写成 Excel 可计算的副本（ORG.JIDIXL.FUNCTIONS.JIDI_… → JIDI_…）。")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dst", type=click.Path(dir_okay=False, path_type=Path))
+def addin_excel_copy(src: Path, dst: Path) -> None:
+    from udfs.libreoffice import excel_copy
+    if dst.resolve() == src.resolve():
+        _echo("✘ 副本不能覆盖原文件：请指定另一个文件名", err=True)
+        _exit(2)
+    excel_copy(src, dst)
+    _echo(f"已写出 Excel 副本：{dst}")
 
 
 @main.command(help="自检：Python、jidi-xl、xlwings 与加载项、解释器配置、函数、示例工作簿。 Check the installation.")
