@@ -1,4 +1,4 @@
-"""Command line: ``jidi-xl evaluate | recalc | check | batch`` (README, "Command line").
+"""Command line: ``jidi-xl evaluate | recalc | check | batch | report`` (README, "Command line").
 
 Exit codes, the same for every command (README, "Exit codes"):
 
@@ -331,6 +331,46 @@ def check(books: tuple[Path, ...]) -> None:
         else:
             _echo(f"✔ {f}：与规则引擎一致（比较 {res.compared} 项，{res.seconds:.2f} 秒）")
     _exit(worst)
+
+
+@main.command(help="评价报告：一个基地的中文评价报告（A4 PDF 或 HTML），供评审人打印、签字、归档。 "
+                   "The printable evaluation report of one base.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="报告文件：.pdf（A4，字体已嵌入）或 .html")
+def report(source: Path, output: Path) -> None:
+    """A workbook is read as ``check`` reads it; a .json case as ``evaluate`` does. Exit 2 when it cannot be
+    evaluated (every problem named), 1 when a workbook's results differ from the rules engine (the report is
+    still written, and says so), 0 otherwise. The time printed is now, or SOURCE_DATE_EPOCH when set."""
+    from .report.document import REPORT_SUFFIXES, NotEvaluated, context, evaluate_file, evaluation_time, write_report
+    from .report.outputs import make_dir, probe_writable
+
+    if output.suffix.lower() not in REPORT_SUFFIXES:
+        _echo(f"✘ {output}：报告文件名须以 .pdf 或 .html 结尾；请用 -o 报告.pdf", err=True)
+        _exit(2)
+    if source.suffix.lower() != ".json":
+        why = _not_a_book(source)
+        if why:
+            _echo(f"✘ {source}：{why}", err=True)
+            _exit(2)
+    if output.resolve() == source.resolve():
+        _echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
+        _exit(2)
+    make_dir(output.parent, "输出文件夹")
+    probe_writable(output.parent)
+    try:
+        rep, case, src = evaluate_file(source, _engine(1) if source.suffix.lower() != ".json" else None)
+    except NotEvaluated as exc:
+        _echo(f"✘ {source}：无法评价，未生成报告", err=True)
+        for line in exc.problems:
+            _echo(f"    {line}", err=True)
+        _exit(2)
+    write_report(context(rep, case, src, evaluation_time()), output)
+    _echo(f"{source} → {output}")
+    if src.check and not src.check.startswith("一致"):
+        _echo(f"  ≠ 工作簿结果{src.check}", err=True)
+        _exit(1)
+    _exit(0)
 
 
 @main.command(help="批量：重算文件夹（含子文件夹）中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
