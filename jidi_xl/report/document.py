@@ -110,7 +110,14 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
     tracks = [{"title": p.title, "outcome_zh": p.outcome.zh, "outcome": p.outcome.value, "figures": p.figures,
                "reason": p.reason, "carried": (v.get("track") == p.rule.rsplit("_", 1)[-1])} for p in conc.parts]
     leading = [rs.label("industries", c) for c in v.get("leading") or []]
-    return {"result": _row(conc), "leading": leading, "derived": v.get("leading_derived"),
+    from ..rules.firms import classify_roster
+
+    yes_no = {True: "是", False: "否", None: "待核实"}
+    firms = [{"name": st.firm.name, "code": st.firm.credit_code or "", "industry": rs.label("industries", st.firm.industry)
+              if st.firm.industry else "（未填）", "size": rs.label("size_classes", st.size.value) if st.size.value else "待核实",
+              "bj": yes_no[st.firm.beijing_registered], "counts": yes_no[st.counts],
+              "lead": st.firm.industry in set(v.get("leading") or [])} for st in classify_roster(rs, case.firms)]
+    return {"result": _row(conc), "leading": leading, "firms": firms, "derived": v.get("leading_derived"),
             "n": v.get("n"), "resident_total": v.get("resident_total"), "pending": v.get("pending"),
             "ratio": pct(v["ratio"]) if v.get("ratio") is not None else "—",
             "ratio_all": pct(v["ratio_all"]) if v.get("ratio_all") is not None else "—",
