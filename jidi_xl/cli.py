@@ -381,16 +381,24 @@ def report(source: Path, output: Path) -> None:
 @click.option("--resume", is_flag=True, help="继续上次中断的批量：已完成且未改动的文件不再重算")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"每个文件的处理时间上限（秒，默认 {FILE_TIME_LIMIT_S}）")
-def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None) -> None:
+@click.option("--reports", "reports", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="为每个已评价的基地写一份评价报告 PDF 到此文件夹（汇总表链接到报告），并在汇总旁写公示名单 PDF")
+def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None,
+          reports: Path | None) -> None:
     from .report.batch import run_batch
 
     try:
-        res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S)
+        res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S, reports=reports)
     except ValueError as exc:            # an output inside the input folder; nothing to do
         _echo(f"✘ {exc}", err=True)
         _exit(2)
     for note in res.notes:
         _echo(f"  {note}")
+    if reports is not None:
+        failed = [r for r in res.rows if r.report.startswith("未生成")]
+        _echo(f"评价报告：{reports}（{len(res.rows) - len(failed)} 份）；公示名单：{res.publication}")
+        for r in failed:
+            _echo(f"  ✘ {r.file}：{r.report}")
     n = len(res.rows) + len(res.failures) + len(res.skipped)
     again = f"，沿用上次结果 {res.reused}" if res.reused else ""
     _echo(f"汇总：{res.summary}（{n} 个文件：已评价 {len(res.rows)}，无法评价 {len(res.failures)}，"
