@@ -86,7 +86,9 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
     for c, (h, _, w, _f) in enumerate(COLUMNS):
         ws.write(0, c, h, head)
         ws.set_column(c, c, w)
+    ws.set_row(0, _height([(h, w) for h, _, w, _ in COLUMNS]))
     for r, row in enumerate(rows, start=1):
+        ws.set_row(r, _height([(getattr(row, a), w) for _, a, w, f in COLUMNS if f in (None, "verdict")]))
         for c, (_, attr, _, f) in enumerate(COLUMNS):
             v = getattr(row, attr)
             if f == "link" and v and Path(v).is_file():
@@ -101,6 +103,8 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
     ws.autofilter(0, 0, last, len(COLUMNS) - 1)
     ws.freeze_panes(1, 2)
     print_setup(ws)
+    # on paper: up to the check column; the copy's path, the seconds and the link are for the screen
+    ws.print_area(0, 0, last, [a for _, a, _, _ in COLUMNS].index("check"))
     ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "符合", "format": green})
     ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "不符合", "format": red})
     ws.conditional_format(1, 2, last, 2, {"type": "text", "criteria": "begins with", "value": "待核实", "format": amber})
@@ -160,6 +164,18 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
 
     write_sheets(wb, build(rows), print_setup)
     wb.close()
+
+
+def _height(cells: list[tuple[object, int]], line_pt: float = 13.5) -> float:
+    """A row height that shows every wrapped cell whole: XlsxWriter cannot autofit and LibreOffice keeps the stored
+    height, so the lines are estimated from the text's display width (CJK characters count two) and the column's."""
+    from . import _w
+
+    lines = 1
+    for v, width in cells:
+        for part in str(v or "").split("\n"):
+            lines = max(lines, -(-_w(part) // max(int(width * 0.8), 1)))
+    return max(15.0, lines * line_pt + 2)
 
 
 def _link(ws, r: int, c: int, base: Path, target: str, fmt) -> None:
