@@ -112,11 +112,22 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
     leading = [rs.label("industries", c) for c in v.get("leading") or []]
     from ..rules.firms import classify_roster
 
-    yes_no = {True: "是", False: "否", None: "待核实"}
-    firms = [{"name": st.firm.name, "code": st.firm.credit_code or "", "industry": rs.label("industries", st.firm.industry)
-              if st.firm.industry else "（未填）", "size": rs.label("size_classes", st.size.value) if st.size.value else "待核实",
-              "bj": yes_no[st.firm.beijing_registered], "counts": yes_no[st.counts],
-              "lead": st.firm.industry in set(v.get("leading") or [])} for st in classify_roster(rs, case.firms)]
+    # The roster by industry, as running text (a 1,000-row table would take WeasyPrint seconds to lay out): each
+    # firm's name, and after it why it is not counted when it is not (size class, registration, or still pending).
+    order = rs.code_list("industries")
+    lead_set = set(v.get("leading") or [])
+    groups: dict[str | None, list[dict]] = {}
+    for st in classify_roster(rs, case.firms):
+        why = ""
+        if st.counts is None:
+            why = "待核实"
+        elif not st.counts:
+            why = "非本市注册" if st.firm.beijing_registered is False else (
+                rs.label("size_classes", st.size.value) if st.size.value else "规模待核实")
+        groups.setdefault(st.firm.industry, []).append({"name": st.firm.name, "why": why})
+    firms = [{"industry": rs.label("industries", k) if k else "（未填产业）", "lead": k in lead_set, "firms": g,
+              "counted": sum(1 for f in g if not f["why"])}
+             for k, g in sorted(groups.items(), key=lambda kv: (kv[0] not in lead_set, order.index(kv[0]) if kv[0] in order else len(order)))]
     return {"result": _row(conc), "leading": leading, "firms": firms, "derived": v.get("leading_derived"),
             "n": v.get("n"), "resident_total": v.get("resident_total"), "pending": v.get("pending"),
             "ratio": pct(v["ratio"]) if v.get("ratio") is not None else "—",
@@ -224,7 +235,7 @@ def _show(v: Any) -> str:
     if isinstance(v, dict):
         return "；".join(f"{k}→{'未定' if x is None else x}" for k, x in v.items())
     if isinstance(v, list):
-        return "、".join(_show(x) for x in v)
+        return "、".join("→".join(map(str, x)) if isinstance(x, (list, tuple)) else _show(x) for x in v)
     return str(v)
 
 
