@@ -1,4 +1,4 @@
-"""Command line: ``jidi-xl evaluate | recalc | check | batch`` (README, "Command line").
+"""Command line: ``jidi-xl evaluate | recalc | check | batch | report`` (README, "Command line").
 
 Exit codes, the same for every command (README, "Exit codes"):
 
@@ -333,6 +333,46 @@ def check(books: tuple[Path, ...]) -> None:
     _exit(worst)
 
 
+@main.command(help="评价报告：一个基地的中文评价报告（A4 PDF 或 HTML），供评审人打印、签字、归档。 "
+                   "The printable evaluation report of one base.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="报告文件：.pdf（A4，字体已嵌入）或 .html")
+def report(source: Path, output: Path) -> None:
+    """A workbook is read as ``check`` reads it; a .json case as ``evaluate`` does. Exit 2 when it cannot be
+    evaluated (every problem named), 1 when a workbook's results differ from the rules engine (the report is
+    still written, and says so), 0 otherwise. The time printed is now, or SOURCE_DATE_EPOCH when set."""
+    from .report.document import REPORT_SUFFIXES, NotEvaluated, context, evaluate_file, evaluation_time, write_report
+    from .report.outputs import make_dir, probe_writable
+
+    if output.suffix.lower() not in REPORT_SUFFIXES:
+        _echo(f"✘ {output}：报告文件名须以 .pdf 或 .html 结尾；请用 -o 报告.pdf", err=True)
+        _exit(2)
+    if source.suffix.lower() != ".json":
+        why = _not_a_book(source)
+        if why:
+            _echo(f"✘ {source}：{why}", err=True)
+            _exit(2)
+    if output.resolve() == source.resolve():
+        _echo("输出文件不能与输入文件相同（输入文件不会被修改）；请用 -o 指定其他文件名", err=True)
+        _exit(2)
+    make_dir(output.parent, "输出文件夹")
+    probe_writable(output.parent)
+    try:
+        rep, case, src = evaluate_file(source, _engine(1) if source.suffix.lower() != ".json" else None)
+    except NotEvaluated as exc:
+        _echo(f"✘ {source}：无法评价，未生成报告", err=True)
+        for line in exc.problems:
+            _echo(f"    {line}", err=True)
+        _exit(2)
+    write_report(context(rep, case, src, evaluation_time()), output)
+    _echo(f"{source} → {output}")
+    if src.check and not src.check.startswith("一致"):
+        _echo(f"  ≠ 工作簿结果{src.check}", err=True)
+        _exit(1)
+    _exit(0)
+
+
 @main.command(help="批量：重算文件夹（含子文件夹）中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "summary", required=True, type=click.Path(path_type=Path),
@@ -341,16 +381,24 @@ def check(books: tuple[Path, ...]) -> None:
 @click.option("--resume", is_flag=True, help="继续上次中断的批量：已完成且未改动的文件不再重算")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"每个文件的处理时间上限（秒，默认 {FILE_TIME_LIMIT_S}）")
-def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None) -> None:
+@click.option("--reports", "reports", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="为每个已评价的基地写一份评价报告 PDF 到此文件夹（汇总表链接到报告），并在汇总旁写公示名单 PDF")
+def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: float | None,
+          reports: Path | None) -> None:
     from .report.batch import run_batch
 
     try:
-        res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S)
+        res = run_batch(folder, summary, jobs, resume=resume, time_limit=timeout or FILE_TIME_LIMIT_S, reports=reports)
     except ValueError as exc:            # an output inside the input folder; nothing to do
         _echo(f"✘ {exc}", err=True)
         _exit(2)
     for note in res.notes:
         _echo(f"  {note}")
+    if reports is not None:
+        failed = [r for r in res.rows if r.report.startswith("未生成")]
+        _echo(f"评价报告：{reports}（{len(res.rows) - len(failed)} 份）；公示名单：{res.publication}")
+        for r in failed:
+            _echo(f"  ✘ {r.file}：{r.report}")
     n = len(res.rows) + len(res.failures) + len(res.skipped)
     again = f"，沿用上次结果 {res.reused}" if res.reused else ""
     _echo(f"汇总：{res.summary}（{n} 个文件：已评价 {len(res.rows)}，无法评价 {len(res.failures)}，"

@@ -266,7 +266,7 @@ def _guide(ws, F: _Formats) -> None:
     lines: list[tuple[str, str, str]] = [
         ("title", "北京市小型微型企业创业创新示范基地 认定与绩效评价工作簿", ""),
         ("note", f"依据《{rs.title.split('（')[0]}》（{rs.document}），规则集 {rs.id}，施行日期 {rs.effective_from}。"
-                 + "填写区以外的内容与空白模板完全相同（重算引擎据此走快速路径）。", ""),
+                 + "只填写黄色单元格；其余内容（公式、说明、参数）请勿改动，改动过的工作簿将被退回。", ""),
         ("section", "一、在哪里填写", ""),
         ("row", "黄色单元格", "填写区（未锁定）。其余单元格受工作表保护（无密码），防止误改公式；需要时可在“审阅 → 撤销工作表保护”。"),
         ("row", "下拉列表", "是/否、产业、划型行业、企业规模、学历、职称、处罚类型与对象、撤销原因、变更事项、改判结果均从下拉列表选择中文标签。"),
@@ -286,12 +286,15 @@ def _guide(ws, F: _Formats) -> None:
         ("section", "四、如何重新计算", ""),
         ("row", "Excel", "加载 jidi-xl 加载项后，修改数据即自动重算相关结果；全部重算按 Ctrl+Alt+F9（或 公式 → 立即计算 / F9），"
                          "也可点击加载项选项卡中的按钮。打开文件时不会自动全部重算，显示的是保存时的结果。"),
-        ("row", "无 Excel（服务器/批量）", "命令行：jidi-xl recalc 文件.xlsx -o 结果.xlsx；jidi-xl check 文件.xlsx 与规则引擎逐项核对。"),
+        ("row", "没有 Excel 时", "可交评价工作人员用 jidi-xl 程序重算并核对（jidi-xl check 文件.xlsx）；"
+                              "jidi-xl report 文件.xlsx -o 报告.pdf 生成可打印、签字的评价报告。"),
         ("row", "未重新计算时", "文件中保存了生成时计算的结果，直接打开或用其他软件读取即可看到；修改数据后须重新计算。"),
         ("section", "五、其他", ""),
         ("row", "复核改判", "复核人在“复核改判”工作表选择改判结果并填写不少于 4 个字的理由；计算结果保留显示。"),
         ("row", "暂定参数", "合格线、较好线、星级分档、资金档次为暂定参数，待年度通知确认（“参数”工作表标注“暂定”）。"),
-        ("row", "定义名称", "每个填写区和结果单元格都有工作簿级定义名称（in_… / out_…），见 docs/workbook.md。"),
+        ("row", "打印", "各工作表均按 A4 纸、一页宽打印，页眉为文件名和工作表名，页脚为页码；产业分布图单独成页。"
+                      "签字归档请打印 jidi-xl report 生成的评价报告（含评审人、复核人签字栏）。"),
+        ("row", "单元格名称", "每个填写区和结果单元格都有名称（in_… / out_…），可在名称框中选择以快速定位。"),
     ]
     r = 0
     for kind, a, b in lines:
@@ -491,10 +494,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
     opts = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True}
     for name, _ in SHEETS:
         ws[name].protect("", opts)
-        ws[name].set_paper(9)                 # A4, one page wide: reviewers print the results
-        ws[name].fit_to_pages(1, 0)
-        if name in WIDE_SHEETS:
-            ws[name].set_landscape()
+        _print_setup(ws[name], name)
     ws[S_LISTS].hide()
     (ws[S_RESULT] if sample_of else ws[S_GUIDE]).activate()
     wb.close()
@@ -502,6 +502,23 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
 
 
 WIDE_SHEETS = (S_RESULT, S_ROSTER, S_EVAL, S_OVR, S_PARAMS, S_CHANGES, S_CONDUCT)
+
+
+def _print_setup(w, name: str) -> None:
+    """A4 (paper 9), one page wide, real margins, the file and sheet name in the header and the page number in the
+    footer (&F, &A, &P, &N). The chart sheet prints on exactly one landscape page, so no page break cuts the chart.
+
+    Decision: no repeated header rows (Excel's print titles) here. They are stored as sheet-scoped defined names
+    (``_xlnm.Print_Titles``), and the structure check compares every defined name of a submitted workbook with the
+    template's — the template would gain names that earlier copies lack. The summary workbook repeats its header
+    rows (it is not read back)."""
+    w.set_paper(9)
+    w.fit_to_pages(1, 1 if name == S_CHART else 0)
+    if name in WIDE_SHEETS or name == S_CHART:
+        w.set_landscape()
+    w.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    w.set_header("&L&8&F&R&8&A")
+    w.set_footer("&C&8第 &P 页，共 &N 页")
 _BLANK_RESULT = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)</f><v></v></c>')
 
 

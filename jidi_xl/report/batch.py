@@ -140,6 +140,7 @@ class BatchResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    publication: Path | None = None      # the 公示 lists as PDF (with --reports)
 
 
 def _row(o: WorkbookOutcome, rel: str) -> SummaryRow:
@@ -190,7 +191,8 @@ def _signature(source: Path) -> str:
         h.update(version(pkg).encode())
     except Exception:  # noqa: BLE001 — not installed: the sources below still pin the rules
         pass
-    for p in [TEMPLATE_PATH, *sorted(Path(PARAMS_DIR).glob("*.yaml")), *sorted(Path(__file__).parent.parent.rglob("*.py"))]:
+    for p in [TEMPLATE_PATH, *sorted(Path(PARAMS_DIR).glob("*.yaml")), *sorted(Path(__file__).parent.parent.rglob("*.py")),
+              *sorted((Path(__file__).parent / "templates").glob("*"))]:        # the reports' templates (--reports)
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
@@ -265,6 +267,8 @@ class _Task:
     dst: str
     started_marker: str
     time_limit: float
+    report: str | None = None        # batch --reports: where this book's report goes
+    at: str = ""                     # the batch's evaluation time (ISO), printed on every report
 
 
 @dataclass
@@ -272,6 +276,7 @@ class _Done:
     rel: str
     outcome: WorkbookOutcome
     output_fault: str | None = None
+    report: str = ""                 # the report written, or why none was (never the applicant's fault)
 
 
 class _FileTimeLimit(BaseException):
@@ -346,7 +351,31 @@ def _work(task: _Task) -> _Done:
         return _Done(task.rel, o, engine.fault)
     if o.output and not os.path.isfile(o.output):
         o.output = None
-    return _Done(task.rel, o)
+    done = _Done(task.rel, o)
+    if task.report and o.evaluated and not o.blank:
+        _write_book_report(task, o, done)
+    return done
+
+
+REPORT_FAILED = "未生成报告：生成报告时程序出错（{}），不是提交文件的问题；请将此信息反馈给维护人员"
+
+
+def _write_book_report(task: _Task, o: WorkbookOutcome, done: _Done) -> None:
+    """The base's report, from the inputs the rules engine just evaluated (outside the file's time limit: the
+    file is not to blame for rendering). A fault writing it names the report's path (:class:`OutputError`)."""
+    from datetime import datetime
+
+    from .document import context, report_of_workbook, write_report
+
+    try:
+        rep, case, src = report_of_workbook(task.src, o, name=task.rel)
+        make_dir(Path(task.report).parent, "评价报告文件夹")
+        write_report(context(rep, case, src, datetime.fromisoformat(task.at)), task.report)
+        done.report = task.report
+    except OutputError as exc:
+        done.output_fault = str(exc)
+    except Exception as exc:  # noqa: BLE001 — a rendering fault is ours: said in the row, the batch goes on
+        done.report = REPORT_FAILED.format(f"{type(exc).__name__}: {exc}")
 
 
 # ---------------------------------------------------------------- the pool, with dying workers survived
@@ -432,8 +461,14 @@ class NothingToDo(ValueError):
     """The input folder holds no file at all."""
 
 
+def report_path(reports: Path, rel: str) -> Path:
+    """Where ``batch --reports`` puts the report of the book at ``rel``: the same relative path, ``.pdf``."""
+    return reports / Path(rel).with_suffix(".pdf")
+
+
 def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, progress: bool = True,
-              resume: bool = False, time_limit: float = FILE_TIME_LIMIT_S) -> BatchResult:
+              resume: bool = False, time_limit: float = FILE_TIME_LIMIT_S, reports: str | Path | None = None,
+              at=None) -> BatchResult:
     """Evaluate every workbook under ``source`` into ``summary``. Raises ``ValueError`` for a bad output location,
     :class:`NothingToDo` for an empty folder, :class:`.outputs.OutputError` when an output cannot be written."""
     global _ENGINE
@@ -441,6 +476,13 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
     t0 = time.perf_counter()
     source, summary = Path(source).resolve(), Path(summary).resolve()
     outdir = check_locations(source, summary)
+    if reports is not None:
+        from .document import evaluation_time
+
+        reports = Path(reports).resolve()
+        if reports == source or source in reports.parents:
+            raise ValueError(f"报告文件夹 {reports} 不能在输入文件夹 {source} 内（输入文件夹不得写入）；请用 --reports 指定其他文件夹")
+        at = evaluation_time(at)
     entries = inventory(source)
     if not entries:
         raise NothingToDo(f"{source}：文件夹中没有任何文件，没有可评价的工作簿 (nothing to do)")
@@ -452,6 +494,10 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
             remove_stale_temporaries(folder)
         make_dir(outdir, "重算后工作簿的文件夹")
         probe_writable(outdir)
+        if reports is not None:
+            make_dir(reports, "评价报告文件夹")
+            remove_stale_temporaries(reports)
+            probe_writable(reports, "评价报告文件夹")
         journal = Journal(summary.parent / f".{summary.stem}.journal", _signature(source), resume)
         if journal.note:
             result.notes.append(journal.note)
@@ -471,11 +517,15 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
                     result.failures.append(Failure(e.rel, f"无法读取文件（{exc.strerror}）；请检查文件权限后重试"))
                     continue
                 hit = journal.lookup(e.rel, d) if resume else None
+                if hit and reports is not None and hit.get("row") and not os.path.isfile(report_path(reports, e.rel)):
+                    hit = None            # its report is missing (or was never asked for): redo
                 if hit:
                     recorded[e.rel] = hit
                 else:
                     tasks.append(_Task(e.rel, str(e.path), str(outdir / e.rel), str(journal.started_path(e.rel)),
-                                       float(time_limit)))
+                                       float(time_limit),
+                                       str(report_path(reports, e.rel)) if reports is not None else None,
+                                       at.isoformat() if reports is not None else ""))
         result.reused = len(recorded)
 
         done: dict[str, tuple[SummaryRow | None, Failure | None]] = {}
@@ -494,6 +544,8 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
                     raise OutputError(d.output_fault)
                 o = d.outcome
                 row = _row(o, d.rel) if o.evaluated else None
+                if row is not None:
+                    row.report = d.report
                 fail = None if row else _failure(o, d.rel)
                 journal.record(d.rel, digests[d.rel], row, fail, o.output)
                 done[d.rel] = (row, fail)
@@ -511,6 +563,8 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
             if e.rel in recorded:
                 hit = recorded[e.rel]
                 row = SummaryRow(**hit["row"]) if hit.get("row") else None
+                if row is not None and reports is not None:
+                    row.report = str(report_path(reports, e.rel))
                 fail = None if row else Failure(**hit["failure"])
             elif e.rel in done:
                 row, fail = done[e.rel]
@@ -525,6 +579,11 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
         result.failures.sort(key=lambda f: f.file)
         with atomic_target(summary, "汇总工作簿", durable=True) as tmp:
             write_summary(tmp, result.rows, result.failures + result.skipped, str(source))
+        if reports is not None:
+            from .publication import build, write_pdf
+
+            result.publication = summary.with_name(f"{summary.stem}_公示名单.pdf")
+            write_pdf(build(result.rows), result.publication, at)
     result.seconds = time.perf_counter() - t0
     result.peak_rss_mb = peak_rss_mb()
     return result
