@@ -491,3 +491,46 @@ class Document:
             return
         with self.session._guard(f"关闭 {self.path.name} ", STOP_TIMEOUT_S):
             self.component.close(True)
+
+
+# --------------------------------------------------------------------------- #
+# a virtual display, for LibreOffice's GUI (screenshots)
+# --------------------------------------------------------------------------- #
+XVFB_HINT = "请安装 xvfb 与 imagemagick：apt-get install xvfb imagemagick (install xvfb and imagemagick)"
+
+
+@contextlib.contextmanager
+def virtual_display(width: int = 1600, height: int = 1000, timeout: float = 20.0) -> Iterator[str]:
+    """An Xvfb server on a free display number (``-displayfd``); yields ``":N"``, ends it afterwards."""
+    exe = shutil.which("Xvfb")
+    if exe is None:
+        raise UnoUnavailable(f"未找到 Xvfb。{XVFB_HINT}")
+    r, w = os.pipe()
+    proc = subprocess.Popen([exe, "-displayfd", str(w), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    os.close(w)
+    try:
+        import select
+        ready, _, _ = select.select([r], [], [], timeout)
+        number = os.read(r, 32).decode().strip() if ready else ""
+        if not number:
+            raise UnoSessionError(f"Xvfb 未能在 {timeout:.0f} 秒内启动 (Xvfb did not start)")
+        yield f":{number}"
+    finally:
+        os.close(r)
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+        _end_group(proc.pid)
+
+
+def screenshot(display: str, png: str | os.PathLike) -> Path:
+    """The whole screen of *display* as a PNG (ImageMagick's ``import -window root``)."""
+    exe = shutil.which("import")
+    if exe is None:
+        raise UnoUnavailable(f"未找到 ImageMagick 的 import。{XVFB_HINT}")
+    subprocess.run([exe, "-display", display, "-window", "root", os.fspath(png)], check=True,
+                   capture_output=True, timeout=60)
+    return Path(png)
