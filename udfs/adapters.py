@@ -201,3 +201,40 @@ def to_excel(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return "、".join(str(x) for x in v)
     return v
+
+
+# -- LibreOffice (the Calc add-in, udfs/libreoffice) ------------------------------------------------
+# What LibreOffice 7.4 hands a Python add-in (measured; docs/libreoffice-setup.md): numbers, dates (their
+# serial) and booleans (TRUE = 1.0) all as float, text as str, a range — and, for our required arguments
+# typed ``sequence< sequence< any > >``, a single cell or a literal too — as a tuple of row tuples whose
+# empty cells are ''. An ``any`` argument (our optional ones: only ``any`` may be omitted) is None when
+# omitted and 0.0 for a referenced empty cell. An error value is never passed: LibreOffice does not call
+# the function and the cell shows the error.
+
+def from_libreoffice(x: Any, is_range: bool, optional: bool = False) -> Any:
+    """One LibreOffice argument in the shape the adapters take from xlwings: a range as a list of rows
+    (empty cells None), a single value as itself (None for empty).
+
+    An optional argument (``any``) that is exactly 0.0 is read as blank: LibreOffice passes an empty cell so,
+    and no optional argument of the registry takes a number (``part``, a code, an outcome, ``all``) — a
+    typed 0 there is therefore also blank in LibreOffice, where Excel would name it as unknown."""
+    if isinstance(x, tuple):
+        rows = [[None if c == "" else c for c in row] for row in x]
+        if is_range:
+            return rows
+        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
+    if optional and isinstance(x, float) and x == 0.0:
+        return None
+    if x == "":
+        return None
+    return [[x]] if is_range and x is not None else x
+
+
+def to_libreoffice(v: Any) -> Any:
+    """A registry result (already :func:`to_excel`) as a value LibreOffice shows: numbers as float (a UNO
+    ``long`` would overflow past 2**31), text as text, booleans as booleans (Calc shows TRUE/FALSE)."""
+    if isinstance(v, bool) or isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    return "" if v is None else str(v)

@@ -27,9 +27,8 @@ from typing import Any, Callable
 import xlwings as xw
 
 from . import functions as _functions  # noqa: F401 — populates REGISTRY
-from .registry import CATEGORY, INPUT_ERROR, INTERNAL_ERROR, REGISTRY, Udf
-
-WIZARD_TEXT_MAX = 255   # Excel's limit for MacroOptions Description / ArgumentDescriptions
+from .host import _MISSING, _NOT_A_RANGE, OUTPUTS, TITLE, WIZARD_TEXT_MAX, evaluate, summary, wizard_description  # noqa: F401
+from .registry import CATEGORY, REGISTRY, Udf
 
 # Words a VBA parameter may not be called (reserved words, and names the generated wrapper's body uses:
 # ``Array(…)``, ``XLPy.CallUDF``, ``ActiveWorkbook``, ``Application.Caller``, ``Err.Description``).
@@ -50,13 +49,6 @@ VBA_RESERVED = frozenset(w.lower() for w in """
 def excel_arg_name(name: str) -> str:
     """The parameter name Excel shows (the VBA wrapper's): the registry's, unless VBA reserves it."""
     return f"{name}_" if name.lower() in VBA_RESERVED else name
-
-
-def wizard_description(u: Udf) -> str:
-    """The function wizard's description: what it does, its article and what it returns.
-
-    Excel keeps 255 characters (WIZARD_TEXT_MAX); tests/udfs check every description fits."""
-    return f"{u.description}。依据：{u.article}。返回：{u.returns}。"
 
 
 def _excel_function(u: Udf) -> Callable[..., Any]:
@@ -90,17 +82,6 @@ del _u
 
 
 # -- the ribbon button ------------------------------------------------------------------------------
-
-TITLE = CATEGORY          # the message box title, as the function wizard's category
-# Workbook-scope names of the standard workbook's result cells, with their Chinese captions.
-OUTPUTS = (
-    ("out_recognition_verdict", "认定结论"),
-    ("out_failing_articles", "不符合或待核实的条款"),
-    ("out_grade", "年度评价结果"),
-    ("out_stars", "星级"),
-)
-_MISSING, _NOT_A_RANGE = object(), object()
-
 
 def _recalculate(book) -> None:
     """A full recalculation (``Application.CalculateFull``): Python UDFs are not volatile, so a plain
@@ -136,48 +117,9 @@ def read_outputs(book) -> dict[str, Any]:
     return out
 
 
-def _shown(key: str, value: Any) -> tuple[str, bool]:
-    """One result as text, and whether it is a problem the user must look at."""
-    if value is _MISSING:
-        return f"（工作簿中没有定义名称 {key}）", True
-    if value is _NOT_A_RANGE:
-        return f"（定义名称 {key} 未指向单元格）", True
-    if value is None or value == "":
-        return "（空）", key != "out_stars"       # no star is a valid answer (不合格 or not evaluated)
-    if isinstance(value, str) and value.startswith("#NAME?"):
-        return f"{value}（JIDI_ 函数不可用：请确认加载项已打开并已导入函数）", True
-    if isinstance(value, str) and value.startswith("#"):
-        return f"{value}（公式出错，请检查该单元格引用的输入）", True
-    if isinstance(value, str) and value.startswith((INPUT_ERROR, INTERNAL_ERROR)):
-        return value, True
-    if key == "out_stars" and isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and float(value).is_integer() and 1 <= value <= 5:
-        return f"{'★' * int(value)}（{int(value)} 星）", False
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value), False
-
-
-def summary(book_name: str, values: dict[str, Any]) -> tuple[str, bool]:
-    """The message shown after the recalculation, and whether it reports a problem."""
-    if all(values[key] is _MISSING for key, _ in OUTPUTS):
-        names = "、".join(key for key, _ in OUTPUTS)
-        return (f"已重新计算“{book_name}”，但没有找到评价结果单元格（定义名称 {names}）。\n"
-                "请在 jidi-xl 标准评价工作簿中使用本按钮。"), True
-    lines, problem = [f"已重新计算“{book_name}”。", ""], False
-    for key, caption in OUTPUTS:
-        text, bad = _shown(key, values[key])
-        lines.append(f"{caption}：{text}")
-        problem |= bad
-    if problem:
-        lines += ["", "标注的项目需要处理：输入错误请按提示修正对应单元格，内部错误请报告给 jidi-xl 维护者。"]
-    return "\n".join(lines), problem
-
-
 def evaluate_book(book) -> tuple[str, bool]:
     """Recalculate ``book`` fully and summarise its verdict cells."""
-    _recalculate(book)
-    return summary(book.name, read_outputs(book))
+    return evaluate(book.name, lambda: _recalculate(book), lambda: read_outputs(book))
 
 
 def main() -> None:

@@ -1,0 +1,67 @@
+"""Reading a Calc document over UNO for the button (runs inside LibreOffice's Python, or over a bridge)."""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from ..host import _MISSING, _NOT_A_RANGE, OUTPUTS, input_problems_of
+
+FORMULA_RESULT_VALUE, FORMULA_RESULT_STRING, FORMULA_RESULT_ERROR = 1, 2, 4   # com.sun.star.sheet.FormulaResult
+
+
+def title(doc) -> str:
+    url = doc.getURL()
+    return os.path.basename(url.rsplit("/", 1)[-1]) if url else (doc.getTitle() if hasattr(doc, "getTitle") else "未命名")
+
+
+def cell_value(cell) -> Any:
+    """A cell as xlwings would give it: None for empty, a number, a text, an error as its text (#NAME?)."""
+    kind = cell.getType().value                      # com.sun.star.table.CellContentType
+    if kind == "EMPTY":
+        return None
+    if kind == "VALUE":
+        return cell.getValue()
+    if kind == "TEXT":
+        return cell.getString()
+    if cell.getError():
+        return cell.getString() or f"#Err:{cell.getError()}"
+    result = cell.FormulaResultType2
+    if result == FORMULA_RESULT_VALUE:
+        return cell.getValue()
+    return cell.getString()
+
+
+def read_outputs(doc) -> dict[str, Any]:
+    """The result cells by workbook-scope defined name (top-left cell of each), as Excel's read_outputs."""
+    names = doc.NamedRanges
+    by_lower = {n.lower(): n for n in names.getElementNames()}
+    out = {}
+    for key, _ in OUTPUTS:
+        n = by_lower.get(key.lower())
+        if n is None:
+            out[key] = _MISSING
+            continue
+        try:
+            cells = names.getByName(n).getReferredCells()
+        except Exception:  # noqa: BLE001
+            cells = None
+        if cells is None:
+            out[key] = _NOT_A_RANGE
+            continue
+        out[key] = cell_value(cells.getCellByPosition(0, 0))
+    return out
+
+
+def input_problems(ctx, doc) -> list[str]:
+    """Store a copy of the document as xlsx (the document itself is untouched) and check its inputs."""
+    import uno
+    fd, path = tempfile.mkstemp(prefix="jidi_check_", suffix=".xlsx")
+    os.close(fd)
+    try:
+        p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+        p.Name, p.Value = "FilterName", "Calc MS Excel 2007 XML"
+        doc.storeToURL(uno.systemPathToFileUrl(path), (p,))
+        return input_problems_of(path)
+    finally:
+        os.unlink(path)
