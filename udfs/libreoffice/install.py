@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from .build import LibreOfficeMissing, _paths_of_this_interpreter, program_dir
+from .office import office_environment
 
 PATHS_FILE = "python-paths.json"
 
@@ -72,12 +73,17 @@ def install_extension(oxt: Path, profile_dir: Path | None = None) -> None:
     profile.mkdir(parents=True, exist_ok=True)
     root = os.geteuid() == 0
     with tempfile.TemporaryDirectory(prefix="jidi_unopkg_") as tmp:
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, 0o755)                  # nobody must reach the package and the staged profile
         package = Path(tmp) / oxt.name
         shutil.copyfile(oxt, package)
         os.chmod(package, 0o644)
-        env = dict(os.environ, HOME=str(profile if root else Path.home()))
-        cmd = [str(tool), "add", "--force", "--suppress-license", f"-env:UserInstallation={profile.as_uri()}",
+        # As root, unopkg works on a copy of the profile that nobody owns, inside this world-traversable
+        # folder (the real profile may sit below folders nobody cannot enter); the result is copied back.
+        target = Path(tmp) / "profile" if root else profile
+        if root:
+            shutil.copytree(profile, target, symlinks=True)
+        env = dict(office_environment(os.environ), HOME=str(target if root else Path.home()))
+        cmd = [str(tool), "add", "--force", "--suppress-license", f"-env:UserInstallation={target.as_uri()}",
                str(package)]
         if root:
             st = os.stat(profile)
@@ -86,12 +92,16 @@ def install_extension(oxt: Path, profile_dir: Path | None = None) -> None:
             if setpriv is None:
                 raise LibreOfficeMissing("以 root 安装需要 setpriv（util-linux）：apt-get install util-linux")
             cmd = [setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", *cmd]
-            _chown_tree(profile, nobody.pw_uid, nobody.pw_gid)
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=tmp)
-        finally:
-            if root:
-                _chown_tree(profile, st.st_uid, st.st_gid)
+            _chown_tree(target, nobody.pw_uid, nobody.pw_gid)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=tmp)
+        if root and proc.returncode == 0:
+            _chown_tree(target, st.st_uid, st.st_gid)
+            for sub in ("user/uno_packages", "user/extensions"):      # the extension state: replaced whole
+                if (profile / sub).exists():
+                    shutil.rmtree(profile / sub)
+            for junk in (".cache", ".config"):                        # nobody's HOME while unopkg ran
+                shutil.rmtree(target / junk, ignore_errors=True)
+            shutil.copytree(target, profile, symlinks=True, dirs_exist_ok=True)
     if proc.returncode != 0:
         raise RuntimeError(f"LibreOffice（unopkg）未能安装扩展 {oxt.name}（退出码 {proc.returncode}）："
                            f"{(proc.stderr or proc.stdout).strip()[-800:]}\n请先关闭使用该配置文件的 LibreOffice 再重试。")

@@ -1,125 +1,121 @@
-"""Driving LibreOffice over UNO from the project's interpreter.
+"""Driving LibreOffice over UNO: one headless soffice, scripts run by LibreOffice's own Python.
 
-Measured: Debian's ``pyuno`` (built for ``/usr/bin/python3`` 3.11.2) imports and works in the project's
-pyenv 3.11.7 once LibreOffice's ``program`` folder and ``/usr/lib/python3/dist-packages`` are on
-``sys.path`` (same major.minor, same ABI). :func:`import_uno` adds them *temporarily* — only ``uno`` and
-``unohelper`` are imported from there, so Debian's other packages never shadow the project's.
+Measured (Debian 12, LibreOffice 7.4.7): Debian's ``pyuno`` imports in the project's pyenv 3.11.7 and plain
+calls work, but as soon as soffice has to call Python back (a formula calling the add-in, a command
+environment) the bridge fails with ``std::bad_alloc`` (two libpython builds in one process). The same
+script run by ``/usr/bin/python3`` works. So:
 
-:class:`Office` starts one headless ``soffice`` on a private pipe with a given profile and gives the UNO
-component context; :meth:`Office.close` terminates it (and only it).
+* :class:`Office` (any interpreter, no UNO import) starts one soffice on a private pipe with a profile and
+  terminates it — one instance per test module / crosscheck folder;
+* :func:`run_script` runs :mod:`udfs.libreoffice.drive` under LibreOffice's Python against that pipe: a
+  JSON list of operations in, a JSON list of results out (about 0.1 s per run plus the work).
 """
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from .build import LibreOfficeMissing, program_dir
 
-SYSTEM_PY_PATHS = ("/usr/lib/python3/dist-packages",)
-
-
-def import_uno():
-    """``uno`` (with its import hook for ``com.sun.star…``) in this interpreter, or LibreOfficeMissing."""
-    if "uno" in sys.modules:
-        return sys.modules["uno"]
-    added = [p for p in (str(program_dir()), *SYSTEM_PY_PATHS) if p not in sys.path]
-    sys.path.extend(added)
-    try:
-        import uno  # noqa: F401
-        import unohelper  # noqa: F401
-    except ImportError as exc:
-        raise LibreOfficeMissing(f"无法导入 LibreOffice 的 Python 接口 uno（{exc}）：请安装 python3-uno "
-                                 "（apt-get install python3-uno libreoffice-script-provider-python）。") from None
-    finally:
-        for p in added:
-            if p in sys.path and p != str(program_dir()):
-                sys.path.remove(p)
-    return sys.modules["uno"]
+SYSTEM_PYTHON = "/usr/bin/python3"     # the interpreter LibreOffice embeds (Debian); it has ``uno``
 
 
 def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if not exe:
-        program_dir()       # raises the Chinese message
-        exe = str(program_dir() / "soffice")
-    return exe
+    return str(program_dir() / "soffice")
 
 
-def props(**kw):
-    """A tuple of ``PropertyValue`` from keyword arguments."""
-    uno = import_uno()
-    out = []
-    for k, v in kw.items():
-        p = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
-        p.Name, p.Value = k, v
-        out.append(p)
-    return tuple(out)
+def system_python() -> str:
+    if not os.path.exists(SYSTEM_PYTHON):
+        raise LibreOfficeMissing(f"未找到 LibreOffice 使用的 Python（{SYSTEM_PYTHON}）：请安装 python3 与 python3-uno。")
+    return SYSTEM_PYTHON
+
+
+def office_environment(base) -> dict:
+    """The environment soffice is started with.
+
+    Measured: started from the project's pyenv interpreter (whose ``bin`` heads ``PATH``), LibreOffice's
+    embedded Python finds that ``python3`` on ``PATH``, takes its prefix, and every call into the add-in
+    dies with ``std::bad_alloc``. So ``PATH`` entries holding another ``python3`` than the system's are
+    dropped, and ``PYTHONPATH``/``PYTHONHOME`` are not passed on (the component sets its own path)."""
+    env = {k: v for k, v in base.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    system = os.path.realpath(SYSTEM_PYTHON)
+    keep = []
+    for d in env.get("PATH", "/usr/bin:/bin").split(os.pathsep):
+        exe = os.path.join(d, "python3")
+        if os.path.exists(exe) and os.path.realpath(exe) != system:
+            continue
+        keep.append(d)
+    env["PATH"] = os.pathsep.join(keep)
+    env.setdefault("HOME", tempfile.gettempdir())
+    return env
+
+
+def package_root() -> str:
+    return str(Path(__file__).resolve().parent.parent.parent)
 
 
 class Office:
-    """One headless soffice with the profile ``profile_dir`` (what ``-env:UserInstallation`` names)."""
+    """One soffice with the profile ``profile_dir`` (what ``-env:UserInstallation`` names), listening on a
+    private pipe (:attr:`pipe`). ``headless=False`` for the GUI under Xvfb (``env`` with ``DISPLAY``)."""
 
     def __init__(self, profile_dir: Path, timeout: float = 60.0, headless: bool = True, env: dict | None = None):
-        uno = import_uno()
         self.profile_dir = Path(profile_dir).resolve()
         self.pipe = f"jidi_{uuid.uuid4().hex[:12]}"
         args = [soffice(), f"-env:UserInstallation={self.profile_dir.as_uri()}", "--norestore", "--nologo",
-                "--nodefault", "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"]
+                "--nolockcheck", f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"]
         if headless:
-            args[1:1] = ["--headless", "--invisible"]
-        environ = dict(os.environ if env is None else env)
-        environ.setdefault("HOME", tempfile.gettempdir())
+            args[1:1] = ["--headless", "--invisible", "--nodefault"]
+        environ = office_environment(os.environ if env is None else env)
         self._err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._err, stderr=self._err, env=environ)
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        deadline = time.monotonic() + timeout
         t0 = time.perf_counter()
-        while True:
-            try:
-                self.ctx = resolver.resolve(f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:  # noqa: BLE001 — NoConnectException until soffice listens
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.close()
-                    self._err.seek(0)
-                    tail = self._err.read().decode("utf-8", "replace")[-1500:]
-                    raise RuntimeError(f"LibreOffice 未能启动（soffice exit {self.proc.returncode}）：{tail}") from None
-                time.sleep(0.1)
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._err, stderr=self._err, env=environ)
+        try:
+            self.run([{"op": "ping"}], timeout=timeout)
+        except Exception:
+            self.close()
+            raise
         self.start_seconds = time.perf_counter() - t0
-        self.smgr = self.ctx.ServiceManager
-        self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
 
-    def create(self, service: str):
-        return self.smgr.createInstanceWithContext(service, self.ctx)
-
-    def load(self, path: Path, hidden: bool = True):
-        """Open a document (read-only on the file: it is never stored back unless asked)."""
-        url = Path(path).resolve().as_uri()
-        return self.desktop.loadComponentFromURL(url, "_blank", 0, props(Hidden=hidden))
+    def run(self, ops: list[dict], timeout: float = 300.0) -> list[Any]:
+        """Run the operations (:mod:`udfs.libreoffice.drive`) against this soffice; their results."""
+        if self.proc.poll() is not None:
+            self._err.seek(0)
+            raise RuntimeError(f"LibreOffice 已退出（exit {self.proc.returncode}）："
+                               f"{self._err.read().decode('utf-8', 'replace')[-1500:]}")
+        return run_script(self.pipe, ops, timeout=timeout)
 
     def close(self) -> None:
-        """Terminate this soffice (the desktop first, then the process we started, by its pid)."""
-        try:
-            if getattr(self, "desktop", None) is not None:
-                self.desktop.terminate()
-        except Exception:  # noqa: BLE001 — the bridge drops while soffice exits
-            pass
+        """Terminate this soffice: the desktop over UNO, then the process we started (by its pid)."""
         if self.proc.poll() is None:
             try:
-                self.proc.wait(timeout=10)
+                run_script(self.pipe, [{"op": "terminate"}], timeout=20, connect_timeout=2)
+            except Exception:  # noqa: BLE001 — not connected yet, or the bridge drops while soffice exits
+                pass
+            try:
+                self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=15)
+        self._err.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def run_script(pipe: str, ops: list[dict], timeout: float = 300.0, connect_timeout: float = 60.0) -> list[Any]:
+    env = dict(os.environ, PYTHONPATH=package_root())
+    proc = subprocess.run([system_python(), "-m", "udfs.libreoffice.drive", pipe, str(connect_timeout)],
+                          input=json.dumps(ops, ensure_ascii=False), capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"UNO script failed ({proc.returncode}): {proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
