@@ -247,6 +247,8 @@ class CrossChecker:
 
         self.make_copy, self.rel_tol, self.abs_tol = make_copy, rel_tol, abs_tol
         self._work = Path(tempfile.mkdtemp(prefix="jidi_xcheck_"))
+        # traversable by others: installing an extension as root runs unopkg as ``nobody`` on the profile
+        os.chmod(self._work, 0o755)
         try:
             kw = {"call_timeout": call_timeout} if call_timeout else {}
             self._profile = Path(profile_dir) if profile_dir is not None else self._work / "profile"

@@ -41,7 +41,7 @@ from . import _ooxml as ox
 from . import libreoffice as lo
 
 __all__ = ["UnoSession", "Document", "CellValue", "UnoSessionError", "UnoUnavailable", "import_uno",
-           "INSTALL_HINT"]
+           "INSTALL_HINT", "office_environment", "virtual_display", "screenshot"]
 
 # What to install, said wherever LibreOffice or pyuno is missing (CI installs the same: .ci/run).
 INSTALL_HINT = ("请安装 LibreOffice Calc 及其 Python 组件：apt-get install libreoffice-calc python3-uno "
@@ -137,6 +137,25 @@ def _pv(uno, name: str, value: Any):
     return p
 
 
+SYSTEM_PYTHON = "/usr/bin/python3"        # the interpreter LibreOffice's embedded Python is (Debian)
+
+
+def office_environment(base: dict[str, str]) -> dict[str, str]:
+    """The environment soffice is started with. Measured (7.4.7, started from the project's pyenv
+    interpreter, whose ``bin`` folder pyenv puts first on ``PATH``): LibreOffice's embedded Python takes the
+    prefix of the first ``python3`` on ``PATH``; with pyenv's there, the first start on a profile holding a
+    Python extension aborts (``DeploymentException``) and calls into a Python add-in fail. So ``PATH``
+    folders holding another ``python3`` than the system's are dropped, and ``PYTHONPATH``/``PYTHONHOME``/
+    ``VIRTUAL_ENV`` are not passed on."""
+    env = {k: v for k, v in base.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    system = os.path.realpath(SYSTEM_PYTHON)
+    keep = [d for d in env.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+            if not (os.path.exists(os.path.join(d, "python3")) and os.path.realpath(os.path.join(d, "python3")) != system)]
+    env["PATH"] = os.pathsep.join(keep)
+    env.setdefault("HOME", tempfile.gettempdir())
+    return env
+
+
 _SESSIONS: "weakref.WeakSet[UnoSession]" = weakref.WeakSet()
 
 
@@ -211,17 +230,6 @@ class UnoSession:
         return self._proc.pid if self._proc else None
 
     def start(self) -> "UnoSession":
-        """Start soffice and connect. Measured (7.4.7): the FIRST start on a profile into which ``unopkg``
-        has just installed an extension aborts with an uncaught ``DeploymentException`` (exit 134) while
-        it registers the extension; the next start works. So a start that fails that way is tried once more."""
-        try:
-            return self._start()
-        except UnoSessionError as exc:
-            if "DeploymentException" not in str(exc):
-                raise
-        return self._start()
-
-    def _start(self) -> "UnoSession":
         if self.running:
             return self
         if self.soffice is None:
@@ -233,8 +241,7 @@ class UnoSession:
                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
         if self.headless:
             args[1:1] = ["--headless", "--invisible"]
-        env = {**os.environ, **self.env}
-        env.setdefault("HOME", tempfile.gettempdir())
+        env = {**office_environment(os.environ), **self.env}
         self._log = tempfile.TemporaryFile()
         t0 = time.perf_counter()
         # its own process group: /usr/bin/soffice is a script that starts oosplash, which starts soffice.bin;
