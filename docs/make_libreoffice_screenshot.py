@@ -29,27 +29,25 @@ RESULTS_SHEET = "评价结果"
 @dataclass
 class Shot:
     png: Path
-    toolbar_items: list[tuple[str, str]] = field(default_factory=list)   # (label, command URL) of our entry
+    toolbar_items: list[tuple[str, str]] = field(default_factory=list)   # (label, toolbar) of our buttons
     results_cells: int = 0                      # formula cells of the results sheet
     results_errors: list[str] = field(default_factory=list)               # "评价结果!D8: #NAME?"
     verdict: str | None = None                  # out_recognition_verdict as LibreOffice computed it
 
 
-def _toolbar_items(frame, url: str) -> list[tuple[str, str]]:
-    """Every toolbar item of the frame whose command is *url* (read from the layout manager)."""
+def _toolbar_items(frame, extension_id: str) -> list[tuple[str, str]]:
+    """(label, toolbar) of every button on a VISIBLE toolbar of the frame added by the extension, read from the
+    layout manager and the toolbar window's accessibility tree (what is on screen; an add-on toolbar has no
+    item settings to read)."""
     found = []
     lm = frame.LayoutManager
     for el in lm.getElements():
-        if "/toolbar/" not in el.ResourceURL:
+        url = el.ResourceURL
+        if f"/toolbar/addon_{extension_id}" not in url or not lm.isElementVisible(url):
             continue
-        try:
-            settings = el.getSettings(False)
-        except Exception:  # noqa: BLE001 — a toolbar without settings
-            continue
-        for i in range(settings.getCount()):
-            props = {p.Name: p.Value for p in settings.getByIndex(i)}
-            if props.get("CommandURL") == url:
-                found.append((props.get("Label", ""), url))
+        ac = el.getRealInterface().getAccessibleContext()
+        for i in range(ac.getAccessibleChildCount()):
+            found.append((ac.getAccessibleChild(i).getAccessibleContext().getAccessibleName(), url))
     return found
 
 
@@ -73,13 +71,13 @@ def take(sample: Path, png: Path, *, settle: float = 3.0) -> Shot:
             doc.calculate_all()
             time.sleep(settle)                   # let the window paint
             shot = Shot(Path(png))
-            shot.toolbar_items = _toolbar_items(doc.frame, ulo.BUTTON_URL)
+            shot.toolbar_items = _toolbar_items(doc.frame, ulo.EXTENSION_ID)
             cells = [c for c in doc.formula_cells() if c.sheet == RESULTS_SHEET]
             shot.results_cells = len(cells)
             shot.results_errors = [f"{c.sheet}!{c.address}: {c.value}" for c in cells if c.is_error]
             sheet, r1, c1, *_ = defined_names(sample)["out_recognition_verdict"]
             from jidi_xl.engine._ooxml import a1
-            shot.verdict = doc.cell(sheet, a1(r1, c1)).value
+            shot.verdict = doc.cell(sheet, a1(r1 + 1, c1 + 1)).value     # defined_names is 0-based
             Path(png).parent.mkdir(parents=True, exist_ok=True)
             screenshot(display, png)
             doc.close()

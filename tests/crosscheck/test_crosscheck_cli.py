@@ -68,7 +68,7 @@ class _WrongEngine:
 def test_a_difference_is_printed_and_exits_1(monkeypatch):
     book = SAMPLES_DIR / "01_general_track_pass.xlsx"
     sheet, r, c, *_ = defined_names(book)["out_recognition_verdict"]
-    key = (sheet, ox.a1(r, c))
+    key = (sheet, ox.a1(r + 1, c + 1))                     # defined_names is 0-based
     real = cli_module._engine
     monkeypatch.setattr(cli_module, "_engine", lambda n=1: _WrongEngine(real(n), key, "不符合认定条件"))
     res = run(book)

@@ -85,8 +85,8 @@ def test_every_formula_cell_agrees(reports, key):
 
 
 def _cell(book: Path, name: str) -> tuple[str, str]:
-    sheet, r, c, *_ = defined_names(book)[name]
-    return sheet, ox.a1(r, c)
+    sheet, r, c, *_ = defined_names(book)[name]          # 0-based
+    return sheet, ox.a1(r + 1, c + 1)
 
 
 # (what is perturbed, the engine's value replaced by)
