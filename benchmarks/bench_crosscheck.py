@@ -50,7 +50,7 @@ def generate(args) -> list[Path]:
     gen = bench_batch.phase_generate(ns)
     books = sorted((Path(args.workdir) / "books").glob("*.xlsx"))
     print(f"generate: {len(books)} workbooks ({args.firms} firms each) "
-          f"{'reused' if gen.get('reused') else f'in {gen['seconds']:.1f} s'}")
+          f"{'reused' if gen.get('reused') else 'in %.1f s' % gen['seconds']}")
     return books
 
 
@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=bench_batch.DEFAULT_SEED)
     ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "_work_crosscheck")
     ap.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.json")
+    ap.add_argument("--copy", choices=["libreoffice", "plain"], default="libreoffice",
+                    help="the copy LibreOffice opens: udfs.libreoffice.libreoffice_copy (programmatic names, the "
+                         "default, what jidi-xl crosscheck does) or a plain copy (the extension's load job re-enters "
+                         "the JIDI_ formulas after loading)")
     args = ap.parse_args(argv)
 
     books = generate(args)
@@ -76,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     compile_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    checker = standard_checker().__enter__()
+    if args.copy == "plain":
+        from jidi_xl.engine.crosscheck import CrossChecker, _built_extension
+        from udfs import libreoffice as ulo
+        oxt = _built_extension()
+        checker = CrossChecker(install=lambda prof: ulo.install_extension(oxt, prof)).__enter__()
+    else:
+        checker = standard_checker().__enter__()
     setup_s = time.perf_counter() - t0
     startup_s = checker.session.startup_seconds
     rows = []
@@ -101,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     cells = sum(r["compared"] for r in rows)
     parts = {k: statistics.median(r[f"{k}_s"] for r in warm) for k in ("prepare", "load", "recalc", "compare")}
     print("=" * 96)
+    print(f"copy opened by LibreOffice: {args.copy}")
     print(f"{len(rows)} workbooks through ONE LibreOffice; {cells} formula cells compared, {diffs} differences; "
           f"canary 2 in {sum(r['canary'] == 2 for r in rows)}/{len(rows)}")
     print(f"setup: extension build + install + soffice start {setup_s:.2f} s (start-up to UNO {startup_s:.2f} s); "
@@ -130,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git_commit": commit,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "loadavg_before": load_before,
                     "libreoffice": version},
-        "parameters": {"n": len(rows), "firms": args.firms, "seed": args.seed},
+        "parameters": {"n": len(rows), "firms": args.firms, "seed": args.seed, "copy": args.copy},
         "setup_s": setup_s, "soffice_startup_s": startup_s, "engine_compile_s": compile_s, "soffice_close_s": close_s,
         "first_workbook": {"libreoffice_s": first["libreoffice_s"], "engine_s": first["engine_s"]},
         "libreoffice_warm": lo_warm, "crosscheck_total_warm": xc_warm, "engine": eng, "libreoffice_parts_median_s": parts,
