@@ -24,6 +24,7 @@ from udfs.registry import Arg, Udf                          # noqa: E402
 
 PROBES = {
     "PROBE_REQ": Udf("PROBE_REQ", repr, "probe", "-", (Arg("x", "x"),), "repr"),
+    "PROBE_RNG": Udf("PROBE_RNG", repr, "probe", "-", (Arg("x", "x", range=True),), "repr"),
     "PROBE_OPT": Udf("PROBE_OPT", repr, "probe", "-", (Arg("x", "x", optional=True),), "repr"),
     "PROBE_BOOL": Udf("PROBE_BOOL", repr, "probe", "-", (), "TRUE"),
 }
@@ -46,7 +47,7 @@ def main() -> None:
                     ops.append({"op": "set", "cell": "A1", "formula": content} if content else
                                {"op": "set", "cell": "A1"})
                 arg = ref or content
-                for fn in ("PROBE_REQ", "PROBE_OPT"):
+                for fn in ("PROBE_REQ", "PROBE_RNG", "PROBE_OPT"):
                     ops.append({"op": "set", "cell": "C1", "formula": f"={fn}({arg})"})
             ops.append({"op": "set", "cell": "C1", "formula": "=PROBE_OPT()"})
             ops += [{"op": "set", "cell": "A1", "value": 1}, {"op": "set", "cell": "A2", "value": 2},
@@ -58,11 +59,11 @@ def main() -> None:
             for label, ref, content in CASES:
                 if ref:
                     i += 1
-                print(f"{label:18} required: {res[i]!s:40} optional: {res[i + 1]}")
-                i += 2
+                print(f"{label:18} cell: {res[i]!s:30} range: {res[i + 1]!s:24} optional: {res[i + 2]}")
+                i += 3
             print(f"{'omitted':18} optional: {res[i]}")
-            print(f"{'range A1:B2':18} required: {res[i + 4]!s:40} optional: {res[i + 5]}")
-            print(f"{'returns True':18} cell shows: {res[i + 6]!r}")
+            print(f"{'range A1:B2':18} cell: {res[i + 3]!s:30} optional: {res[i + 4]}")
+            print(f"{'returns True':18} cell shows: {res[i + 5]!r}")
 
 
 if __name__ == "__main__":

@@ -204,20 +204,46 @@ def to_excel(v: Any) -> Any:
 
 
 # -- LibreOffice (the Calc add-in, udfs/libreoffice) ------------------------------------------------
-# What LibreOffice 7.4 hands a Python add-in (measured; docs/libreoffice-setup.md): numbers, dates (their
-# serial) and booleans (TRUE = 1.0) all as float, text as str, a range — and, for our required arguments
-# typed ``sequence< sequence< any > >``, a single cell or a literal too — as a tuple of row tuples whose
-# empty cells are ''. An ``any`` argument (our optional ones: only ``any`` may be omitted) is None when
-# omitted and 0.0 for a referenced empty cell. An error value is never passed: LibreOffice does not call
-# the function and the cell shows the error.
+# What LibreOffice 7.4.7 hands a Python add-in (measured by benchmarks/libreoffice_values.py; the IDL types
+# are chosen in udfs/libreoffice/build.py):
+# * a required single-value argument is typed ``XCellRange``: the referenced cells themselves arrive, so an
+#   empty cell is exactly empty and an error value in the cell reaches us (and gets the documented
+#   ``输入错误``); a literal or an expression there is refused by LibreOffice itself (Err:504);
+# * a range argument is ``sequence< sequence< any > >``: a tuple of rows, empty cells '' (but a single
+#   empty cell passed alone arrives as 0.0); an error value anywhere: the function is not called;
+# * an optional argument is ``any`` (only ``any`` may be omitted): None when omitted, 0.0 for an empty cell;
+# * numbers, dates (serials) and booleans (TRUE = 1.0) arrive as float, text as str.
+_LO_ERRORS = {532: "#DIV/0!", 519: "#VALUE!", 524: "#REF!", 525: "#NAME?", 503: "#NUM!", 502: "#NUM!",
+              504: "#VALUE!", 511: "#VALUE!", 32767: "#N/A"}
+
+
+def _lo_cells(rng) -> list[list[Any]]:
+    """The cells of an ``XCellRange`` (read with ``getDataArray``, which computes a formula cell still
+    dirty in the running recalculation; reading cell by cell gave stale blanks): '' → None, an error
+    cell (``None`` in the data array) → its Excel error text."""
+    rows = []
+    for r, row in enumerate(rng.getDataArray()):
+        out = []
+        for c, v in enumerate(row):
+            if v is None:
+                err = rng.getCellByPosition(c, r).getError()
+                out.append(_LO_ERRORS.get(err, "#VALUE!") if err else None)
+            else:
+                out.append(None if v == "" else v)
+        rows.append(out)
+    return rows
+
 
 def from_libreoffice(x: Any, is_range: bool, optional: bool = False) -> Any:
     """One LibreOffice argument in the shape the adapters take from xlwings: a range as a list of rows
-    (empty cells None), a single value as itself (None for empty).
+    (empty cells None), a single value as itself (None for empty), an error cell as its error text.
 
     An optional argument (``any``) that is exactly 0.0 is read as blank: LibreOffice passes an empty cell so,
     and no optional argument of the registry takes a number (``part``, a code, an outcome, ``all``) — a
-    typed 0 there is therefore also blank in LibreOffice, where Excel would name it as unknown."""
+    typed 0 there is therefore blank in LibreOffice, where Excel names it as an unknown value."""
+    if hasattr(x, "getCellByPosition"):                          # XCellRange
+        rows = _lo_cells(x)
+        return rows if is_range or len(rows) > 1 or len(rows[0]) > 1 else rows[0][0]
     if isinstance(x, tuple):
         rows = [[None if c == "" else c for c in row] for row in x]
         if is_range:
@@ -232,9 +258,12 @@ def from_libreoffice(x: Any, is_range: bool, optional: bool = False) -> Any:
 
 def to_libreoffice(v: Any) -> Any:
     """A registry result (already :func:`to_excel`) as a value LibreOffice shows: numbers as float (a UNO
-    ``long`` would overflow past 2**31), text as text, booleans as booleans (Calc shows TRUE/FALSE)."""
-    if isinstance(v, bool) or isinstance(v, str):
+    ``long`` would overflow past 2**31), text as text. Measured: a Python ``bool`` returned to Calc shows 0
+    whatever its value, so booleans are returned as 1.0/0.0 (Excel and formulas show TRUE/FALSE)."""
+    if isinstance(v, str):
         return v
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
     if isinstance(v, (int, float)):
         return float(v)
     return "" if v is None else str(v)

@@ -309,8 +309,8 @@ def trimmed_mean(totals):
 
 @udf("JIDI_SCORE", "年度评价得分：按指标和专家评分（去极值平均），或录入的总分", "第十三条；spec §7", "结果/数据/值（得分）",
      R("max_points", "指标满分列", range=True), R("weights", "指标权重列", range=True),
-     R("scores", "得分矩阵（行=指标，列=专家，至多9列）", range=True), R("entered", "录入总分（可空）"), PART_ARG)
-def score(max_points, weights, scores, entered, part=None):
+     R("scores", "得分矩阵（行=指标，列=专家，至多9列）", range=True), R("entered", "录入总分（可空）", optional=True), PART_ARG)
+def score(max_points, weights, scores, entered=None, part=None):
     inds, experts = _score_grid(max_points, weights, scores)
     total = number(entered, "录入总分")
     if total is not None and total > rs().p("chapter4.max_score"):

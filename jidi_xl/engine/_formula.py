@@ -120,3 +120,46 @@ def remove_positions(text: str, positions: list[int]) -> str:
         return text
     s = set(positions)
     return "".join(ch for i, ch in enumerate(text) if i not in s)
+
+
+# A call spelled with a dotted programmatic prefix, as LibreOffice writes calls to its add-ins into an
+# xlsx (``ORG.JIDIXL.FUNCTIONS.JIDI_X(``): two or more dotted words before the function name.
+_RE_PREFIXED_CALL = re.compile(
+    r"""(?<![\w.!\]'])
+        (?P<prefix>(?:[A-Za-z][A-Za-z0-9]*\.){2,})
+        (?P<name>[A-Za-z_][\w]*)
+        (?=\s*\()""",
+    re.X,
+)
+_RE_BARE_CALL = re.compile(r"(?<![\w.!\]'])(?P<name>[A-Za-z_][\w.]*)(?=\s*\()")
+
+
+def strip_programmatic_prefixes(formula: str, should_strip) -> tuple[str, int]:
+    """``ORG.JIDIXL.FUNCTIONS.JIDI_X(`` → ``JIDI_X(`` for names satisfying *should_strip* (upper-cased
+    bare name); ``_xludf.``/``_xlfn.`` are not prefixes of this kind. Returns (formula, count)."""
+    m = mask(formula)
+    calls = [x for x in _RE_PREFIXED_CALL.finditer(m)
+             if not x.group("prefix").upper().startswith(("_XL",)) and should_strip(x.group("name").upper())]
+    if not calls:
+        return formula, 0
+    parts, pos = [], 0
+    for x in calls:
+        parts.append(formula[pos:x.start("prefix")])
+        pos = x.start("name")
+    parts.append(formula[pos:])
+    return "".join(parts), len(calls)
+
+
+def rename_calls(formula: str, mapping: dict[str, str]) -> tuple[str, int]:
+    """Rename bare calls ``NAME(`` whose upper-cased name (``_xludf.`` dropped) is a key of *mapping*."""
+    m = mask(formula)
+    calls = [x for x in _RE_BARE_CALL.finditer(m) if bare_function_name(x.group("name")) in mapping]
+    if not calls:
+        return formula, 0
+    parts, pos = [], 0
+    for x in calls:
+        parts.append(formula[pos:x.start("name")])
+        parts.append(mapping[bare_function_name(x.group("name"))])
+        pos = x.end("name")
+    parts.append(formula[pos:])
+    return "".join(parts), len(calls)

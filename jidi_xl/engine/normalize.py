@@ -38,9 +38,9 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from . import _ooxml as ox
-from ._formula import external_book_indexes, strip_qualifiers
+from ._formula import external_book_indexes, rename_calls, strip_programmatic_prefixes, strip_qualifiers
 
-__all__ = ["NormalizeReport", "normalize_workbook", "normalized_copy"]
+__all__ = ["NormalizeReport", "normalize_workbook", "normalized_copy", "rename_functions"]
 
 
 @dataclass
@@ -66,7 +66,20 @@ def _should_strip_factory(function_names: Iterable[str]):
 _RE_V_IS = re.compile(r"<(\w+:)?(v|is|t)(?=[\s>])[^>]*>.*?</\1?\2\s*>", re.S)
 
 
-def _strip_sheet(text: str, should_strip, sheet: str, report: NormalizeReport) -> tuple[str, set[int]]:
+def _transform(formula: str, should_strip, rename: dict[str, str] | None) -> tuple[str, int]:
+    """Qualifiers and programmatic prefixes removed (``[1]!JIDI_X(``, ``ORG.JIDIXL.FUNCTIONS.JIDI_X(`` →
+    ``JIDI_X(``), then the optional renaming (:func:`rename_functions`)."""
+    new, n = strip_qualifiers(formula, should_strip)
+    new, k = strip_programmatic_prefixes(new, should_strip)
+    n += k
+    if rename:
+        new, k = rename_calls(new, rename)
+        n += k
+    return new, n
+
+
+def _strip_sheet(text: str, should_strip, sheet: str, report: NormalizeReport,
+                 rename: dict[str, str] | None = None) -> tuple[str, set[int]]:
     scan = ox.scan_sheet(text)
     if scan.sheet_data is None:
         return text, external_book_indexes(text)
@@ -80,7 +93,7 @@ def _strip_sheet(text: str, should_strip, sheet: str, report: NormalizeReport) -
         if fm.group(2) is None:
             continue
         formula = ox.xml_unescape(fm.group(2))
-        new, n = strip_qualifiers(formula, should_strip)
+        new, n = _transform(formula, should_strip, rename)
         used |= external_book_indexes(new)
         if n:
             edits.append((fm.start(2), fm.end(2), ox.xml_escape_text(new)))
@@ -102,14 +115,14 @@ def _strip_sheet(text: str, should_strip, sheet: str, report: NormalizeReport) -
     return text, used
 
 
-def _strip_defined_names(root, should_strip, report: NormalizeReport) -> set[int]:
+def _strip_defined_names(root, should_strip, report: NormalizeReport, rename=None) -> set[int]:
     used: set[int] = set()
     m = "{%s}" % ox.NS_MAIN
     dn = root.find(m + "definedNames")
     for el in dn if dn is not None else []:
         if el.tag != m + "definedName" or not el.text:
             continue
-        new, n = strip_qualifiers(el.text, should_strip)
+        new, n = _transform(el.text, should_strip, rename)
         if n:
             el.text = new
             report.stripped += n
@@ -123,11 +136,15 @@ def _serialize(root) -> bytes:
 
 
 def normalize_workbook(src: str | os.PathLike, dst: str | os.PathLike,
-                       function_names: Iterable[str] = ()) -> NormalizeReport:
+                       function_names: Iterable[str] = (), rename: dict[str, str] | None = None) -> NormalizeReport:
     """Write a normalised copy of *src* to *dst* (see module doc).
 
     *function_names*: Excel names (any case, optional ``_xludf.``) whose
     add-in qualifier is removed; names starting with ``JIDI_`` always are.
+    A call LibreOffice saved with its add-in's programmatic name
+    (``ORG.JIDIXL.FUNCTIONS.JIDI_X(``: two or more dotted words before such a
+    name) is read as the plain call too — the round trip through LibreOffice.
+    *rename*: upper-cased name → new spelling, applied last (:func:`rename_functions`).
     """
     src, dst = os.fspath(src), os.fspath(dst)
     if os.path.abspath(src) == os.path.abspath(dst):
@@ -142,13 +159,13 @@ def normalize_workbook(src: str | os.PathLike, dst: str | os.PathLike,
         sheet_parts = {s.part: s.name for s in info.sheets}
         for s in info.sheets:
             text = ox.read_text(zf, s.part)
-            new_text, u = _strip_sheet(text, should_strip, s.name, report)
+            new_text, u = _strip_sheet(text, should_strip, s.name, report, rename)
             used |= u
             if new_text is not text:
                 new_data[s.part] = new_text.encode("utf-8")
         wb_root = etree.fromstring(zf.read(info.workbook_part), ox._XML_PARSER)
         n_before = report.stripped
-        used |= _strip_defined_names(wb_root, should_strip, report)
+        used |= _strip_defined_names(wb_root, should_strip, report, rename)
         wb_dirty = report.stripped != n_before
 
         link_parts = set(p for p in info.external_link_parts if p)
@@ -217,6 +234,14 @@ def normalize_workbook(src: str | os.PathLike, dst: str | os.PathLike,
                 zo.writestr(zi, data if data is not None else zf.read(zi.filename))
     os.replace(tmp, dst)
     return report
+
+
+def rename_functions(src: str | os.PathLike, dst: str | os.PathLike, mapping: dict[str, str]) -> NormalizeReport:
+    """A normalised copy (qualifiers, prefixes and unused external links removed) whose calls to the keys
+    of *mapping* (Excel names) are spelled as its values — e.g. the programmatic names LibreOffice's xlsx
+    import binds to an add-in. The caller gives the mapping (this module knows no function list)."""
+    upper = {k.upper(): v for k, v in mapping.items()}
+    return normalize_workbook(src, dst, list(upper), rename=upper)
 
 
 @contextlib.contextmanager

@@ -41,8 +41,16 @@ BUTTON_URL = f"service:{EVALUATE_SERVICE}?evaluate"
 BUTTON_TITLE = "评价当前工作簿"
 COMPONENT_FILE = "jidi_addin.py"
 RDB_FILE = "jidi.rdb"
-REQUIRED_TYPE = "sequence< sequence< any > >"
+RANGE_TYPE = "sequence< sequence< any > >"
+CELL_TYPE = "com::sun::star::table::XCellRange"
 OPTIONAL_TYPE = "any"
+
+
+def arg_type(a) -> str:
+    """The IDL type of an argument (measured — see the module docstring)."""
+    if a.optional:
+        return OPTIONAL_TYPE
+    return RANGE_TYPE if a.range else CELL_TYPE
 
 
 class LibreOfficeMissing(RuntimeError):
@@ -57,7 +65,8 @@ def programmatic_name(excel_name: str) -> str:
 
 def name_map() -> dict[str, str]:
     """Excel name → programmatic name, for every registry function."""
-    from ..functions import REGISTRY  # noqa: F401 — populates the registry
+    from .. import functions  # noqa: F401 — populates the registry
+    from ..registry import REGISTRY
     return {name: programmatic_name(name) for name in REGISTRY}
 
 
@@ -108,7 +117,7 @@ def function_meta(registry=None) -> list[dict]:
             "name": u.name,
             "description": wizard_description(u),
             "args": [{"name": a.name, "doc": a.doc, "range": a.range, "optional": a.optional,
-                      "type": OPTIONAL_TYPE if a.optional else REQUIRED_TYPE} for a in u.args],
+                      "type": arg_type(a)} for a in u.args],
         })
     return out
 

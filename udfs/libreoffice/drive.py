@@ -79,6 +79,13 @@ class Driver:
         return "pong"
 
     def op_terminate(self):
+        """Close every document (no lock file stays behind), then end soffice."""
+        try:
+            comps = self.desktop.getComponents().createEnumeration()
+            while comps.hasMoreElements():
+                comps.nextElement().close(True)
+        except Exception:  # noqa: BLE001
+            pass
         try:
             self.desktop.terminate()
         except Exception:  # noqa: BLE001 — the bridge drops as soffice exits
