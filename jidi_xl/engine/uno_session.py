@@ -165,6 +165,16 @@ def _kill_leftovers() -> None:
         s._kill("interpreter exit")
 
 
+def _exit_on_sigterm() -> None:
+    """A SIGTERM with Python's default handling ends the process without running ``atexit``, which would
+    leave soffice behind: while sessions exist, SIGTERM becomes ``SystemExit`` (``atexit`` then kills them).
+    Only from the main thread, and only when nobody else handles SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def _end_group(pgid: int, wait: float = 10.0) -> None:
     """Kill what is left of a process group and wait until it is gone (soffice.bin, reparented to init,
     may take a moment to be reaped)."""
@@ -250,6 +260,7 @@ class UnoSession:
                                       env=env, start_new_session=True)
         self._killed = None
         _SESSIONS.add(self)
+        _exit_on_sigterm()
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         url = f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"

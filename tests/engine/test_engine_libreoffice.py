@@ -7,6 +7,8 @@ import shutil
 import signal
 import time
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -178,4 +180,22 @@ def test_hung_soffice_is_killed(book):
         assert not s.running
     finally:
         s.close()
+    assert not _group_alive(pgid)
+
+
+def test_sigterm_leaves_no_soffice(tmp_path):
+    """A process killed with SIGTERM while its session runs takes its soffice with it."""
+    import subprocess
+    import sys
+    script = ("import sys, time; from jidi_xl.engine.uno_session import UnoSession; s = UnoSession().start(); "
+              "print(s.pid, flush=True); time.sleep(120)")
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    pgid = int(p.stdout.readline())
+    assert _group_alive(pgid)
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(60) == 128 + signal.SIGTERM
+    deadline = time.monotonic() + 15
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not _group_alive(pgid)
