@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def _maker():
     spec = importlib.util.spec_from_file_location("make_libreoffice_screenshot",
                                                   ROOT / "docs" / "make_libreoffice_screenshot.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod                 # its dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
 
