@@ -13,7 +13,10 @@ system Python (3.11.2), but its ``pyuno.so`` links ``libpython3.11.so.1.0`` by s
 project's pyenv 3.11.7 (a shared build) has already loaded: with LibreOffice's ``program`` folder and the
 folder holding ``uno.py`` on ``sys.path`` it loads and runs in-process (0.2 s import). So no bridge
 process: the session imports :mod:`uno` into this interpreter (:func:`import_uno`). Another minor
-version of Python (3.12 …) cannot load it; :func:`import_uno` then says what to install or use.
+version of Python (3.12 …) cannot load it; :func:`import_uno` then says what to install or use. The
+session makes plain calls only — no listener, job or command environment implemented in this process: a
+UNO object implemented in pyenv-hosted Python and called back by soffice crashed the bridge (measured by
+the extension's work, ``udfs/libreoffice/office.py``, which drives such calls from the system Python).
 
 What LibreOffice gives back (:class:`CellValue`): a number (dates are serial numbers; LibreOffice has no
 boolean cell type — TRUE is the number 1 shown as TRUE, see :meth:`Document.display_text`), a text (a
