@@ -448,5 +448,58 @@ def batch(folder: Path, summary: Path, jobs: int | None, resume: bool, timeout: 
     _exit(2 if res.failures or not res.rows else 1 if diffs else 0)
 
 
+# -- addin: the spreadsheet faces (LibreOffice here; the Excel branch is added on its own branch) ------
+
+@main.group(help="电子表格加载项：构建与安装。 Spreadsheet add-ins: build and install.")
+def addin() -> None:
+    pass
+
+
+@addin.command("build", help="构建 LibreOffice Calc 扩展（.oxt）。 Build the LibreOffice extension.")
+@click.option("--libreoffice", "libreoffice", is_flag=True, required=True, help="构建 LibreOffice Calc 扩展")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("jidi.oxt"),
+              show_default=True, help="输出的 .oxt 文件")
+def addin_build(libreoffice: bool, output: Path) -> None:
+    from udfs.libreoffice import LibreOfficeMissing, build_extension
+    try:
+        out = build_extension(output)
+    except LibreOfficeMissing as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    _echo(f"已构建 LibreOffice 扩展：{out}（安装：jidi-xl addin install --libreoffice）")
+
+
+@addin.command("install", help="安装 LibreOffice Calc 扩展到当前用户或指定的配置文件夹。 Install the extension.")
+@click.option("--libreoffice", "libreoffice", is_flag=True, required=True, help="安装 LibreOffice Calc 扩展")
+@click.option("--profile", "profile", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="LibreOffice 用户配置文件夹（-env:UserInstallation 所指）；默认为当前用户的")
+@click.option("--oxt", "oxt", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="已构建的 .oxt；省略时先构建到临时文件夹")
+def addin_install(libreoffice: bool, profile: Path | None, oxt: Path | None) -> None:
+    from udfs.libreoffice import LibreOfficeMissing, build_extension, install_extension
+    try:
+        with tempfile.TemporaryDirectory(prefix="jidi_oxt_") as d:
+            package = oxt if oxt is not None else build_extension(Path(d) / "jidi.oxt")
+            install_extension(package, profile)
+    except (LibreOfficeMissing, FileNotFoundError, RuntimeError) as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    where = profile if profile is not None else "当前用户的 LibreOffice 配置"
+    _echo(f"已安装 jidi-xl 扩展到 {where}。打开标准评价工作簿后，工具栏/菜单中有“评价当前工作簿”。")
+
+
+
+@addin.command("excel-copy", help="把 LibreOffice 保存过的工作簿写成 Excel 可计算的副本（ORG.JIDIXL.FUNCTIONS.JIDI_… → JIDI_…）。")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dst", type=click.Path(dir_okay=False, path_type=Path))
+def addin_excel_copy(src: Path, dst: Path) -> None:
+    from udfs.libreoffice import excel_copy
+    if dst.resolve() == src.resolve():
+        _echo("✘ 副本不能覆盖原文件：请指定另一个文件名", err=True)
+        _exit(2)
+    excel_copy(src, dst)
+    _echo(f"已写出 Excel 副本：{dst}")
+
+
 if __name__ == "__main__":
     entry()

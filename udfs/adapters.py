@@ -206,12 +206,12 @@ def to_excel(v: Any) -> Any:
 # -- LibreOffice (the Calc add-in, udfs/libreoffice) ------------------------------------------------
 # What LibreOffice 7.4.7 hands a Python add-in (measured by benchmarks/libreoffice_values.py; the IDL types
 # are chosen in udfs/libreoffice/build.py):
-# * a required single-value argument is typed ``XCellRange``: the referenced cells themselves arrive, so an
-#   empty cell is exactly empty and an error value in the cell reaches us (and gets the documented
-#   ``输入错误``); a literal or an expression there is refused by LibreOffice itself (Err:504);
-# * a range argument is ``sequence< sequence< any > >``: a tuple of rows, empty cells '' (but a single
-#   empty cell passed alone arrives as 0.0); an error value anywhere: the function is not called;
-# * an optional argument is ``any`` (only ``any`` may be omitted): None when omitted, 0.0 for an empty cell;
+# * a required argument (single value or range) is typed ``XCellRange``: the referenced cells themselves
+#   arrive, so an empty cell is exactly empty and an error value in a cell reaches us (and gets the
+#   documented ``输入错误``); a literal or an expression there is refused by LibreOffice itself (Err:504);
+# * an optional argument is ``any`` (only ``any`` may be omitted): None when omitted, 0.0 for an empty cell
+#   (also as the only cell of a range), a tuple of rows for a range (empty cells ''); an error value in
+#   it: LibreOffice does not call the function and the cell shows the error (or Err:504);
 # * numbers, dates (serials) and booleans (TRUE = 1.0) arrive as float, text as str.
 _LO_ERRORS = {532: "#DIV/0!", 519: "#VALUE!", 524: "#REF!", 525: "#NAME?", 503: "#NUM!", 502: "#NUM!",
               504: "#VALUE!", 511: "#VALUE!", 32767: "#N/A"}
@@ -245,7 +245,7 @@ def from_libreoffice(x: Any, is_range: bool, optional: bool = False) -> Any:
         rows = _lo_cells(x)
         return rows if is_range or len(rows) > 1 or len(rows[0]) > 1 else rows[0][0]
     if isinstance(x, tuple):
-        rows = [[None if c == "" else c for c in row] for row in x]
+        rows = [[None if c == "" or (optional and c == 0.0) else c for c in row] for row in x]
         if is_range:
             return rows
         return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows

@@ -105,6 +105,11 @@ def _conventions(rs) -> list[str]:
         "两种文字在 `JIDI_COMBINE`、`JIDI_RECOGNITION` 等汇总函数中都计为 **待核实**，绝不会计为符合。"
         "空单元格表示“未填”，相应条件为待核实，而不是不符合。",
         "",
+        "**LibreOffice Calc 自行决定的情形**（实测 7.4.7，`tests/udfs/test_udf_parity.py`、`tests/libreoffice` 固定）："
+        "必填参数须为单元格引用、区域或名称，写常量或表达式时 LibreOffice 不调用函数、显示 `Err:504`；"
+        "可选参数（如 part）含错误值时 LibreOffice 不调用函数、显示该错误值。"
+        "必填参数引用的单元格含错误值时，函数照常返回上面的输入错误文字。其余差别见 docs/libreoffice-setup.md。",
+        "",
         "### 返回内容参数 part",
         "",
         "带 `part` 参数的函数返回规则结果的一个方面；`part` 接受中文或英文写法：",

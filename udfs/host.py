@@ -39,7 +39,9 @@ def _shown(key: str, value: Any) -> tuple[str, bool]:
     if value is None or value == "":
         return "（空）", key != "out_stars"       # no star is a valid answer (不合格 or not evaluated)
     if isinstance(value, str) and value.startswith("#NAME?"):
-        return f"{value}（JIDI_ 函数不可用：请确认加载项已打开并已导入函数）", True
+        return (f"{value}（JIDI_ 函数不可用：请确认加载项已打开并已导入函数；若文件由 LibreOffice 保存过"
+                "（公式中为 ORG.JIDIXL.FUNCTIONS.JIDI_…），请先运行 jidi-xl addin excel-copy 文件 副本.xlsx，"
+                "在 Excel 中打开副本）"), True
     if isinstance(value, str) and value.startswith("#"):
         return f"{value}（公式出错，请检查该单元格引用的输入）", True
     if isinstance(value, str) and value.startswith((INPUT_ERROR, INTERNAL_ERROR)):

@@ -178,6 +178,8 @@ def _lint_formula(formula: str, known_udfs: frozenset[str], scoped_names: frozen
                 pass
             elif name.startswith("_XLUDF.") and base in known_udfs:
                 pass
+            elif name.count(".") >= 2 and name.rpartition(".")[2] in known_udfs:
+                pass       # LibreOffice's programmatic name of an add-in call (ORG.JIDIXL.FUNCTIONS.JIDI_X); normalised
             else:
                 found.append(("UNKNOWN_FUNCTION", raw))
         elif tok.type == Token.OPERAND and tok.subtype == Token.RANGE:

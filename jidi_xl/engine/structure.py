@@ -9,6 +9,7 @@ must come from the input cells through the reference's own formulas, never from 
 
 What Excel legitimately rewrites on saving is normalised away before formulas and names are compared:
 add-in qualifiers (``[1]!JIDI_X(``, ``'C:\\…\\x.xlam'!JIDI_X(``), ``_xludf.`` / ``_xlfn.`` prefixes,
+the programmatic names LibreOffice writes for its add-in (``ORG.JIDIXL.FUNCTIONS.JIDI_X(``),
 quotes around sheet names, letter case, spaces between tokens, number spelling (``0.50`` / ``.5``), and
 shared formulas (each child translated to its own cell). Cached values of formula cells are never
 compared (nor trusted). Everything else must be equal: the reference's sheets (extra sheets too are a
@@ -85,7 +86,11 @@ def canonical_formula(text: str) -> str:
             continue
         v = t.value
         if t.type == Token.FUNC and t.subtype == Token.OPEN:
-            v = bare_function_name(v[:-1]) + "("
+            v = bare_function_name(v[:-1])
+            parts = v.split(".")
+            if len(parts) >= 3 and parts[-1].startswith("JIDI_"):
+                v = parts[-1]          # LibreOffice's programmatic name ORG.JIDIXL.FUNCTIONS.JIDI_X (round trip)
+            v += "("
         elif t.type == Token.OPERAND and t.subtype == Token.RANGE:
             v = _unquote(v).upper()
         elif t.type == Token.OPERAND and t.subtype == Token.NUMBER:

@@ -15,8 +15,8 @@ from jidi_xl.ruleset import load_ruleset
 from udfs.host import wizard_description
 from udfs.libreoffice import BUTTON_URL, build_extension, install_extension, libreoffice_copy, programmatic_name
 from udfs.libreoffice.build import LibreOfficeMissing, program_dir
-from udfs.registry import CATEGORY, INPUT_ERROR, REGISTRY
-from workbooks import SAMPLES_DIR
+from udfs.registry import INPUT_ERROR, REGISTRY
+from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 
 try:
     program_dir()
@@ -26,7 +26,7 @@ except LibreOfficeMissing:
 pytestmark = pytest.mark.skipif(not HAVE_LO, reason="LibreOffice not installed (.ci/run installs it)")
 
 SAMPLE = SAMPLES_DIR / "01_general_track_pass.xlsx"
-SAMPLES = sorted(SAMPLES_DIR.glob("*.xlsx"))
+SAMPLES = [TEMPLATE_PATH, *sorted(SAMPLES_DIR.glob("*.xlsx"))]
 ERROR_TEXTS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "Err:")
 
 
@@ -74,6 +74,9 @@ def test_function_wizard_lists_every_registry_function(office):
     assert set(funcs) == set(REGISTRY)
     for name, u in REGISTRY.items():
         f = funcs[name]
+        # LibreOffice 7.4 has fixed categories: the add-in's category name (udfs.registry.CATEGORY) lands in
+        # com.sun.star.sheet.FunctionCategory.ADDIN (11), shown as 加载宏 / Add-In — one category for all
+        assert f["category"] == 11
         assert f["description"] == wizard_description(u)
         assert [a[0] for a in f["args"]] == [a.name for a in u.args]
         assert all(a[1].startswith(x.doc) for a, x in zip(f["args"], u.args))
@@ -88,6 +91,7 @@ def test_sample_computes_as_the_headless_engine(office, engine, sample, copy):
                       {"op": "close"}])[2]
     jidi = {ref: v for ref, (f, v) in got.items() if "JIDI_" in f.upper()}
     assert len(jidi) > 100
+    assert len(got) > len(jidi)            # native formula cells are there too (compared by the crosscheck)
     errors = {ref: v for ref, v in jidi.items() if isinstance(v, str) and v.startswith(ERROR_TEXTS)}
     assert errors == {}
     want = _headless(engine, sample)
@@ -138,6 +142,17 @@ def test_round_trip_saved_by_libreoffice_checks_in_the_engine(office, engine, tm
     jidi_cells = [k for k in original if k in back]
     assert len(jidi_cells) > 100
     assert {k: (original[k], back[k]) for k in jidi_cells if not _close(original[k], back[k])} == {}
+    # for Excel: the copy spells JIDI_… as the standard workbook does, and still computes the same
+    from click.testing import CliRunner
+    from jidi_xl.cli import main
+    excel = tmp_path / "for-excel.xlsx"
+    r = CliRunner().invoke(main, ["addin", "excel-copy", str(saved), str(excel)])
+    assert r.exit_code == 0
+    with zipfile.ZipFile(excel) as z:
+        xml2 = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "ORG.JIDIXL" not in xml2 and xml2.count("JIDI_ART6_4(") == xml.count(programmatic_name("JIDI_ART6_4") + "(")
+    again = _headless(engine, excel)
+    assert {k: (original[k], again[k]) for k in jidi_cells if not _close(original[k], again[k])} == {}
 
 
 def test_button_through_dispatch_reports_the_verdict(office, copy):
@@ -160,6 +175,8 @@ def test_button_through_dispatch_reports_the_verdict(office, copy):
     ('=JIDI_ART6_4(A4;A2)', INPUT_ERROR + "建筑总面积"),
     # an empty range: not entered
     ('=JIDI_SMALL_MICRO_COUNT(D1:L3)', ""),
+    # an error value inside a range reaches the function (XCellRange): the documented text
+    ('=JIDI_ART6_3(A4:A7)', INPUT_ERROR),
     # a range of the wrong shape for a flag list: the documented count message
     ('=JIDI_ART6_3(A5:A6)', INPUT_ERROR),
 ])
@@ -171,9 +188,39 @@ def test_bad_input_in_libreoffice(office, formula, expected):
     assert (got or "").startswith(expected) if expected else got in (None, "", 0.0)
 
 
-def test_error_value_in_a_range_is_decided_by_libreoffice(office):
-    """LibreOffice never calls a function whose range argument holds an error value: the error propagates
-    (docs/udfs.md, docs/libreoffice-setup.md)."""
-    res = office.run([{"op": "new"}, {"op": "set", "cell": "A1", "formula": "=1/0"},
-                      {"op": "set", "cell": "B1", "formula": "=JIDI_ART6_3(A1:A4)"}, {"op": "close"}])
-    assert res[2] == "#DIV/0!"
+@pytest.mark.parametrize("formula, shown", [
+    ('=JIDI_ART6_4(6000;500)', "Err:504"),               # a literal for a required argument (XCellRange)
+    ('=JIDI_ART6_4(A1;A2;1/0)', "#DIV/0!"),              # an error value for an optional argument (any)
+])
+def test_where_libreoffice_decides_for_itself(office, formula, shown):
+    """LibreOffice does not call the function: a literal where a cell reference is required, an error value
+    in an optional argument (measured, 7.4.7; docs/udfs.md, docs/libreoffice-setup.md)."""
+    res = office.run([{"op": "new"}, {"op": "set", "cell": "A1", "value": 6000}, {"op": "set", "cell": "A2", "value": 600},
+                      {"op": "set", "cell": "B1", "formula": formula}, {"op": "close"}])
+    assert res[3] == shown
+
+
+def test_cli_builds_the_extension(tmp_path):
+    import zipfile
+    from click.testing import CliRunner
+    from jidi_xl.cli import main
+    out = tmp_path / "jidi.oxt"
+    r = CliRunner().invoke(main, ["addin", "build", "--libreoffice", "-o", str(out)])
+    assert r.exit_code == 0 and "已构建" in r.output
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        idl = z.read("jidi.idl").decode()
+    assert {"META-INF/manifest.xml", "description.xml", "jidi_addin.py", "jidi.rdb", "Addons.xcu", "Jobs.xcu"} <= names
+    assert all(f" {n}(" in idl for n in REGISTRY)
+
+
+def test_button_names_a_bad_input_cell(office, copy):
+    """Text in the building area: the button's report names the cell (sheet!cell) and says what to do, and the
+    verdict is not 符合."""
+    office.run([{"op": "load", "path": str(copy(SAMPLE))},
+                {"op": "set_named", "name": "in_building_m2", "string": "五千平方米"},
+                {"op": "dispatch", "url": BUTTON_URL}, {"op": "close"}])
+    record = json.loads((office.profile_dir / "user" / "jidi-xl" / "last-evaluation.json").read_text("utf-8"))
+    assert record["problem"] is True
+    assert "输入检查发现以下问题" in record["text"] and "基本信息!" in record["text"]
+    assert "认定结论：符合" not in record["text"]

@@ -390,15 +390,10 @@ def _write_cell(ws, row: int, col: int, v) -> None:
 
 
 @pytest.fixture(scope="module")
-def headless(tmp_path_factory):
-    """``{case id: value}`` from one workbook holding every case, recalculated once by formulas."""
-    import formulas
+def cases_book(tmp_path_factory):
+    """One workbook holding every case (sheet per case, the call in A1): (path, {case id: sheet})."""
     import openpyxl
     from openpyxl.utils import get_column_letter
-
-    registry = formulas.get_functions()
-    for name, fn in formulas_functions().items():          # before loads(): unknown names stay #NAME?
-        registry[name] = registry[f"_XLUDF.{name}"] = fn
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -422,7 +417,18 @@ def headless(tmp_path_factory):
         sheets[case.id] = ws.title
     path = tmp_path_factory.mktemp("udfs") / "cases.xlsx"
     wb.save(path)
+    return path, sheets
 
+
+@pytest.fixture(scope="module")
+def headless(cases_book):
+    """``{case id: value}`` from the cases workbook, recalculated once by formulas."""
+    import formulas
+
+    registry = formulas.get_functions()
+    for name, fn in formulas_functions().items():          # before loads(): unknown names stay #NAME?
+        registry[name] = registry[f"_XLUDF.{name}"] = fn
+    path, sheets = cases_book
     solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
     values = {}
     for case_id, sheet in sheets.items():
@@ -476,3 +482,53 @@ def test_every_function_blank_or_error_inputs(case, headless):
         assert type(value).__name__ != "XlError" and isinstance(value, (str, int, float, bool)), repr(value)
         assert not (isinstance(value, str) and value.startswith(("#", INTERNAL_ERROR))), value
     assert in_excel == in_formulas
+
+
+# -- the third runtime: LibreOffice Calc with the extension (udfs/libreoffice) --------------------------
+
+def _lo_decides(case: Case) -> bool:
+    """Where LibreOffice decides for itself and never calls the function (measured, docs/udfs.md): a literal
+    or an expression for a required argument (typed XCellRange), an error value in an optional one (``any``)."""
+    for v, a in zip(case.args, REGISTRY[case.udf].args):
+        if isinstance(v, Lit) and not a.optional:
+            return True
+        cells = v if a.range and isinstance(v, list) else [[v]]
+        if a.optional and any(isinstance(x, XlErr) for row in cells for x in row):
+            return True
+    return False
+
+
+def _as_cell(v):
+    """A value as LibreOffice shows it: numbers and booleans as float, blank as ''."""
+    if isinstance(v, bool) or isinstance(v, int):
+        return float(v)
+    return "" if v is None else v
+
+
+@pytest.fixture(scope="module")
+def libreoffice(cases_book, tmp_path_factory):
+    """``{case id: value}`` from the same cases workbook, opened and recalculated in LibreOffice (one
+    soffice for the module; the extension built and installed into a private profile)."""
+    from udfs.libreoffice import build_extension, install_extension
+    from udfs.libreoffice.build import LibreOfficeMissing
+    try:
+        d = tmp_path_factory.mktemp("lo")
+        install_extension(build_extension(d / "jidi.oxt"), d / "profile")
+    except LibreOfficeMissing as exc:
+        pytest.skip(str(exc))
+    from udfs.libreoffice.office import Office
+    path, sheets = cases_book
+    with Office(d / "profile") as office:
+        got = office.run([{"op": "load", "path": str(path)}, {"op": "recalc"},
+                          {"op": "read", "cells": [f"{sheet}!A1" for sheet in sheets.values()]}, {"op": "close"}])[2]
+    return {case_id: got[f"{sheet}!A1"] for case_id, sheet in sheets.items()}
+
+
+@pytest.mark.parametrize("case", _params([*CASES, *UNIFORM]))
+def test_libreoffice_is_the_third_runtime(case, headless, libreoffice):
+    """The same value as formulas wherever LibreOffice lets the function decide; Err:504 where it does not."""
+    got = libreoffice[case.id]
+    if _lo_decides(case):
+        assert isinstance(got, str) and got.startswith(("#", "Err:")), got      # an error value, shown by Calc
+        return
+    assert got == _as_cell(headless[case.id]), f"LibreOffice {got!r} != formulas {headless[case.id]!r}"

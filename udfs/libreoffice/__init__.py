@@ -29,5 +29,16 @@ def libreoffice_copy(src_xlsx: Path, dst_xlsx: Path) -> Path:
     return Path(dst_xlsx)
 
 
-__all__ = ["build_extension", "install_extension", "SERVICE_NAME", "EVALUATE_SERVICE", "EXTENSION_ID",
+def excel_copy(src_xlsx: Path, dst_xlsx: Path) -> Path:
+    """Write to ``dst_xlsx`` a copy of a workbook LibreOffice saved, with its ``ORG.JIDIXL.FUNCTIONS.JIDI_…(``
+    calls spelled ``JIDI_…(`` again — the form of the standard workbook, which Excel with the jidi-xl add-in
+    computes (Excel does not know LibreOffice's programmatic names: ``#NAME?``). The input is never modified."""
+    from jidi_xl.engine.normalize import normalize_workbook
+
+    from .build import name_map
+    normalize_workbook(src_xlsx, dst_xlsx, list(name_map()))
+    return Path(dst_xlsx)
+
+
+__all__ = ["excel_copy", "build_extension", "install_extension", "SERVICE_NAME", "EVALUATE_SERVICE", "EXTENSION_ID",
            "programmatic_name", "libreoffice_copy", "BUTTON_URL", "LibreOfficeMissing"]

@@ -11,12 +11,14 @@ Everything in the ``.oxt`` is generated here; nothing in it is written twice by 
 * ``Jobs.xcu``: the ``OnLoadFinished`` job that binds the ``JIDI_`` formulas of an xlsx just loaded;
 * ``description.xml``, ``META-INF/manifest.xml``.
 
-Argument types (measured, LibreOffice 7.4.7 — see docs/libreoffice-setup.md): a required argument is
-``sequence< sequence< any > >``: LibreOffice then hands a cell reference over as a 1×1 array whose empty
-cell is ``''`` (as inside any range), a literal as a 1×1 array too — so an empty cell is "blank", as in
-Excel and formulas. An ``any`` argument would receive an empty cell as ``0.0``, indistinguishable from a
-typed 0. Only ``any`` arguments may be omitted in a formula, so optional arguments are ``any``; an empty
-cell they reference arrives as ``0.0`` (see :func:`udfs.adapters.from_libreoffice`).
+Argument types (measured by benchmarks/libreoffice_values.py, LibreOffice 7.4.7): every required argument,
+single value or range, is ``com.sun.star.table.XCellRange``: the function receives the referenced cells
+themselves, so an empty cell is exactly empty and an error value in a cell reaches the registry's error
+contract, as in Excel and formulas. With ``sequence< sequence< any > >`` a single empty cell (also a 1×1
+range) arrives as ``0.0`` (only inside a larger range as ``''``), and with ``any`` an empty cell is ``0.0``
+too — indistinguishable from a typed 0 (an empty yes/no cell would read as 否). The price: LibreOffice
+refuses a literal or an expression for such an argument itself (Err:504). Only ``any`` arguments may be
+omitted in a formula, so optional arguments are ``any`` (see :func:`udfs.adapters.from_libreoffice`).
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ def arg_type(a) -> str:
     """The IDL type of an argument (measured — see the module docstring)."""
     if a.optional:
         return OPTIONAL_TYPE
-    return RANGE_TYPE if a.range else CELL_TYPE
+    return CELL_TYPE
 
 
 class LibreOfficeMissing(RuntimeError):
