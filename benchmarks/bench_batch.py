@@ -631,6 +631,12 @@ def main(argv: list[str] | None = None) -> int:
         "verdicts": {name: (None if ok is None else ("MET" if ok else "NOT MET")) for name, _, ok, _ in rows},
     }
     args.results.parent.mkdir(parents=True, exist_ok=True)
+    if args.results.exists():               # other benchmarks' keys (bench_crosscheck.py's "crosscheck") are kept
+        try:
+            old = json.loads(args.results.read_text(encoding="utf-8"))
+            results = {**{k: v for k, v in old.items() if k not in results}, **results}
+        except ValueError:
+            pass
     args.results.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"figures written to {args.results}")
     return 0

@@ -373,6 +373,89 @@ def report(source: Path, output: Path) -> None:
     _exit(0)
 
 
+@main.command(help="交叉核对：在 LibreOffice（装有本扩展）中完整重算每个工作簿，逐个公式单元格与无头引擎比较（文件夹含子文件夹）。 "
+                   "Cross-check every formula cell with LibreOffice as a second engine.")
+@click.argument("books", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def crosscheck(books: tuple[Path, ...]) -> None:
+    """Exit 1 on any difference (an error value in either engine is one), 2 when a workbook could not be
+    cross-checked (LibreOffice missing or failing, the workbook refused); ONE LibreOffice for all of them."""
+    from .engine import libreoffice as lo
+    from .engine.crosscheck import CrossCheckFailed, standard_checker
+    from .engine.uno_session import INSTALL_HINT, UnoSessionError
+    from .report.batch import Entry, inventory
+
+    entries: list[Entry] = []
+    for b in books:
+        if b.is_dir():
+            found = inventory(b)
+            if not found:
+                _echo(f"✘ {b}：文件夹中没有文件，没有可核对的工作簿 (nothing to do)")
+            entries += [Entry(str(b / e.rel), e.path, e.kind, e.reason) for e in found]
+        else:
+            why = _not_a_book(b)
+            entries.append(Entry(str(b), b, "failed" if why else "book", why or ""))
+    todo = [e for e in entries if e.kind == "book"]
+    if todo and not lo.libreoffice_available():
+        _echo(f"✘ 未找到 LibreOffice，无法交叉核对。{INSTALL_HINT}", err=True)
+        _exit(2)
+    worst = 0 if todo else 2
+    books_done = cells = 0
+    checker = None
+    try:
+        if todo:
+            try:
+                checker = standard_checker().__enter__()
+            except (UnoSessionError, CrossCheckFailed) as exc:
+                _echo(f"✘ 无法启动 LibreOffice：{exc}", err=True)
+                _exit(2)
+            engine = _engine(len(todo))
+        for e in entries:
+            f = e.rel
+            if e.kind == "skipped":
+                _echo(f"– {f}：{e.reason}")
+                continue
+            if e.kind == "failed":
+                worst = 2
+                _echo(f"✘ {f}：{e.reason}")
+                continue
+            try:
+                res, _how = engine.recalc(e.path)
+                rep = checker.check(e.path, res.values)
+            except InputError as exc:
+                worst = 2
+                _echo(f"✘ {f}：无法交叉核对")
+                _echo(f"    {exc}")
+                continue
+            except CrossCheckFailed as exc:
+                worst = 2
+                _echo(f"✘ {f}：无法交叉核对：{exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 — one file's failure never hides the others
+                if os.environ.get(TRACEBACK_ENV):
+                    raise
+                worst = 2
+                _echo(f"✘ {f}：无法交叉核对")
+                _echo(f"    {_internal_error(exc)}")
+                continue
+            books_done += 1
+            cells += len(rep.compared)
+            if rep.differences:
+                worst = max(worst, 1)
+                _echo(f"✘ {f}：{len(rep.differences)} 处不一致（比较 {len(rep.compared)} 个公式单元格）")
+                for d in rep.differences:
+                    _echo(f"    {d}")
+            else:
+                _echo(f"✔ {f}：{len(rep.compared)} 个公式单元格与 LibreOffice 一致"
+                      f"（LibreOffice {rep.timings['libreoffice']:.2f} 秒）")
+    finally:
+        if checker is not None:
+            checker.close()
+    if books_done:
+        _echo(f"交叉核对：{books_done} 个工作簿，比较 {cells} 个公式单元格；每个工作簿的 LibreOffice 完整重算均已由"
+              f"金丝雀单元格证实 (workbooks {books_done}, formula cells compared {cells})")
+    _exit(worst)
+
+
 @main.command(help="批量：重算文件夹（含子文件夹）中的全部工作簿并生成汇总工作簿。 Batch-evaluate a folder into a summary workbook.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "summary", required=True, type=click.Path(path_type=Path),

@@ -12,12 +12,14 @@ normalize    strip Excel add-in qualifiers (``[1]!JIDI_X(``) into a temp copy
 lint         reject constructs formulas 1.3.4 evaluates wrongly (sheet + cell)
 recalc       ``Recalculator``: formulas + UDFs, errors / UDF failures / missing cells
 xlsxwrite    write results into the cached ``<v>`` of a copy, formulas kept
-libreoffice  cross-check with LibreOffice headless (forced recalc, canary-proven)
+libreoffice  LibreOffice headless: the forced-recalculation profile (canary-proven), cold conversion
+uno_session  one soffice driven over UNO (open hidden, calculateAll, read/write cells, dispatch)
+crosscheck   LibreOffice as a second full engine: every formula cell compared with this one
 """
 
 from .libreoffice import (LibreOfficeError, LibreOfficeResult, libreoffice_available,
                           libreoffice_recalc, verify_forced_recalc)
-from .crosscheck import CrossCheckReport, crosscheck_libreoffice, crosscheck_libreoffice_many
+from .crosscheck import CrossChecker, CrossCheckFailed, CrossCheckReport, Difference
 from .lint import LintError, LintIssue, format_issues, functions_used, lint_workbook
 from .normalize import NormalizeReport, normalize_workbook, normalized_copy
 from .package import GENERIC_LIMITS, PackageError, PackageInfo, PackageLimits, SheetBounds, check_package
@@ -43,5 +45,5 @@ __all__ = [
     "LibreOfficeError", "LibreOfficeResult", "libreoffice_available", "libreoffice_recalc",
     "verify_forced_recalc",
     # crosscheck
-    "CrossCheckReport", "crosscheck_libreoffice", "crosscheck_libreoffice_many",
+    "CrossChecker", "CrossCheckFailed", "CrossCheckReport", "Difference",
 ]

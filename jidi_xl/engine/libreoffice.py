@@ -63,7 +63,16 @@ def make_profile(directory: str | os.PathLike) -> str:
     returns the ``file://`` URL for ``-env:UserInstallation``."""
     d = Path(directory).resolve()
     (d / "user").mkdir(parents=True, exist_ok=True)
-    (d / "user" / "registrymodifications.xcu").write_text(REGISTRY_XCU, encoding="utf-8")
+    xcu = d / "user" / "registrymodifications.xcu"
+    text = REGISTRY_XCU
+    if xcu.is_file():
+        # a profile LibreOffice (or an extension install) already wrote: keep its items, add ours once
+        old = xcu.read_text(encoding="utf-8")
+        ours = [line for line in REGISTRY_XCU.splitlines() if line.startswith("<item ")]
+        if "</oor:items>" in old:
+            missing = [line for line in ours if line not in old]
+            text = old.replace("</oor:items>", "".join(m + "\n" for m in missing) + "</oor:items>", 1)
+    xcu.write_text(text, encoding="utf-8")
     return d.as_uri()
 
 

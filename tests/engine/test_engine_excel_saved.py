@@ -21,7 +21,6 @@ from lxml import etree
 
 from jidi_xl.engine import _ooxml as ox
 from jidi_xl.engine._formula import mask
-from jidi_xl.engine.crosscheck import crosscheck_libreoffice
 from jidi_xl.engine.standard import StandardEngine
 from jidi_xl.engine.xlsxwrite import encode_value, write_cached_values
 from workbooks import SAMPLES_DIR
@@ -187,12 +186,7 @@ def test_excel_saved_variant_same_values(plain, form, engine, tmp_path, sha256):
     assert res.values == values, {k: (v, res.values.get(k)) for k, v in values.items() if res.values.get(k) != v}
     assert sha256(variant) == before
 
-    # LibreOffice agrees on the native formulas (qualified UDF calls frozen, external link left alone)
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        xc = crosscheck_libreoffice(variant, res.values)
-        assert xc.ok, xc.summary()
-        assert len(xc.frozen) == sum("JIDI_" in f for f in f_var.values()) and len(xc.compared) > 0
-        assert sha256(variant) == before
+    # LibreOffice computes these variants too: tests/crosscheck/ (every formula cell, the extension installed)
 
     # write the results onto a copy of the VARIANT: qualifiers and link parts kept
     out = tmp_path / "written.xlsx"
