@@ -6,30 +6,13 @@ import tempfile
 from typing import Any
 
 from ..host import _MISSING, _NOT_A_RANGE, OUTPUTS, input_problems_of
+from .drive import cell_value   # one reading of a UNO cell, for the button and for the driver scripts
 
-FORMULA_RESULT_VALUE, FORMULA_RESULT_STRING, FORMULA_RESULT_ERROR = 1, 2, 4   # com.sun.star.sheet.FormulaResult
 
 
 def title(doc) -> str:
     url = doc.getURL()
     return os.path.basename(url.rsplit("/", 1)[-1]) if url else (doc.getTitle() if hasattr(doc, "getTitle") else "未命名")
-
-
-def cell_value(cell) -> Any:
-    """A cell as xlwings would give it: None for empty, a number, a text, an error as its text (#NAME?)."""
-    kind = cell.getType().value                      # com.sun.star.table.CellContentType
-    if kind == "EMPTY":
-        return None
-    if kind == "VALUE":
-        return cell.getValue()
-    if kind == "TEXT":
-        return cell.getString()
-    if cell.getError():
-        return cell.getString() or f"#Err:{cell.getError()}"
-    result = cell.FormulaResultType2
-    if result == FORMULA_RESULT_VALUE:
-        return cell.getValue()
-    return cell.getString()
 
 
 def read_outputs(doc) -> dict[str, Any]:

@@ -44,7 +44,8 @@ def connect(pipe: str, timeout: float):
 
 
 def cell_value(cell):
-    """None for empty, a float, a text, or an error as LibreOffice shows it (``#NAME?``, ``Err:502``)."""
+    """A cell as xlwings would give it: None for empty, a float, a text, or an error as LibreOffice shows it
+    (``#NAME?``, ``Err:502``). Also the button's reading (:mod:`.calc`)."""
     kind = cell.getType().value
     if kind == "EMPTY":
         return None
