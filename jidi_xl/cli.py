@@ -277,12 +277,11 @@ def recalc(book: Path, output: Path | None) -> None:
     _exit(1 if res.problems else 0)
 
 
-@main.command(help="核对：无头重算工作簿，并与规则引擎对其输入的评价逐项比较（文件夹含子文件夹）。 "
-                   "Check workbooks against the rules engine.")
-@click.argument("books", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def check(books: tuple[Path, ...]) -> None:
+def _book_entries(books: tuple[Path, ...]) -> list:
+    """The workbooks named on the command line, folders walked (``report.batch.inventory``): each an Entry of
+    kind book / skipped / failed. A file named explicitly that is not a workbook is never "skipped": it was
+    asked for."""
     from .report.batch import Entry, inventory
-    from .report.check import process_workbook
 
     entries: list[Entry] = []
     for b in books:
@@ -293,19 +292,35 @@ def check(books: tuple[Path, ...]) -> None:
             entries += [Entry(str(b / e.rel), e.path, e.kind, e.reason) for e in found]
         else:
             why = _not_a_book(b)
-            # a file named explicitly that is not a workbook is never "skipped": it was asked for
             entries.append(Entry(str(b), b, "failed" if why else "book", why or ""))
+    return entries
+
+
+def _listed_only(e) -> bool:
+    """Print a skipped or refused entry; True when it is not a workbook to process."""
+    if e.kind == "skipped":
+        _echo(f"– {e.rel}：{e.reason}")
+        return True
+    if e.kind == "failed":
+        _echo(f"✘ {e.rel}：{e.reason}")
+        return True
+    return False
+
+
+@main.command(help="核对：无头重算工作簿，并与规则引擎对其输入的评价逐项比较（文件夹含子文件夹）。 "
+                   "Check workbooks against the rules engine.")
+@click.argument("books", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def check(books: tuple[Path, ...]) -> None:
+    from .report.check import process_workbook
+
+    entries = _book_entries(books)
     todo = [e for e in entries if e.kind == "book"]
     engine = _engine(len(todo)) if todo else None
     worst = 0 if todo else 2                          # nothing evaluated: nothing done
     for e in entries:
         f = e.rel
-        if e.kind == "skipped":
-            _echo(f"– {f}：{e.reason}")
-            continue
-        if e.kind == "failed":
-            worst = 2
-            _echo(f"✘ {f}：{e.reason}")
+        if _listed_only(e):
+            worst = max(worst, 2 if e.kind == "failed" else 0)
             continue
         try:
             res = process_workbook(e.path, None, engine)
@@ -382,18 +397,8 @@ def crosscheck(books: tuple[Path, ...]) -> None:
     from .engine import libreoffice as lo
     from .engine.crosscheck import CrossCheckFailed, standard_checker
     from .engine.uno_session import INSTALL_HINT, UnoSessionError
-    from .report.batch import Entry, inventory
 
-    entries: list[Entry] = []
-    for b in books:
-        if b.is_dir():
-            found = inventory(b)
-            if not found:
-                _echo(f"✘ {b}：文件夹中没有文件，没有可核对的工作簿 (nothing to do)")
-            entries += [Entry(str(b / e.rel), e.path, e.kind, e.reason) for e in found]
-        else:
-            why = _not_a_book(b)
-            entries.append(Entry(str(b), b, "failed" if why else "book", why or ""))
+    entries = _book_entries(books)
     todo = [e for e in entries if e.kind == "book"]
     if todo and not lo.libreoffice_available():
         _echo(f"✘ 未找到 LibreOffice，无法交叉核对。{INSTALL_HINT}", err=True)
@@ -411,12 +416,8 @@ def crosscheck(books: tuple[Path, ...]) -> None:
             engine = _engine(len(todo))
         for e in entries:
             f = e.rel
-            if e.kind == "skipped":
-                _echo(f"– {f}：{e.reason}")
-                continue
-            if e.kind == "failed":
-                worst = 2
-                _echo(f"✘ {f}：{e.reason}")
+            if _listed_only(e):
+                worst = max(worst, 2 if e.kind == "failed" else 0)
                 continue
             try:
                 res, _how = engine.recalc(e.path)
