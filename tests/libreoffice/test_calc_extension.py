@@ -8,12 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import udfs.functions  # noqa: F401 — populates the registry
+from jidi_xl.cli import main
 from jidi_xl.engine.standard import StandardEngine
 from jidi_xl.ruleset import load_ruleset
 from udfs.host import wizard_description
-from udfs.libreoffice import BUTTON_URL, build_extension, install_extension, libreoffice_copy, programmatic_name
+from udfs.libreoffice import BUTTON_URL, build_extension, libreoffice_copy, programmatic_name
 from udfs.libreoffice.build import LibreOfficeMissing, program_dir
 from udfs.registry import INPUT_ERROR, REGISTRY
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
@@ -35,7 +37,10 @@ def office(tmp_path_factory):
     from udfs.libreoffice.office import Office
     d = tmp_path_factory.mktemp("lo")
     oxt = build_extension(d / "jidi.oxt")
-    install_extension(oxt, d / "profile")
+    # installed the way a reviewer (and CI, as root) does: `jidi-xl addin install --libreoffice --profile DIR`
+    r = CliRunner().invoke(main, ["addin", "install", "--libreoffice", "--profile", str(d / "profile"),
+                                  "--oxt", str(oxt)])
+    assert r.exit_code == 0 and "已安装" in r.output, r.output
     o = Office(d / "profile")
     yield o
     o.close()
@@ -143,8 +148,6 @@ def test_round_trip_saved_by_libreoffice_checks_in_the_engine(office, engine, tm
     assert len(jidi_cells) > 100
     assert {k: (original[k], back[k]) for k in jidi_cells if not _close(original[k], back[k])} == {}
     # for Excel: the copy spells JIDI_… as the standard workbook does, and still computes the same
-    from click.testing import CliRunner
-    from jidi_xl.cli import main
     excel = tmp_path / "for-excel.xlsx"
     r = CliRunner().invoke(main, ["addin", "excel-copy", str(saved), str(excel)])
     assert r.exit_code == 0
@@ -202,8 +205,6 @@ def test_where_libreoffice_decides_for_itself(office, formula, shown):
 
 def test_cli_builds_the_extension(tmp_path):
     import zipfile
-    from click.testing import CliRunner
-    from jidi_xl.cli import main
     out = tmp_path / "jidi.oxt"
     r = CliRunner().invoke(main, ["addin", "build", "--libreoffice", "-o", str(out)])
     assert r.exit_code == 0 and "已构建" in r.output
@@ -224,3 +225,4 @@ def test_button_names_a_bad_input_cell(office, copy):
     assert record["problem"] is True
     assert "输入检查发现以下问题" in record["text"] and "基本信息!" in record["text"]
     assert "认定结论：符合" not in record["text"]
+
