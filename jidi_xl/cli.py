@@ -296,6 +296,15 @@ def _book_entries(books: tuple[Path, ...]) -> list:
     return entries
 
 
+def _file_fault(f: str, what: str, exc: Exception) -> None:
+    """A program fault on one file of several: named with the internal-error text (the log path), never a
+    traceback — unless JIDI_XL_TRACEBACK asks for it — so that the other files still run."""
+    if os.environ.get(TRACEBACK_ENV):
+        raise exc
+    _echo(f"✘ {f}：{what}")
+    _echo(f"    {_internal_error(exc)}")
+
+
 def _listed_only(e) -> bool:
     """Print a skipped or refused entry; True when it is not a workbook to process."""
     if e.kind == "skipped":
@@ -325,11 +334,8 @@ def check(books: tuple[Path, ...]) -> None:
         try:
             res = process_workbook(e.path, None, engine)
         except Exception as exc:  # noqa: BLE001 — one file's failure never hides the others
-            if os.environ.get(TRACEBACK_ENV):
-                raise
             worst = 2
-            _echo(f"✘ {f}：无法评价")
-            _echo(f"    {_internal_error(exc)}")
+            _file_fault(f, "无法评价", exc)
             continue
         if not res.evaluated:
             worst = max(worst, 2)
@@ -432,11 +438,8 @@ def crosscheck(books: tuple[Path, ...]) -> None:
                 _echo(f"✘ {f}：无法交叉核对：{exc}")
                 continue
             except Exception as exc:  # noqa: BLE001 — one file's failure never hides the others
-                if os.environ.get(TRACEBACK_ENV):
-                    raise
                 worst = 2
-                _echo(f"✘ {f}：无法交叉核对")
-                _echo(f"    {_internal_error(exc)}")
+                _file_fault(f, "无法交叉核对", exc)
                 continue
             books_done += 1
             cells += len(rep.compared)
