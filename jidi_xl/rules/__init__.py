@@ -1,16 +1,32 @@
-"""The 2022 Measures as code: one small function per article item.
+"""The 2022 Measures as code: one small function per article item, each a declared :class:`Rule`.
 
-Flow: ``params/`` (numbers of law) → ``rules/`` (this package) → ``evaluate.py`` (a whole case) →
-``report.py`` (tables and JSON). The UDFs (``udfs/``) call these same functions.
+Flow: ``params/`` (numbers of law) → ``readings.py`` (what the text leaves open) → ``rules/`` (this package)
+→ ``evaluate.py`` (a whole case) → ``report/`` (tables and JSON). The UDFs (``udfs/``) call these same functions.
+
+:data:`RULES` is the ordered registry of the declarations (``declare.py``): the recognition conditions in
+article order, then the evaluation's rules, then the rest. :data:`RULE_IDS` — the conditions a reviewer may
+override (spec §0) — is derived from it, and stays the same list object when a rule is registered.
 """
-from .art06 import (art6_1_operator, art6_2_conduct, art6_3_planning, art6_4_area, art6_6_governance,
-                    art6_7_management, art6_8_staff, art6_9_satisfaction, art6_10_station)
-from .art07_08 import art7_services, art8_encouraged
-from .art17 import art17_filing, filing_deadline
-from .chapter4 import evaluation_score, funding_tier, grade, stars, trimmed_mean
-from .chapter5 import art15_triggers, ban_end, reapplication_ban
-from .firms import art6_5_firms, size_class
+from .art06 import (ART6_1, ART6_2, ART6_3, ART6_4, ART6_6, ART6_7, ART6_8, ART6_9, ART6_10, art6_1_operator,
+                    art6_2_conduct, art6_3_planning, art6_4_area, art6_6_governance, art6_7_management, art6_8_staff,
+                    art6_9_satisfaction, art6_10_station)
+from .art07_08 import ART7, ART8, art7_services, art8_encouraged
+from .art17 import ART17, art17_filing, filing_deadline
+from .chapter4 import (ART13, CONSEQUENCE, FUNDING, GRADE, SCORE, STARS, evaluation_score, funding_tier, grade,
+                       participation, stars, trimmed_mean)
+from .chapter5 import ART15, ART15_TRIGGERS, art15_triggers, ban_end, reapplication_ban
+from .declare import Registry, Rule, by_id
+from .firms import ART6_5, SIZE, art6_5_firms, size_class
+from .recognition import RECOGNITION, VERDICT_ZH, failing_articles, recognition_verdict
 
-# Conditions a reviewer may override (spec §0), in article order.
-RULE_IDS = ["art6_1", "art6_2", "art6_3", "art6_4", "art6_5", "art6_6", "art6_7", "art6_8", "art6_9",
-            "art6_10", "art7", "art15", "art15_triggers"]
+RULES = Registry([
+    # recognition conditions (spec §6), in article order
+    ART6_1, ART6_2, ART6_3, ART6_4, ART6_5, ART6_6, ART6_7, ART6_8, ART6_9, ART6_10, ART7, ART15,
+    # the annual evaluation (第四章) and its 第十五条 check
+    ART13, SCORE, GRADE, STARS, FUNDING, CONSEQUENCE, ART15_TRIGGERS,
+    # verdicts and what is reported beside them
+    RECOGNITION, ART8, ART17, SIZE,
+])
+
+#: the conditions a reviewer may override (spec §0), in registry order — derived from RULES
+RULE_IDS = RULES.ids
