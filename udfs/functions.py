@@ -11,8 +11,8 @@ from jidi_xl.results import Outcome, apply_override, combine, outcome_of
 from jidi_xl.ruleset import load_ruleset
 from jidi_xl import rules
 from jidi_xl.rules.chapter4 import GRADES, consequence
-from jidi_xl.evaluate import VERDICT_ZH, failing_articles
-from jidi_xl.results import Result
+from jidi_xl.rules.recognition import VERDICT_ZH
+from jidi_xl.rules.recognition import failing as failing_articles_of
 
 from . import tables
 from .adapters import UdfInputError, boolean, cells, code, integer, is_empty, number, scalar, to_date
@@ -42,7 +42,7 @@ def _flags(x, n: int, field: str) -> list[bool | None]:
 
 # -- firm size and 第六条第（五）项 ----------------------------------------------------------------------
 
-@udf("JIDI_SIZE_CLASS", "按《中小企业划型标准规定》判定企业规模（大型/中型/小型/微型）", "工信部联企业〔2011〕300号", "规模中文名或“待核实”",
+@udf("JIDI_SIZE_CLASS", "按《中小企业划型标准规定》判定企业规模（大型/中型/小型/微型）", "size", "规模中文名或“待核实”",
      R("sector", "划型行业"), R("employees", "从业人员（人）"), R("revenue", "营业收入（万元）"),
      R("assets", "资产总额（万元）"), R("declared", "已申报规模（可空）", optional=True), PART_ARG)
 def size_class(sector, employees, revenue, assets, declared=None, part=None):
@@ -66,7 +66,7 @@ def _art6_5_for(firms, leading, hpp):
     return rules.art6_5_firms(rs(), firms, list(leading) if leading else None, hpp)
 
 
-@udf("JIDI_ART6_5", "第六条第（五）项：入驻本市小微企业数与主导产业集聚度（两条通道）", "第六条第（五）项", "结果/数据/理由/依据，或值的键 n/ratio/ratio_all/track/leading",
+@udf("JIDI_ART6_5", "第六条第（五）项：入驻本市小微企业数与主导产业集聚度（两条通道）", "art6_5", "结果/数据/理由/依据，或值的键 n/ratio/ratio_all/track/leading",
      R("roster", "入驻企业名册（9列，见 docs/udfs.md）", range=True), R("leading", "主导产业（至多2格，可空则按名册推定）", range=True),
      R("hpp", "是否申报为聚集高精尖制造业企业的基地（是/否）"), PART_ARG)
 def art6_5(roster, leading, hpp, part=None):
@@ -81,7 +81,7 @@ def art6_5(roster, leading, hpp, part=None):
     return pick(r, part)
 
 
-@udf("JIDI_SMALL_MICRO_COUNT", "入驻本市小型、微型企业家数 n（规模待核实的企业不计入）", "第六条第（五）项", "整数",
+@udf("JIDI_SMALL_MICRO_COUNT", "入驻本市小型、微型企业家数 n（规模待核实的企业不计入）", "art6_5", "整数",
      R("roster", "入驻企业名册（9列）", range=True))
 def small_micro_count(roster):
     firms = tables.roster(rs(), roster)
@@ -90,7 +90,7 @@ def small_micro_count(roster):
     return sum(1 for s in rules.firms.classify_roster(rs(), firms) if s.counts)
 
 
-@udf("JIDI_LEADING_INDUSTRIES", "主导产业：已申报的，或按名册中本市小微企业最多的两个产业推定", "第六条第（五）项", "文本",
+@udf("JIDI_LEADING_INDUSTRIES", "主导产业：已申报的，或按名册中本市小微企业最多的两个产业推定", "art6_5", "文本",
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "已申报主导产业（可空）", range=True, optional=True))
 def leading_industries(roster, leading=None):
     r = _art6_5(roster, leading, None)
@@ -100,7 +100,7 @@ def leading_industries(roster, leading=None):
     return f"{names}（推定）" if r.value["leading_derived"] and names else names
 
 
-@udf("JIDI_CONCENTRATION", "主导产业企业集聚度 = 主导产业本市小微企业数 ÷ 本市小微企业数 n", "第六条第（五）项 脚注1", "比率（0–1）",
+@udf("JIDI_CONCENTRATION", "主导产业企业集聚度 = 主导产业本市小微企业数 ÷ 本市小微企业数 n", "art6_5_concentration", "比率（0–1）",
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "主导产业（可空）", range=True, optional=True),
      R("over", "“all” 时按全部入驻企业计（参考值）", optional=True))
 def concentration(roster, leading=None, over=None):
@@ -110,7 +110,7 @@ def concentration(roster, leading=None, over=None):
     return r.value["ratio_all"] if scalar(over, "over") == "all" else r.value["ratio"]
 
 
-@udf("JIDI_TRACK", "第六条第（五）项由哪条通道满足：一般基地/高精尖制造业基地/未达标", "第六条第（五）项", "文本",
+@udf("JIDI_TRACK", "第六条第（五）项由哪条通道满足：一般基地/高精尖制造业基地/未达标", "art6_5", "文本",
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "主导产业", range=True), R("hpp", "是否申报高精尖制造业基地"))
 def track(roster, leading, hpp):
     r = _art6_5(roster, leading, hpp)
@@ -125,7 +125,7 @@ CHECKED_ARG = R("checked", "处罚记录已核查（是/否）：选“是”时
 
 # -- 第六条 other items ---------------------------------------------------------------------------------
 
-@udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立满两年、滚动孵化功能", "第六条第（一）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立满两年、滚动孵化功能", "art6_1", "结果/数据/理由/依据",
      R("ref_date", "参照日期"), R("flags", "独立法人资格、注册地在本市、滚动孵化功能（3格是/否）", range=True),
      R("established_on", "成立日期"), PART_ARG)
 def art6_1(ref_date, flags, established_on, part=None):
@@ -133,7 +133,7 @@ def art6_1(ref_date, flags, established_on, part=None):
     return pick(rules.art6_1_operator(rs(), _ref(ref_date), a, b, to_date(established_on, "成立日期"), c), part)
 
 
-@udf("JIDI_ART6_2", "第六条第（二）项：经营良好，两年内无刑事及严重行政处罚，无严重失信", "第六条第（二）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_2", "第六条第（二）项：经营良好，两年内无刑事及严重行政处罚，无严重失信", "art6_2", "结果/数据/理由/依据",
      R("ref_date", "参照日期"), R("good_operation", "经营良好、管理规范（是/否）"),
      R("penalties", "处罚记录（4列：日期、类型、对象、说明）", range=True), CHECKED_ARG,
      R("dishonesty", "存在严重失信行为（是/否）"), PART_ARG)
@@ -142,13 +142,13 @@ def art6_2(ref_date, good_operation, penalties, checked, dishonesty, part=None):
                                      tables.penalty_record(rs(), penalties, checked), boolean(dishonesty, "严重失信")), part)
 
 
-@udf("JIDI_ART6_3", "第六条第（三）项：立项手续、产业政策、发展方向与定位", "第六条第（三）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_3", "第六条第（三）项：立项手续、产业政策、发展方向与定位", "art6_3", "结果/数据/理由/依据",
      R("flags", "3格是/否", range=True), PART_ARG)
 def art6_3(flags, part=None):
     return pick(rules.art6_3_planning(rs(), *_flags(flags, 3, "立项与定位")), part)
 
 
-@udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积不少于5000平方米，公共服务空间不少于500平方米", "第六条第（四）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积不少于5000平方米，公共服务空间不少于500平方米", "art6_4", "结果/数据/理由/依据",
      R("building_m2", "建筑总面积（㎡）"), R("public_m2", "公共服务空间（㎡）"), PART_ARG)
 def art6_4(building_m2, public_m2, part=None):
     b, p = number(building_m2, "建筑总面积"), number(public_m2, "公共服务空间")
@@ -157,25 +157,25 @@ def art6_4(building_m2, public_m2, part=None):
     return pick(rules.art6_4_area(rs(), b, p), part)
 
 
-@udf("JIDI_ART6_6", "第六条第（六）项：治理结构、战略规划、发展目标、实施方案", "第六条第（六）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_6", "第六条第（六）项：治理结构、战略规划、发展目标、实施方案", "art6_6", "结果/数据/理由/依据",
      R("flags", "4格是/否", range=True), PART_ARG)
 def art6_6(flags, part=None):
     return pick(rules.art6_6_governance(rs(), *_flags(flags, 4, "治理与规划")), part)
 
 
-@udf("JIDI_ART6_7", "第六条第（七）项：管理制度、服务流程、服务台账、收费标准、质量监督", "第六条第（七）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_7", "第六条第（七）项：管理制度、服务流程、服务台账、收费标准、质量监督", "art6_7", "结果/数据/理由/依据",
      R("flags", "5格是/否", range=True), PART_ARG)
 def art6_7(flags, part=None):
     return pick(rules.art6_7_management(rs(), *_flags(flags, 5, "管理制度")), part)
 
 
-@udf("JIDI_ART6_8", "第六条第（八）项：本科及以上学历或中级及以上职称的服务人员不少于8人", "第六条第（八）项", "结果/数据/理由/依据/值（人数）",
+@udf("JIDI_ART6_8", "第六条第（八）项：本科及以上学历或中级及以上职称的服务人员不少于8人", "art6_8", "结果/数据/理由/依据/值（人数）",
      R("staff", "服务人员名单（3列：姓名、学历、职称）", range=True), R("declared", "申报的符合条件人数（可空）"), PART_ARG)
 def art6_8(staff, declared, part=None):
     return pick(rules.art6_8_staff(rs(), tables.staff(rs(), staff), integer(declared, "申报人数")), part)
 
 
-@udf("JIDI_ART6_9", "第六条第（九）项：满意度不低于90%且提供公益性免费服务", "第六条第（九）项", "结果/数据/理由/依据/值（满意度）",
+@udf("JIDI_ART6_9", "第六条第（九）项：满意度不低于90%且提供公益性免费服务", "art6_9", "结果/数据/理由/依据/值（满意度）",
      R("rate", "满意度（0–100%，可空）"), R("satisfied", "满意问卷数（可空）"), R("responses", "有效问卷数（可空）"),
      R("free_service", "提供公益性免费服务（是/否）"), PART_ARG)
 def art6_9(rate, satisfied, responses, free_service, part=None):
@@ -187,7 +187,7 @@ def art6_9(rate, satisfied, responses, free_service, part=None):
     return pick(rules.art6_9_satisfaction(rs(), r, s, n, boolean(free_service, "公益性免费服务")), part)
 
 
-@udf("JIDI_ART6_10", "第六条第（十）项：企业服务站（场所设备、岗位人员、工作指南、对接服务）", "第六条第（十）项", "结果/数据/理由/依据",
+@udf("JIDI_ART6_10", "第六条第（十）项：企业服务站（场所设备、岗位人员、工作指南、对接服务）", "art6_10", "结果/数据/理由/依据",
      R("flags", "4格是/否", range=True), PART_ARG)
 def art6_10(flags, part=None):
     return pick(rules.art6_10_station(rs(), *_flags(flags, 4, "企业服务站")), part)
@@ -195,40 +195,40 @@ def art6_10(flags, part=None):
 
 # -- 第七条、第八条、第十五条 and the verdict ------------------------------------------------------------
 
-@udf("JIDI_ART7", "第七条：八项服务功能中至少具备三项", "第七条", "结果/数据/理由/依据/值",
+@udf("JIDI_ART7", "第七条：八项服务功能中至少具备三项", "art7", "结果/数据/理由/依据/值",
      R("flags", "8格是/否（创业辅导…产业链服务）", range=True), PART_ARG)
 def art7(flags, part=None):
     return pick(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")), part)
 
 
-@udf("JIDI_ART7_COUNT", "第七条：具备的服务功能项数", "第七条", "整数",
+@udf("JIDI_ART7_COUNT", "第七条：具备的服务功能项数", "art7", "整数",
      R("flags", "8格是/否", range=True))
 def art7_count(flags):
     return len(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")).value or [])
 
 
-@udf("JIDI_ART8", "第八条：鼓励发展特征（不作为认定条件）", "第八条", "数据/理由/值",
+@udf("JIDI_ART8", "第八条：鼓励发展特征（不作为认定条件）", "art8", "数据/理由/值",
      R("flags", "4格是/否", range=True), PART_ARG)
 def art8(flags, part=None):
     return pick(rules.art8_encouraged(rs(), tables.flag_list(rs(), flags, "encouraged_features", "鼓励特征")), part or "数据")
 
 
-@udf("JIDI_BAN", "第十五条：是否在撤销称号后两年内（不得再次申请）", "第十五条", "结果/数据/理由/依据",
+@udf("JIDI_BAN", "第十五条：是否在撤销称号后两年内（不得再次申请）", "art15", "结果/数据/理由/依据",
      R("ref_date", "申请受理截止日期"), R("revocations", "撤销记录（2列：日期、原因）", range=True), PART_ARG)
 def ban(ref_date, revocations, part=None):
     ref = _ref(ref_date)
     return pick(rules.reapplication_ban(rs(), ref, tables.revocations(rs(), revocations, ref)), part)
 
 
-@udf("JIDI_BAN_END", "第十五条：撤销后可再次申请的最早日期（撤销日 + 2年）", "第十五条", "日期",
+@udf("JIDI_BAN_END", "第十五条：撤销后可再次申请的最早日期（撤销日 + 2年）", "art15", "日期",
      R("revoked_on", "撤销日期"))
 def ban_end(revoked_on):
     d = to_date(revoked_on, "撤销日期")
     return rules.ban_end(rs(), d) if d else None
 
 
-@udf("JIDI_OVERRIDE", "复核改判：有理由时以改判结果为准，否则为计算结果", "办法原则上条款；spec §0", "符合/不符合/待核实",
-     R("computed", "计算结果"), R("override", "改判结果（可空）"), R("justification", "改判理由"))
+@udf("JIDI_OVERRIDE", "复核改判：有理由时以改判结果为准，否则为计算结果", None, "符合/不符合/待核实",
+     R("computed", "计算结果"), R("override", "改判结果（可空）"), R("justification", "改判理由"), reading="override")
 def override(computed, override, justification):
     ov = scalar(override, "改判结果")
     if ov is not None:
@@ -243,19 +243,19 @@ def override(computed, override, justification):
         raise UdfInputError("改判理由", str(exc)) from None
 
 
-@udf("JIDI_COMBINE", "合并多项结果：任一不符合则不符合，否则任一待核实则待核实，否则符合", "spec §0", "符合/不符合/待核实",
-     R("outcomes", "各项结果", range=True))
+@udf("JIDI_COMBINE", "合并多项结果：任一不符合则不符合，否则任一待核实则待核实，否则符合", None, "符合/不符合/待核实",
+     R("outcomes", "各项结果", range=True), reading="three_valued")
 def combine_(outcomes):
     return combine(outcome_of(v) for v in cells(outcomes) if not is_empty(v)).zh
 
 
-@udf("JIDI_RECOGNITION", "认定结论：第六条十项、第七条均符合且不在两年限制期内", "第六条、第七条、第十五条", "结论文本",
+@udf("JIDI_RECOGNITION", "认定结论：第六条十项、第七条均符合且不在两年限制期内", "recognition", "结论文本",
      R("outcomes", "各项条件的最终结果", range=True))
 def recognition(outcomes):
     return VERDICT_ZH[combine(outcome_of(v) for v in cells(outcomes))]
 
 
-@udf("JIDI_FAILING_ARTICLES", "不符合（或待核实）的条款，按条款顺序", "第六条、第七条、第十五条", "文本",
+@udf("JIDI_FAILING_ARTICLES", "不符合（或待核实）的条款，按条款顺序", "recognition", "文本",
      R("outcomes", "各项结果", range=True), R("articles", "对应条款", range=True))
 def failing(outcomes, articles):
     outs = [outcome_of(v) for v in cells(outcomes)]
@@ -267,8 +267,7 @@ def failing(outcomes, articles):
         arts.append(str(a))
     if len(outs) != len(arts):
         raise UdfInputError("articles", "结果与条款的单元格数不一致")
-    rs_ = [Result("", a, "", o, "", "") for o, a in zip(outs, arts)]
-    return "、".join(failing_articles(rs_, combine(outs))) or "无"
+    return "、".join(failing_articles_of(zip(arts, outs), combine(outs))) or "无"
 
 
 # -- 第四章 evaluation ---------------------------------------------------------------------------------
@@ -292,24 +291,25 @@ def _score_grid(max_points, weights, scores):
     return inds, experts
 
 
-@udf("JIDI_EXPERT_TOTAL", "一位专家的总分：各指标得分按权重折算后相加", "第十三条（评价指标体系）", "分数",
-     R("max_points", "指标满分列", range=True), R("weights", "指标权重列（可空=满分）", range=True), R("scores", "该专家得分列", range=True))
+@udf("JIDI_EXPERT_TOTAL", "一位专家的总分：各指标得分按权重折算后相加", "score", "分数",
+     R("max_points", "指标满分列", range=True), R("weights", "指标权重列（可空=满分）", range=True), R("scores", "该专家得分列", range=True),
+     reading="rubric_weight")
 def expert_total(max_points, weights, scores):
     inds, experts = _score_grid(max_points, weights, scores)
     return rules.chapter4.expert_total(inds, experts[0]["scores"]) if experts else None
 
 
-@udf("JIDI_TRIMMED_MEAN", "专家总分的去极值平均：5位及以上专家时去掉一个最高分和一个最低分", "第十三条；spec §7", "分数",
-     R("totals", "各专家总分", range=True))
+@udf("JIDI_TRIMMED_MEAN", "专家总分的去极值平均：5位及以上专家时去掉一个最高分和一个最低分", "score", "分数",
+     R("totals", "各专家总分", range=True), reading="trimmed_mean")
 def trimmed_mean(totals):
     vals = [number(v, f"专家总分第{i + 1}项") for i, v in enumerate(cells(totals))]
     vals = [v for v in vals if v is not None]
     return rules.trimmed_mean(rs(), vals) if vals else None
 
 
-@udf("JIDI_SCORE", "年度评价得分：按指标和专家评分（去极值平均），或录入的总分", "第十三条；spec §7", "结果/数据/值（得分）",
+@udf("JIDI_SCORE", "年度评价得分：按指标和专家评分（去极值平均），或录入的总分", "score", "结果/数据/值（得分）",
      R("max_points", "指标满分列", range=True), R("weights", "指标权重列", range=True),
-     R("scores", "得分矩阵（行=指标，列=专家，至多9列）", range=True), R("entered", "录入总分（可空）", optional=True), PART_ARG)
+     R("scores", "得分矩阵（行=指标，列=专家，至多9列）", range=True), R("entered", "录入总分（可空）", optional=True), PART_ARG, reading="trimmed_mean")
 def score(max_points, weights, scores, entered=None, part=None):
     inds, experts = _score_grid(max_points, weights, scores)
     total = number(entered, "录入总分")
@@ -330,7 +330,7 @@ def _grade_code(g):
     raise UdfInputError("评价结果", f"未知的评价结果 {t!r}；应为 不合格/一般/较好/待核实")
 
 
-@udf("JIDI_GRADE", "评价结果：不合格/一般/较好（未参加或基础条件不符合为不合格）", "第十三条、第十四条", "不合格/一般/较好/待核实",
+@udf("JIDI_GRADE", "评价结果：不合格/一般/较好（未参加或基础条件不符合为不合格）", "grade", "不合格/一般/较好/待核实",
      R("participated", "是否参加评价（是/否）"), R("basic", "基础门槛条件复核结果"), R("score", "评价得分"), PART_ARG)
 def grade(participated, basic, score, part=None):
     b = scalar(basic, "基础条件")
@@ -342,31 +342,30 @@ def grade(participated, basic, score, part=None):
     return pick(r, part)
 
 
-@udf("JIDI_STARS", "星级（1–5），不合格无星级（暂定分档）", "第十三条；spec §7", "整数或空",
-     R("score", "评价得分"), R("grade", "评价结果"))
+@udf("JIDI_STARS", "星级（1–5），不合格无星级（暂定分档）", "stars", "整数或空",
+     R("score", "评价得分"), R("grade", "评价结果"), reading="star_bands")
 def stars(score, grade):
     s = number(score, "评价得分")
     return rules.stars(rs(), None if s is None else rules.chapter4._f(s), _grade_code(grade))
 
 
-@udf("JIDI_FUNDING_TIER", "资金支持档次（较好且三星及以上，暂定；第十五条撤销则无）", "第十四条、第十五条；spec §7", "整数或空",
-     R("stars", "星级"), R("grade", "评价结果"), R("art15", "第十五条情形结果（可空）", optional=True))
+@udf("JIDI_FUNDING_TIER", "资金支持档次（较好且三星及以上，暂定；第十五条撤销则无）", "funding_tier", "整数或空",
+     R("stars", "星级"), R("grade", "评价结果"), R("art15", "第十五条情形结果（可空）", optional=True), reading="star_bands")
 def funding_tier(stars, grade, art15=None):
     a15 = scalar(art15, "第十五条") if art15 is not None else None
     revoked = a15 is not None and outcome_of(a15) is Outcome.FAIL
     return rules.funding_tier(rs(), integer(stars, "星级"), _grade_code(grade), revoked)
 
 
-@udf("JIDI_CONSEQUENCE", "评价结果的处理：撤销/保留不支持/分档奖励；第十五条情形优先", "第十四条、第十五条", "文本",
+@udf("JIDI_CONSEQUENCE", "评价结果的处理：撤销/保留不支持/分档奖励；第十五条情形优先", "consequence", "文本",
      R("grade", "评价结果"), R("stars", "星级"), R("tier", "资金档次"), R("art15", "第十五条情形结果（可空）", optional=True))
 def consequence_(grade, stars, tier, art15=None):
     a15 = scalar(art15, "第十五条") if art15 is not None else None
-    if a15 is not None and outcome_of(a15) is Outcome.FAIL:
-        return f"撤销示范基地称号，{rs().p('art15.ban_years')}年内不得再次申请（第十五条）"
-    return consequence(rs(), _grade_code(grade), integer(stars, "星级"), integer(tier, "资金档次"))
+    revoked = a15 is not None and outcome_of(a15) is Outcome.FAIL
+    return consequence(rs(), _grade_code(grade), integer(stars, "星级"), integer(tier, "资金档次"), revoked_art15=revoked)
 
 
-@udf("JIDI_ART15", "第十五条：评价年度内的撤销情形（虚假材料、刑事及严重行政处罚、严重失信）", "第十五条", "结果/数据/理由/依据",
+@udf("JIDI_ART15", "第十五条：评价年度内的撤销情形（虚假材料、刑事及严重行政处罚、严重失信）", "art15_triggers", "结果/数据/理由/依据",
      R("year", "评价年度"), R("false_materials", "提供虚假材料和数据（是/否）"),
      R("penalties", "处罚记录（4列）", range=True), CHECKED_ARG, R("dishonesty", "严重失信行为（是/否）"), PART_ARG)
 def art15(year, false_materials, penalties, checked, dishonesty, part=None):
@@ -380,7 +379,7 @@ def art15(year, false_materials, penalties, checked, dishonesty, part=None):
 
 # -- 第十七条 ------------------------------------------------------------------------------------------
 
-@udf("JIDI_FILING_DEADLINE", "第十七条：变更后第30个工作日（不含变更当日，含调休上班日）", "第十七条", "日期",
+@udf("JIDI_FILING_DEADLINE", "第十七条：变更后第30个工作日（不含变更当日，含调休上班日）", "art17", "日期",
      R("changed_on", "变更日期"))
 def filing_deadline(changed_on):
     d = to_date(changed_on, "变更日期")
@@ -389,14 +388,14 @@ def filing_deadline(changed_on):
     return rules.art17_filing(rs(), "name", d, None).value if d else None
 
 
-@udf("JIDI_WORKDAYS", "两个日期之间的工作日数（不含起始日，含结束日）", "第十七条", "整数",
+@udf("JIDI_WORKDAYS", "两个日期之间的工作日数（不含起始日，含结束日）", "art17", "整数",
      R("start_date", "起始日期"), R("end_date", "结束日期"))
 def workdays(start_date, end_date):
     a, b = to_date(start_date, "起始日期"), to_date(end_date, "结束日期")
     return rs().calendar.working_days_between(a, b) if a and b else None
 
 
-@udf("JIDI_ART17", "第十七条：重大变更是否在30个工作日内备案", "第十七条", "结果/数据/理由/依据/值（期限）",
+@udf("JIDI_ART17", "第十七条：重大变更是否在30个工作日内备案", "art17", "结果/数据/理由/依据/值（期限）",
      R("kind", "变更事项（名称/地址/主营业务）"), R("changed_on", "变更日期"), R("filed_on", "备案日期（可空）"), PART_ARG)
 def art17(kind, changed_on, filed_on, part=None):
     k = code(kind, "变更事项", "change_kinds", rs())

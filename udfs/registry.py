@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from jidi_xl.errors import RuleSetError
+from jidi_xl.readings import reading as _reading
 from jidi_xl.results import Result
+from jidi_xl.rules import RULES
 
 from .adapters import UdfInputError, scalar, to_excel
 
@@ -37,17 +39,38 @@ class Udf:
     name: str
     func: Callable[..., Any]   # safe: never raises
     description: str           # Chinese, for the function wizard
-    article: str
+    rule: str | None           # the rule it computes (an id of jidi_xl.rules.RULES, or of a declared part)
     args: tuple[Arg, ...]
     returns: str
     raw: Callable[..., Any] = field(repr=False, default=None)
+    reading: str | None = None  # the reading (jidi_xl.readings) it applies, cited beside the article
+
+    @property
+    def article(self) -> str:
+        """The catalogue's 依据 column, derived from the rule's declaration (and the reading's spec section)."""
+        cites = [RULES.find(self.rule).article] if self.rule else []
+        if self.reading:
+            cites.append(_reading(self.reading).cite)
+        return "；".join(cites)
 
 
 REGISTRY: dict[str, Udf] = {}
 
 
-def udf(name: str, description: str, article: str, returns: str, *args: Arg):
-    """Register ``fn`` as the Excel function ``name``, wrapped in the error contract."""
+def udf(name: str, description: str, rule: str | None, returns: str, *args: Arg, reading: str | None = None):
+    """Register ``fn`` as the Excel function ``name``, wrapped in the error contract.
+
+    ``rule`` names the rule it computes (an id declared in ``jidi_xl.rules.RULES``; the article comes from there),
+    ``reading`` the reading of ``jidi_xl.readings`` it applies; a function of the spec's machinery (combining
+    outcomes, overrides) names only its reading. An unknown id is an error at import, never a blank column.
+    """
+    if rule is None and reading is None:
+        raise ValueError(f"{name}: a UDF names the rule (or the reading) it computes")
+    if rule is not None:
+        RULES.find(rule)
+    if reading is not None:
+        _reading(reading)
+
     def deco(fn):
         @functools.wraps(fn)
         def safe(*a):
@@ -61,7 +84,7 @@ def udf(name: str, description: str, article: str, returns: str, *args: Arg):
                 return f"{INTERNAL_ERROR}{type(exc).__name__}: {exc}"
         if name in REGISTRY:
             raise ValueError(f"duplicate UDF {name}")
-        REGISTRY[name] = Udf(name, safe, description, article, tuple(args), returns, fn)
+        REGISTRY[name] = Udf(name, safe, description, rule, tuple(args), returns, fn, reading)
         return fn
     return deco
 

@@ -54,6 +54,7 @@ class Rule:
     func: Callable[..., Any] | None = field(default=None, repr=False)
     from_case: Callable[..., Result] | None = field(default=None, repr=False)   # (case, reference date) → Result
     _quote: str | None = field(default=None, repr=False)
+    parts: list["Rule"] = field(default_factory=list, repr=False)   # declared sub-results
 
     def __post_init__(self) -> None:
         if self.role not in (CONDITION, EVALUATION, VERDICT, INFO, PART):
@@ -86,8 +87,10 @@ class Rule:
 
     def part(self, title: str, *, id: str | None = None, article: str | None = None, quote: str | None = None) -> "Rule":
         """A sub-result of this rule: the parent's id and article unless given (given ones are still declared once)."""
-        return Rule(id or self.id, article or self.article, title, role=PART, source=self.source, parent=self,
-                    _quote=quote)
+        p = Rule(id or self.id, article or self.article, title, role=PART, source=self.source, parent=self,
+                 _quote=quote)
+        self.parts.append(p)
+        return p
 
 
 class Registry:
@@ -143,6 +146,16 @@ class Registry:
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self._rules if r.id == rule_id), None)
+
+    def find(self, rule_id: str) -> Rule:
+        """A registered rule, or a declared part of one with an id of its own (``art6_5_concentration``)."""
+        for r in self._rules:
+            if r.id == rule_id:
+                return r
+            for p in r.parts:
+                if p.id == rule_id:
+                    return p
+        raise KeyError(f"no rule or part {rule_id!r}; declared: {', '.join(r.id for r in self._rules)}")
 
     @property
     def ids(self) -> list[str]:
