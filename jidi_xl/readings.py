@@ -117,8 +117,6 @@ def exact(x: Any) -> Fraction:
 CONCENTRATION = _r("concentration_denominator", "§3",
                    "企业集聚度 (footnote 1) is taken over the n resident Beijing small/micro firms (“其中”); "
                    "the ratio over all resident firms is reported beside it.")
-#: the denominator of the concentration the rule decides on ("small_micro"); "all" is the secondary figure
-CONCENTRATION_OVER = "small_micro"
 
 LEADING_DERIVED = _r("leading_derived", "§3",
                      "No declared 主导产业: the two most frequent industries among the n firms, ties broken by the "
