@@ -14,7 +14,7 @@ from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .chapter5 import ART15_TRIGGERS
 from .common import zh_count
-from .declare import EVALUATION, INFO, Rule
+from .declare import EVALUATION, Rule
 
 GRADES = {"fail": "不合格", "fair": "一般", "good": "较好"}
 PLACEHOLDER_NOTE = "（星级分档、资金档次为暂定参数，待年度通知确认）"

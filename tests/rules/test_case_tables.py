@@ -25,7 +25,8 @@ plain value is checked with ``value``.
 ``input`` deep-merged (``~`` drops a key: ``null`` is written ``{$drop: true}``), evaluate it, and check ``output``
 by rule id — never by position: a recognition condition (``art6_4``), ``recognition`` (the verdict),
 ``eval.<id>`` (an evaluation result: ``eval.grade``, ``eval.art13``, ``eval.art6_4`` for a re-checked item),
-``art17#1`` (the first filing). Each expectation is an outcome (``FAIL``) or a dict of checks as above.
+``eval.stars`` / ``eval.funding_tier`` / ``eval.consequence`` / ``eval.ban_until`` (plain values: ``value``,
+``value_has``), ``art17#1`` (the first filing of that rule). Each expectation is an outcome (``FAIL``) or a dict of checks as above.
 A table for a new rule-set is a new file naming its ``ruleset``: data, not a copied test module.
 """
 from __future__ import annotations
@@ -49,7 +50,9 @@ from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 TABLES = sorted(CASES_DIR.glob("*.yaml"))
 DROP_KEY = "$drop"
-CHECKS = {"outcome", "value", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
+CHECKS = {"outcome", "value", "value_has", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
+#: what an evaluation reports beside its Results (plain values)
+EVAL_VALUES = ("stars", "funding_tier", "consequence", "ban_until", "basic_outcome", "placeholder")
 
 
 def _load(path: Path) -> dict:
@@ -97,7 +100,7 @@ def _convert(name: str, hint: Any, v: Any, kit) -> Any:
         return _date(v)
     if "Outcome" in text:
         return Outcome(v)
-    if "Fraction" in text and isinstance(v, str) and "/" in v:
+    if "Fraction" in text and isinstance(v, str):
         return Fraction(v)
     return v
 
@@ -171,6 +174,9 @@ def _result_of(report, key: str) -> Any:
         return report.recognition.verdict
     if key.startswith("eval."):
         ev, rid = report.evaluation, key[5:]
+        if rid in EVAL_VALUES:
+            v = getattr(ev, rid)
+            return v.value if isinstance(v, Outcome) else v
         named = {r.rule: r for r in (ev.participated, ev.art15, ev.score, ev.grade)}
         return named[rid] if rid in named else ev.basic_condition(rid)
     if "#" in key:
@@ -189,8 +195,11 @@ def _check(got: Any, want: Any, where: str) -> None:
     unknown = set(want) - CHECKS
     assert not unknown, f"{where}: unknown checks {sorted(unknown)}"
     if not isinstance(got, Result):
-        assert set(want) <= {"value"}, f"{where}: a plain value has only 'value' to check"
-        assert _same(got, want["value"]), f"{where}: {got!r} != {want['value']!r}"
+        assert set(want) <= {"value", "value_has"}, f"{where}: a plain value has only value / value_has to check"
+        if "value" in want:
+            assert _same(got, want["value"]), f"{where}: {got!r} != {want['value']!r}"
+        for piece in _pieces(want.get("value_has")):
+            assert piece in str(got), f"{where}: {piece!r} not in {got!r}"
         return
     for k, v in want.items():
         if k == "outcome":
@@ -201,12 +210,16 @@ def _check(got: Any, want: Any, where: str) -> None:
                     assert _same(got.value[vk], vv), f"{where}: value[{vk}] {got.value[vk]!r} != {vv!r}"
             else:
                 assert _same(got.value, v), f"{where}: value {got.value!r} != {v!r}"
-        elif k in ("figures_has", "reason_has"):
-            text = got.figures if k == "figures_has" else got.reason
-            for piece in ([v] if isinstance(v, str) else v):
-                assert str(piece) in text, f"{where}: {piece!r} not in {text!r}"
+        elif k in ("figures_has", "reason_has", "value_has"):
+            text = {"figures_has": got.figures, "reason_has": got.reason, "value_has": str(got.value)}[k]
+            for piece in _pieces(v):
+                assert piece in text, f"{where}: {piece!r} not in {text!r}"
         else:
             assert getattr(got, k) == v, f"{where}: {k} {getattr(got, k)!r} != {v!r}"
+
+
+def _pieces(v: Any) -> list[str]:
+    return [] if v is None else [str(v)] if isinstance(v, (str, int)) else [str(x) for x in v]
 
 
 def _same(got: Any, want: Any) -> bool:
