@@ -63,6 +63,13 @@ class Result:
     override: Override | None = None
     placeholder: bool = False         # uses parameters still awaiting the year's notice
 
+    def part(self, rule_id: str) -> "Result":
+        """A sub-result by its rule id (parts are matched by id, never by position)."""
+        found = [p for p in self.parts if p.rule == rule_id]
+        if len(found) != 1:
+            raise KeyError(f"{self.rule} has {len(found)} parts {rule_id!r}; parts: {[p.rule for p in self.parts]}")
+        return found[0]
+
     @property
     def overridden(self) -> bool:
         return self.override is not None

@@ -18,7 +18,8 @@ A table is a YAML file::
 the function's annotations (ISO dates → ``date``; dicts → ``Penalty``/``StaffMember``/``Firm``; ``Outcome`` and
 ``Fraction`` from text; ``revocations`` as ``[{date, ground}]``; ``firms: {roster: {ngit: 40}}`` → that many
 generated firms). ``output`` checks the Result: ``outcome``, ``value`` (a dict value: the keys given), ``article``,
-``title``, ``reason``, ``figures_has`` / ``reason_has`` (substrings), ``placeholder``; a function that returns a
+``title``, ``reason``, ``figures_has`` / ``reason_has`` / ``value_has`` (substrings), ``placeholder``, ``parts``
+(``{art6_5_general: FAIL, …}``: sub-results by id, each checked the same way); a function that returns a
 plain value is checked with ``value``.
 
 **Case tables** (``mode: case``, for the table or for one case) build a case from the passing base case of ``tests/rules/conftest.py`` with
@@ -50,7 +51,7 @@ from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 TABLES = sorted(CASES_DIR.glob("*.yaml"))
 DROP_KEY = "$drop"
-CHECKS = {"outcome", "value", "value_has", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
+CHECKS = {"parts", "outcome", "value", "value_has", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
 #: what an evaluation reports beside its Results (plain values)
 EVAL_VALUES = ("stars", "funding_tier", "consequence", "ban_until", "basic_outcome", "placeholder")
 
@@ -210,6 +211,9 @@ def _check(got: Any, want: Any, where: str) -> None:
                     assert _same(got.value[vk], vv), f"{where}: value[{vk}] {got.value[vk]!r} != {vv!r}"
             else:
                 assert _same(got.value, v), f"{where}: value {got.value!r} != {v!r}"
+        elif k == "parts":
+            for pid, pwant in v.items():
+                _check(got.part(pid), pwant, f"{where} part {pid}")
         elif k in ("figures_has", "reason_has", "value_has"):
             text = {"figures_has": got.figures, "reason_has": got.reason, "value_has": str(got.value)}[k]
             for piece in _pieces(v):
