@@ -199,7 +199,7 @@ def evaluate_year(case: Case) -> Evaluation:
     """第四章: participation, basic-threshold re-check at 12-31, score, grade, stars, tier; 第十五条 triggers."""
     rs, year = case.ruleset, case.evaluation_year
     snap = readings.evaluation_snapshot(year)
-    rs.check_in_force(snap, "评价年度截止日（12月31日）")
+    rs.check_in_force(snap, f"评价年度截止日（{snap.month}月{snap.day}日）")
     took_part = case.get("evaluation.participated")
     part = participation(rs, took_part)
     basic = art6_items(case, snap)              # readings.BASIC_RECHECK

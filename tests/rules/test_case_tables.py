@@ -17,8 +17,8 @@ A table is a YAML file::
 **Rule tables** call the rule's function with the rule-set and ``input`` as keyword arguments, converted by
 the function's annotations (ISO dates → ``date``; dicts → ``Penalty``/``StaffMember``/``Firm``; ``Outcome`` and
 ``Fraction`` from text; ``revocations`` as ``[{date, ground}]``; ``firms: {roster: {ngit: 40}}`` → that many
-generated firms). ``output`` checks the Result: ``outcome``, ``value`` (a dict value: the keys given), ``article``,
-``title``, ``reason``, ``figures_has`` / ``reason_has`` / ``value_has`` (substrings), ``placeholder``, ``parts``
+generated firms; ``{$repeat: 7, degree: bachelor}`` in a list: seven such rows). ``output`` checks the Result: ``outcome``, ``value`` (a dict value: the keys given), ``article``,
+``title``, ``reason``, ``figures_has`` / ``reason_has`` / ``value_has`` (substrings), ``figures_lacks`` / ``reason_lacks``, ``placeholder``, ``parts``
 (``{art6_5_general: FAIL, …}``: sub-results by id, each checked the same way); a function that returns a
 plain value is checked with ``value``.
 
@@ -51,7 +51,7 @@ from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 TABLES = sorted(CASES_DIR.glob("*.yaml"))
 DROP_KEY = "$drop"
-CHECKS = {"parts", "outcome", "value", "value_has", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
+CHECKS = {"parts", "outcome", "value", "value_has", "figures_lacks", "reason_lacks", "article", "title", "reason", "figures_has", "reason_has", "placeholder", "rule"}
 #: what an evaluation reports beside its Results (plain values)
 EVAL_VALUES = ("stars", "funding_tier", "consequence", "ban_until", "basic_outcome", "placeholder")
 
@@ -82,9 +82,24 @@ def _date(v: Any) -> date | None:
     return v if isinstance(v, date) or v is None else date.fromisoformat(str(v))
 
 
+def _repeat(rows: list) -> list:
+    """``{$repeat: 7, degree: bachelor}`` in a list stands for 7 such rows, named ``<name or 员工>1…7``."""
+    out = []
+    for row in rows:
+        if isinstance(row, dict) and "$repeat" in row:
+            spec = {k: v for k, v in row.items() if k != "$repeat"}
+            stem = spec.pop("name", "员工")
+            out += [{"name": f"{stem}{i + 1}", **spec} for i in range(row["$repeat"])]
+        else:
+            out.append(row)
+    return out
+
+
 def _convert(name: str, hint: Any, v: Any, kit) -> Any:
     if v is None:
         return None
+    if isinstance(v, list):
+        v = _repeat(v)
     text = str(hint)
     if name == "revocations":
         return [(_date(r["date"]), r["ground"]) for r in v]
@@ -154,7 +169,7 @@ def _overrides(node: Any, kit) -> Any:
             return kit.roster(counts, **opts)
         return {k: _overrides(v, kit) for k, v in node.items()}
     if isinstance(node, list):
-        return [_overrides(x, kit) for x in node]
+        return [_overrides(x, kit) for x in _repeat(node)]
     if isinstance(node, date):
         return node.isoformat()
     return node
@@ -214,6 +229,10 @@ def _check(got: Any, want: Any, where: str) -> None:
         elif k == "parts":
             for pid, pwant in v.items():
                 _check(got.part(pid), pwant, f"{where} part {pid}")
+        elif k in ("figures_lacks", "reason_lacks"):
+            text = got.figures if k == "figures_lacks" else got.reason
+            for piece in _pieces(v):
+                assert piece not in text, f"{where}: {piece!r} should not be in {text!r}"
         elif k in ("figures_has", "reason_has", "value_has"):
             text = {"figures_has": got.figures, "reason_has": got.reason, "value_has": str(got.value)}[k]
             for piece in _pieces(v):
