@@ -106,7 +106,7 @@ STAFF_RULE = _r("staff_rule", "§2",
                 "a staff list wins over a declared count and a difference is reported.",
                 "art6_8.staff_rule")
 EXACT_RATIOS = _r("exact_ratios", "§2, §3",
-                  "Ratios are exact fractions (27/30 meets 不低于90%); percentages are display only.")
+                  "Ratios are exact fractions (27/30 meets a bound of 9/10 exactly); percentages are display only.")
 
 
 def exact(x: Any) -> Fraction:

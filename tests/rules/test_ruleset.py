@@ -141,7 +141,8 @@ def _code_constants(path: Path):
     return [(n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in docstrings]
 
 
-RULE_FILES = sorted(RULES_DIR.glob("*.py"))
+# the rules, their readings and the evaluation of a whole case: no number of law in code or in a user-facing text
+RULE_FILES = [*sorted(RULES_DIR.glob("*.py")), RULES_DIR.parent / "readings.py", RULES_DIR.parent / "evaluate.py"]
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=[p.name for p in RULE_FILES])
