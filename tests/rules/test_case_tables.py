@@ -28,7 +28,9 @@ by rule id — never by position: a recognition condition (``art6_4``), ``recogn
 ``eval.<id>`` (an evaluation result: ``eval.grade``, ``eval.art13``, ``eval.art6_4`` for a re-checked item),
 ``eval.stars`` / ``eval.funding_tier`` / ``eval.consequence`` / ``eval.ban_until`` (plain values: ``value``,
 ``value_has``), ``art17#1`` (the first filing of that rule). Each expectation is an outcome (``FAIL``) or a dict of checks as above.
-A table for a new rule-set is a new file naming its ``ruleset``: data, not a copied test module.
+A case may instead expect an ``error`` (substrings of the :class:`~jidi_xl.errors.RuleSetError` message) — the
+"before the rule-set was in force" case every rule-set has. A table for a new rule-set is a new file naming its
+``ruleset``: data, not a copied test module.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ import pytest
 import yaml
 
 from jidi_xl.case import Firm, Penalty, StaffMember, parse_case
+from jidi_xl.errors import RuleSetError
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.results import Outcome, Result
 from jidi_xl.rules import RULES
@@ -258,7 +261,13 @@ def _same(got: Any, want: Any) -> bool:
 @pytest.mark.parametrize("file, table, case", list(_params()))
 def test_case(file, table, case, kit):
     where = f"{file}::{case['name']}"
-    assert case.get("output"), f"{where}: a case states its expected results (output)"
+    assert case.get("output") or case.get("error"), f"{where}: a case states its expected results (output, or error)"
+    if case.get("error"):
+        with pytest.raises(RuleSetError) as exc:
+            _evaluate(table, case, kit) if case.get("mode", table.get("mode")) == "case" else _call(table, case, kit)
+        for piece in _pieces(case["error"]):
+            assert piece in str(exc.value), f"{where}: {piece!r} not in {exc.value}"
+        return
     if case.get("mode", table.get("mode")) == "case":
         report = _evaluate(table, case, kit)
         for key, want in case["output"].items():
