@@ -188,6 +188,8 @@ def art6_items(case: Case, ref: date) -> list[Result]:
 def recognise(case: Case) -> Recognition:
     """The recognition conditions (``RULES.conditions``) → the recognition verdict (spec §6)."""
     rs, ref = case.ruleset, case.recognition_date
+    if ref is None:
+        raise ValueError(f"case {case.case_id}: no recognition reference date (recognition.reference_date)")
     rs.check_in_force(ref, "申请受理截止日期")
     rules = RULES.conditions
     conditions = [_from_case(rule, case, ref) for rule in rules]
@@ -198,6 +200,8 @@ def recognise(case: Case) -> Recognition:
 def evaluate_year(case: Case) -> Evaluation:
     """第四章: participation, basic-threshold re-check at 12-31, score, grade, stars, tier; 第十五条 triggers."""
     rs, year = case.ruleset, case.evaluation_year
+    if year is None:
+        raise ValueError(f"case {case.case_id}: no evaluation year (evaluation.year)")
     snap = readings.evaluation_snapshot(year)
     rs.check_in_force(snap, f"评价年度截止日（{snap.month}月{snap.day}日）")
     took_part = case.get("evaluation.participated")

@@ -26,6 +26,12 @@ class Reading:
     def cite(self) -> str:
         return f"spec {self.section}"
 
+    def value(self, rs: Any) -> Any:
+        """The rule-set's value of this reading's parameter (its switch or number)."""
+        if self.param is None:
+            raise KeyError(f"reading {self.key} has no parameter")
+        return rs.p(self.param)
+
 
 READINGS: dict[str, Reading] = {}
 

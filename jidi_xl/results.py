@@ -84,7 +84,7 @@ class Result:
         )
 
     def to_dict(self) -> dict:
-        d = {
+        d: dict[str, Any] = {
             "rule": self.rule,
             "article": self.article,
             "title": self.title,

@@ -42,7 +42,7 @@ class Udf:
     rule: str | None           # the rule it computes (an id of jidi_xl.rules.RULES, or of a declared part)
     args: tuple[Arg, ...]
     returns: str
-    raw: Callable[..., Any] = field(repr=False, default=None)
+    raw: Callable[..., Any] | None = field(repr=False, default=None)
     reading: str | None = None  # the reading (jidi_xl.readings) it applies, cited beside the article
 
     @property

@@ -59,7 +59,7 @@ def art6_1_operator(rs: RuleSet, ref: date, independent_legal_person: bool | Non
 
 def penalty_window(rs: RuleSet, ref: date) -> tuple[date, date]:
     """[reference − N years, reference], both ends inclusive (readings.PENALTY_WINDOW)."""
-    return readings.penalty_window(ref, rs.p(readings.PENALTY_WINDOW.param))
+    return readings.penalty_window(ref, readings.PENALTY_WINDOW.value(rs))
 
 
 def disqualifying(rs: RuleSet, p: Penalty) -> bool:
@@ -156,7 +156,7 @@ def art6_7_management(rs: RuleSet, management_rules, service_process, service_le
 
 def qualified(rs: RuleSet, m: StaffMember, rule: str | None = None) -> bool | None:
     """A staff member counts under 第六条第（八）项; None when degree or title is not given and matters."""
-    rule = rule or rs.p(readings.STAFF_RULE.param)
+    rule = rule or readings.STAFF_RULE.value(rs)
     deg = None if m.degree is None else m.degree in rs.p("art6_8.qualifying_degrees")
     tit = None if m.title is None else m.title in rs.p("art6_8.qualifying_titles")
     if rule == "both":
@@ -176,7 +176,7 @@ def art6_8_staff(rs: RuleSet, members: Sequence[StaffMember] | None, declared: i
     A staff list wins over a declared count; a difference between the two is reported.
     """
     need = rs.p("art6_8.min_qualified_staff")
-    rule = rule or rs.p(readings.STAFF_RULE.param)
+    rule = rule or readings.STAFF_RULE.value(rs)
     basis = "学历或职称具备其一" if rule == "any" else "学历和职称均具备"
     if members is None:
         if declared is None:

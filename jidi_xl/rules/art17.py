@@ -16,7 +16,7 @@ def filing_deadline(rs: RuleSet, changed_on: date) -> date:
     """The N-th working day after the change; the change day is not counted; 调休 make-up days count.
 
     Raises :class:`~jidi_xl.errors.CalendarYearMissing` when the count reaches a year with no holiday data."""
-    return readings.filing_deadline(rs.calendar, changed_on, rs.p(readings.WORKING_DAYS.param))
+    return readings.filing_deadline(rs.calendar, changed_on, readings.WORKING_DAYS.value(rs))
 
 
 @ART17
@@ -29,7 +29,7 @@ def art17_filing(rs: RuleSet, kind: str, changed_on: date, filed_on: date | None
     filing made after a computable deadline is late whatever the calendar of the filing year; only its count of
     working days is then left out.
     """
-    n = rs.p(readings.WORKING_DAYS.param)
+    n = readings.WORKING_DAYS.value(rs)
     what = f"{rs.label('change_kinds', kind)}备案"
     try:
         due = filing_deadline(rs, changed_on)

@@ -53,7 +53,7 @@ def expert_total(indicators: Sequence[dict], scores: Sequence[float | None]) -> 
 
 def trimmed_mean(rs: RuleSet, totals: Sequence[Fraction | float]) -> Fraction:
     """The experts' trimmed mean with the rule-set's numbers (readings.TRIMMED_MEAN)."""
-    return readings.trimmed_mean(totals, rs.p(readings.TRIMMED_MEAN.param), rs.p("chapter4.trim_each_side"))
+    return readings.trimmed_mean(totals, readings.TRIMMED_MEAN.value(rs), rs.p("chapter4.trim_each_side"))
 
 
 @SCORE
@@ -65,11 +65,12 @@ def evaluation_score(rs: RuleSet, score: float | None, rubric: dict | None) -> R
     """
     if rubric:
         inds, experts = rubric["indicators"], rubric["experts"]
-        totals = [expert_total(inds, e["scores"]) for e in experts]
-        if any(t is None for t in totals):
+        got = [expert_total(inds, e["scores"]) for e in experts]
+        totals = [t for t in got if t is not None]
+        if len(totals) < len(got):
             return SCORE.result(Outcome.REVIEW, "部分专家评分未填", "专家评分不完整")
         mean = trimmed_mean(rs, totals)
-        trimmed = readings.at_least(len(totals), rs.p(readings.TRIMMED_MEAN.param))
+        trimmed = readings.at_least(len(totals), readings.TRIMMED_MEAN.value(rs))
         k = zh_count(rs.p("chapter4.trim_each_side"))
         fig = (f"{len(totals)} 位专家总分 " + "、".join(f"{float(t):.2f}" for t in totals) +
                (f"；去掉{k}个最高分、{k}个最低分后平均 = {float(mean):.2f}" if trimmed else f"；平均 = {float(mean):.2f}"))
@@ -120,7 +121,7 @@ def stars(rs: RuleSet, score: Fraction | None, grade_code: str | None) -> int | 
     if score is None or grade_code in (None, "fail"):
         return None
     got = None
-    for lower, n in rs.p(readings.STAR_BANDS.param):
+    for lower, n in readings.STAR_BANDS.value(rs):
         if readings.at_least(score, lower):
             got = n
     return got
@@ -148,7 +149,7 @@ def consequence(rs: RuleSet, grade_code: str | None, star_count: int | None, tie
     """
     art14 = CONSEQUENCE_ART14.article
     if revoked_art15:
-        return f"撤销示范基地称号，{rs.p(readings.BAN_END.param)}年内不得再次申请（{ART15_TRIGGERS.article}）"
+        return f"撤销示范基地称号，{readings.BAN_END.value(rs)}年内不得再次申请（{ART15_TRIGGERS.article}）"
     if grade_code == "fail":
         return f"撤销示范基地称号（{art14}）"
     if grade_code == "fair":

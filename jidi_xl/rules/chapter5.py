@@ -24,7 +24,7 @@ EVAL_RULE = ART15_TRIGGERS.id   # the evaluation's check; ART15 is the recogniti
 
 def ban_end(rs: RuleSet, revoked_on: date) -> date:
     """The first day a new application may be made: revocation date + N years (readings.BAN_END)."""
-    return readings.ban_end(revoked_on, rs.p(readings.BAN_END.param))
+    return readings.ban_end(revoked_on, readings.BAN_END.value(rs))
 
 
 def revocation_after_reference(revoked_on: date, ref: date) -> str | None:
@@ -45,11 +45,11 @@ def reapplication_ban(rs: RuleSet, ref: date, revocations: Sequence[tuple[date, 
     An application whose reference date is before revocation date + N years is barred (readings.BAN_END). A revocation after
     the reference date is refused by the input layers; called with one anyway, the result is 待核实, never 符合.
     """
-    years = rs.p(readings.BAN_END.param)
+    years = readings.BAN_END.value(rs)
     future = [d for d, _ in revocations if revocation_after_reference(d, ref)]
-    if future:
-        return ART15.result(Outcome.REVIEW, f"撤销日期 {max(future)} 晚于参照日 {ref}",
-                      revocation_after_reference(max(future), ref))
+    impossible = revocation_after_reference(max(future), ref) if future else None
+    if future and impossible:
+        return ART15.result(Outcome.REVIEW, f"撤销日期 {max(future)} 晚于参照日 {ref}", impossible)
     banned = [(d, g) for d, g in revocations if g in BAN_GROUNDS and d <= ref < ban_end(rs, d)]
     other = [(d, g) for d, g in revocations if g not in BAN_GROUNDS]
     if banned:
@@ -86,7 +86,7 @@ def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | 
         found.append("（三）存在严重失信行为")
     if found:
         return ART15_TRIGGERS.result(Outcome.FAIL, "；".join(found),
-                                     f"撤销称号，{rs.p(readings.BAN_END.param)}年内不得再次申请", value=found)
+                                     f"撤销称号，{readings.BAN_END.value(rs)}年内不得再次申请", value=found)
     if false_materials is None or serious_dishonesty is None or unchecked:
         return ART15_TRIGGERS.result(Outcome.REVIEW, "虚假材料/严重失信/处罚记录未填", f"{ART15_TRIGGERS.article}情形待核实")
     return ART15_TRIGGERS.result(Outcome.PASS, f"{start} 至 {end} 无{ART15_TRIGGERS.article}情形", "无撤销情形")

@@ -111,7 +111,7 @@ def derive_leading(rs: RuleSet, industries: Sequence[str]) -> list[str]:
     order = {c: i for i, c in enumerate(rs.code_list("industries"))}
     counts = Counter(i for i in industries if i)
     ranked = sorted(counts, key=lambda c: (-counts[c], order.get(c, len(order))))
-    return ranked[: rs.p(readings.LEADING_DERIVED.param)]
+    return ranked[: readings.LEADING_DERIVED.value(rs)]
 
 
 def _track(rs: RuleSet, key: str, n: int, ln: int, a: int, b: int, c: int, un: int,
@@ -176,7 +176,7 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: 
     sure = [s for s in statuses if s.counts]
     maybe = [s for s in statuses if s.counts is None]
     derived = not leading_industries
-    leading = list(leading_industries or derive_leading(rs, [s.firm.industry for s in sure]))
+    leading = list(leading_industries or derive_leading(rs, [s.firm.industry for s in sure if s.firm.industry]))
     lead = set(leading)
 
     n = len(sure)
@@ -193,7 +193,7 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: 
 
     counts = (n, l_sure, p_lead, p_other, p_unknown, l_unknown_ind, ratio)
     general = _track(rs, "general", *counts)
-    hpp_list = set(rs.p(readings.TWO_TRACKS.param))
+    hpp_list = set(readings.TWO_TRACKS.value(rs))
     in_list = bool(leading) and lead <= hpp_list
     # the 高精尖 track needs both the declaration and every leading industry in the list: either one false → not applicable
     applies = False if not in_list or hpp_manufacturing is False else (None if hpp_manufacturing is None else True)
