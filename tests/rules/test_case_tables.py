@@ -17,7 +17,7 @@ A table is a YAML file::
 **Rule tables** call the rule's function with the rule-set and ``input`` as keyword arguments, converted by
 the function's annotations (ISO dates → ``date``; dicts → ``Penalty``/``StaffMember``/``Firm``; ``Outcome`` and
 ``Fraction`` from text; ``revocations`` as ``[{date, ground}]``; ``firms: {roster: {ngit: 40}}`` → that many
-generated firms; ``{$repeat: 7, degree: bachelor}`` in a list: seven such rows). ``output`` checks the Result: ``outcome``, ``value`` (a dict value: the keys given), ``article``,
+generated firms, or a list of such groups, each with its own fields; ``{$repeat: 7, degree: bachelor}`` in a list: seven such rows). ``output`` checks the Result: ``outcome``, ``value`` (a dict value: the keys given), ``article``,
 ``title``, ``reason``, ``figures_has`` / ``reason_has`` / ``value_has`` (substrings), ``figures_lacks`` / ``reason_lacks``, ``placeholder``, ``parts``
 (``{art6_5_general: FAIL, …}``: sub-results by id, each checked the same way); a function that returns a
 plain value is checked with ``value``.
@@ -111,10 +111,14 @@ def _convert(name: str, hint: Any, v: Any, kit) -> Any:
     if "StaffMember" in text:
         return [StaffMember(**m) for m in v]
     if "Firm" in text:
-        if isinstance(v, dict):
-            opts = {k: x for k, x in v.items() if k != "roster"}
-            return kit.firms(v["roster"], **opts)
-        return [Firm(**f) for f in v]
+        groups = [v] if isinstance(v, dict) else v
+        out: list[Firm] = []
+        for g in groups:              # {roster: {ngit: 59}, size_class: micro}: a group of generated firms
+            if "roster" in g:
+                out += kit.firms(g["roster"], start=len(out), **{k: x for k, x in g.items() if k != "roster"})
+            else:
+                out.append(Firm(**g))
+        return out
     if "date" in text and not isinstance(v, (list, dict)):
         return _date(v)
     if "Outcome" in text:
