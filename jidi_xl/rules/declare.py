@@ -53,7 +53,7 @@ class Rule:
     parent: "Rule | None" = None
     func: Callable[..., Any] | None = field(default=None, repr=False)
     from_case: Callable[..., Result] | None = field(default=None, repr=False)   # (case, reference date) → Result
-    _quote: str | None = field(default=None, repr=False)
+    quote: str | None = field(default=None, repr=False)
     parts: list["Rule"] = field(default_factory=list, repr=False)   # declared sub-results
 
     def __post_init__(self) -> None:
@@ -74,8 +74,8 @@ class Rule:
     @property
     def clause(self) -> str | None:
         """The quoted clause: the first paragraph of the function's docstring (or the ``quote=`` of a part)."""
-        if self._quote is not None:
-            return self._quote
+        if self.quote is not None:
+            return self.quote
         doc = (self.func.__doc__ or "") if self.func else ""
         first = doc.strip().split("\n\n", 1)[0]
         return "".join(line.strip() for line in first.splitlines()) or None   # Chinese: lines join without a space
@@ -88,7 +88,7 @@ class Rule:
     def part(self, title: str, *, id: str | None = None, article: str | None = None, quote: str | None = None) -> "Rule":
         """A sub-result of this rule: the parent's id and article unless given (given ones are still declared once)."""
         p = Rule(id or self.id, article or self.article, title, role=PART, source=self.source, parent=self,
-                 _quote=quote)
+                 quote=quote)
         self.parts.append(p)
         return p
 

@@ -40,7 +40,7 @@ def render() -> str:
         out.append(f"| `{r.id}` | {_md(r.article)} | {_md(r.title)} | {ROLE_ZH[r.role]} | {'是' if r.overridable else ''} | "
                    f"{_md(r.clause or '')}{'' if r.source == MEASURES else f'（出自{_md(r.source)}）'} |")
         for p in r.parts:
-            note = f"；原文：{_md(p.clause or '')}" if p._quote else ""
+            note = f"；原文：{_md(p.clause or '')}" if p.quote else ""
             out.append(f"| `{p.id}` | {_md(p.article)} | {_md(p.title)} | {_md(r.title)}的组成部分 |  | {note.lstrip('；')} |")
     out += ["", "## 解读 Readings", "",
             "条文未明确、由本项目确定的解读集中在 `jidi_xl/readings.py`，每条附说明和规格章节（spec/rules.md）；"

@@ -41,7 +41,7 @@ def _declarations():
     for r in RULES:
         yield pytest.param(r, id=r.id)
         for p in r.parts:
-            if p._quote is not None:
+            if p.quote is not None:
                 yield pytest.param(p, id=f"{r.id}:{p.id}:{p.article}")
 
 
