@@ -139,8 +139,10 @@ def _call(table: dict, case: dict, kit) -> Any:
         mod, _, attr = fn_name.rpartition(".")
         fn = getattr(importlib.import_module(mod), attr)
     else:
-        fn = RULES.find(case.get("rule", table["rule"])).func
-        assert fn is not None, f"rule {table['rule']} has no function"
+        rule_id = case.get("rule") or table.get("rule")
+        assert rule_id, "a rule table names its rule (for the table, or for the case)"
+        fn = RULES.find(rule_id).func
+        assert fn is not None, f"rule {rule_id} has no function"
     hints = typing.get_type_hints(fn)
     args = {k: _convert(k, hints.get(k), v, kit) for k, v in (case.get("input") or {}).items()}
     if "reference_date" in case:
