@@ -20,6 +20,12 @@ A :class:`Rule` is declared once, at module level beside the function that compu
   declared the same way (``RULE.part("成立时间")``), so no id/article/title string is ever typed twice.
 * :data:`RULES` is the ordered registry (recognition conditions in article order, then the evaluation's rules,
   then the rest); ``RULE_IDS`` and every list of conditions are derived from it, and outputs are matched by id.
+* A condition reads its inputs from a case through ``from_case`` (wired in ``jidi_xl/evaluate.py`` with
+  ``reads_case``); a new rule is its declaration, its function and that wiring — ``RULES.register`` (or
+  ``RULES.extended`` for one ``with`` block) puts it in every derived list. ``udfs.registry.udf`` names a rule id,
+  and the UDF catalogue's article column is read from here.
+* Where a rule reads what the text leaves open, it calls :mod:`jidi_xl.readings` (one place, each reading with
+  its spec section), and every number it shows a user is formatted from the rule-set's parameters.
 """
 from __future__ import annotations
 
