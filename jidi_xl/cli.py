@@ -191,7 +191,7 @@ def evaluate(target: Path, as_json: bool) -> None:
 def _engine(files: int = 1):
     """The standard engine; its compiled fast path (≈2.7 s to build, then ≈0.1 s a copy) pays from 3 files on,
     below that one full load (≈1.2 s) each is quicker."""
-    from .engine.standard import StandardEngine
+    from .pipeline.standard import StandardEngine
 
     return StandardEngine(fast=files >= 3)
 
@@ -401,7 +401,8 @@ def crosscheck(books: tuple[Path, ...]) -> None:
     """Exit 1 on any difference (an error value in either engine is one), 2 when a workbook could not be
     cross-checked (LibreOffice missing or failing, the workbook refused); ONE LibreOffice for all of them."""
     from .engine import libreoffice as lo
-    from .engine.crosscheck import CrossCheckFailed, standard_checker
+    from .engine.crosscheck import CrossCheckFailed
+    from .pipeline.crosscheck import standard_checker
     from .engine.uno_session import INSTALL_HINT, UnoSessionError
 
     entries = _book_entries(books)

@@ -68,7 +68,7 @@ class Book:
         from python_calamine import CalamineWorkbook
 
         from jidi_xl.engine.package import check_package
-        from jidi_xl.engine.standard import standard_limits
+        from .limits import standard_limits
 
         self.path = Path(path)
         # a safe, bounded standard-sized package before anything reads it (PackageError is an InputError;

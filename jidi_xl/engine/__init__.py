@@ -1,8 +1,9 @@
 """Generic headless-recalculation layer for .xlsx workbooks.
 
 Self-contained: it imports nothing else from ``jidi_xl`` but :mod:`jidi_xl.errors` (its refusals are
-``InputError``s); UDFs are passed in as a plain mapping ``{"JIDI_X": callable}`` (formulas-native
-arguments). ``standard`` is the one module that knows the standard workbook.
+``InputError``s) — no rule, no UDF, no workbook layout (``tests/test_layers.py`` checks it); UDFs are
+passed in as a plain mapping ``{"JIDI_X": callable}`` (formulas-native arguments). What knows the standard
+workbook sits above, in :mod:`jidi_xl.pipeline` (``StandardEngine``, ``standard_checker``).
 
 Modules
 -------
