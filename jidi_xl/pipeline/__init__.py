@@ -9,6 +9,7 @@ Layers, read one way (``tests/test_layers.py`` checks every import):
     jidi_xl rules layer                  case, values, results, ruleset, rules, evaluate, …
     udfs (core)                          the registry, functions, adapters, tables → the rules layer
     workbooks                            layout, generator, reader → udfs core, rules, engine
+    udfs hosts                           udfs.host, udfs.excel, udfs.libreoffice (the extension)
     jidi_xl.pipeline                     (this package) the standard workbook's engine and cross-check
     jidi_xl.report, faces, cli           check, batch, documents; Excel/LibreOffice faces; the commands
 
