@@ -164,3 +164,16 @@ def test_no_test_tooling_at_start_up(entry):
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     leaked = sorted(m for m in loaded if any(m == t or m.startswith(t + ".") for t in TEST_ONLY))
     assert not leaked, f"import {entry} loads test-only tooling: {leaked}"
+
+
+def test_every_test_folder_is_a_package():
+    """Each folder of tests/ is a package (``__init__.py``), so pytest imports every ``conftest.py`` under a
+    name of its own (``tests.workbook.conftest``, ``tests.rules.conftest``…), never as the one top-level
+    ``conftest`` whose functions a process pool could not pickle by name (the PicklingError of
+    ``pytest tests/workbook/test_workbook_formulas.py tests/rules/test_art17.py``); the same holds for test
+    modules of the same name in two folders. A folder added without one fails here."""
+    tests = ROOT / "tests"
+    missing = sorted(str(d.relative_to(ROOT)) for d in [tests, *tests.rglob("*")]
+                     if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py"))
+                     and not (d / "__init__.py").exists())
+    assert not missing, f"add an empty __init__.py to: {missing}"
