@@ -247,7 +247,7 @@ class CrossChecker:
         # traversable by others: installing an extension as root runs unopkg as ``nobody`` on the profile
         os.chmod(self._work, 0o755)
         try:
-            kw = {"call_timeout": call_timeout} if call_timeout else {}
+            kw: dict[str, Any] = {"call_timeout": call_timeout} if call_timeout else {}
             self._profile = Path(profile_dir) if profile_dir is not None else self._work / "profile"
             if force_recalc:
                 lo.make_profile(self._profile)

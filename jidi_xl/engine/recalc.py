@@ -299,8 +299,8 @@ def wrap_udf(name: str, fn: Callable, error: str = "#VALUE!") -> Callable:
 
     udf.__name__ = udf.__qualname__ = name
     udf.__doc__ = getattr(fn, "__doc__", None)
-    udf.__wrapped__ = fn
-    udf.__jidi_udf__ = True
+    udf.__wrapped__ = fn         # type: ignore[attr-defined]
+    udf.__jidi_udf__ = True      # type: ignore[attr-defined]
     return udf
 
 
@@ -548,6 +548,7 @@ class Recalculator:
             if not isinstance(cw, CellWrapper) or isinstance(cw.func, _CellTracker):
                 continue
             m = _RE_NODE.match(out) if isinstance(out, str) else None
+            loc: tuple[str | None, str]
             if m:
                 sheet = loaded.sheet_real.get(m.group("sheet"), m.group("sheet"))
                 ref = m.group("ref")

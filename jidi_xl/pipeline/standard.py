@@ -37,7 +37,7 @@ from workbooks.limits import ADVICE, WHAT, standard_limits
 
 from ..engine import _ooxml as ox
 from ..engine.package import PackageLimits, check_package
-from ..engine.recalc import RecalcResult, Recalculator
+from ..engine.recalc import CompiledTemplate, RecalcResult, Recalculator
 from ..engine.structure import BookStructure, NotStandardWorkbook, compare, formula_entries
 from ..engine.xlsxwrite import WriteReport, write_cached_values
 
@@ -97,16 +97,18 @@ class _Book:
                 for c in scan.cells():
                     if c.formula is not None:
                         # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
-                        self.formula_xml[(sh.name, c.ref)] = P.f.search(c.body).group(0)
+                        f = P.f.search(c.body or "")      # (a formula cell's body holds its <f>)
+                        if f is not None:
+                            self.formula_xml[(sh.name, c.ref)] = f.group(0)
                 cells += ox.formula_cells(scan, sh.name)
         self.info = info
         self._cells = cells
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
-            sh = wb.get_sheet_by_name(name)
-            r0, c0 = sh.start or (0, 0)
-            self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
+            cs = wb.get_sheet_by_name(name)
+            r0, c0 = cs.start or (0, 0)
+            self.grids[name] = (r0 + 1, c0 + 1, cs.to_python(skip_empty_area=True))
         texts = list(self.formula_xml.values()) + self.names_xml
         # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name
         self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
@@ -140,12 +142,14 @@ class _Book:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
         equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
         key = id(input_cells)
-        if getattr(self, "_fp", (None, None))[0] == key:
-            return self._fp[1]
+        memo: tuple[int, str] | None = getattr(self, "_fp", None)
+        if memo is not None and memo[0] == key:
+            return memo[1]
         h = hashlib.sha256()
         read = self.read_sheets
-        for key in sorted(self.formula_xml):
-            h.update(f"{key[0]}!{key[1]}={self.formula_xml[key]}\n".encode())
+        # (the loop variable once shadowed ``key``, so the memo never matched and every call rehashed)
+        for fk in sorted(self.formula_xml):
+            h.update(f"{fk[0]}!{fk[1]}={self.formula_xml[fk]}\n".encode())
         for n in sorted(self.names_xml):
             h.update(n.encode() + b"\n")
         formula_at = {(s, *ox.split_a1(ref)) for s, ref in self.formula_xml}
@@ -183,7 +187,7 @@ class StandardEngine:
         for x in self._input_rects:
             self._input_cells.setdefault(x.sheet, set()).update(
                 (r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
-        self._compiled = None
+        self._compiled: CompiledTemplate | None = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
 
