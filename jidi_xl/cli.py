@@ -628,5 +628,35 @@ def doctor(xlstart: Path | None, sample: Path | None) -> None:
     _exit(exit_code(results))
 
 
+@main.command(help="重新生成仓库中的全部生成文件（标准工作簿、示例、文档、加载项）；--check 只检查，不写入。 "
+                   "Rebuild every generated file; --check writes nothing and exits 1 listing what differs.")
+@click.option("--check", is_flag=True, help="只检查：列出与生成结果不同的文件，有则退出码 1（不写任何文件）")
+def regenerate(check: bool) -> None:
+    from .regenerate import NotACheckout, regenerate as run
+
+    try:
+        res = run(check, progress=lambda m: _echo(f"  {m}", err=True))
+    except NotACheckout as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+        return
+    rel = lambda p: p.relative_to(Path(__file__).resolve().parent.parent)  # noqa: E731
+    if check:
+        for path, what in res.differing:
+            _echo(f"✘ {rel(path)}：{what}")
+        if res.differing:
+            _echo(f"{len(res.differing)} 个生成文件不是最新，请运行 jidi-xl regenerate "
+                  "(generated files out of date: run jidi-xl regenerate)", err=True)
+            _exit(1)
+        _echo("全部生成文件均为最新 (every generated file is up to date)")
+        return
+    for path in res.written:
+        _echo(f"写入 {rel(path)}")
+    for path in res.removed:
+        _echo(f"删除 {rel(path)}（没有对应的案例）")
+    _echo(f"已重新生成：写入 {len(res.written)} 个、删除 {len(res.removed)} 个文件，其余均为最新 "
+          f"({len(res.written)} written, {len(res.removed)} removed, the rest up to date)")
+
+
 if __name__ == "__main__":
     entry()
