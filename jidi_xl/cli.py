@@ -34,6 +34,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -75,7 +76,7 @@ def _safe_streams() -> None:
     """Never fail on the console's encoding: what it cannot encode becomes "?" (a redirected GBK console…)."""
     for s in (sys.stdout, sys.stderr):
         try:
-            s.reconfigure(errors="replace")
+            s.reconfigure(errors="replace")       # type: ignore[union-attr]  # a TextIOWrapper, or not (caught)
         except (AttributeError, ValueError, OSError):
             pass
 
@@ -90,7 +91,7 @@ def entry() -> None:
     main()
 
 
-def _exit(code: int) -> None:
+def _exit(code: int) -> NoReturn:
     if _FAST_EXIT:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -428,6 +429,7 @@ def crosscheck(books: tuple[Path, ...]) -> None:
                 continue
             try:
                 res, _how = engine.recalc(e.path)
+                assert checker is not None     # entries left here are books, and books started the checker
                 rep = checker.check(e.path, res.values)
             except InputError as exc:
                 worst = 2
@@ -639,7 +641,6 @@ def regenerate(check: bool) -> None:
     except NotACheckout as exc:
         _echo(f"✘ {exc}", err=True)
         _exit(2)
-        return
     rel = lambda p: p.relative_to(Path(__file__).resolve().parent.parent)  # noqa: E731
     if check:
         for path, what in res.differing:
