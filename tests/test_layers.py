@@ -177,3 +177,19 @@ def test_every_test_folder_is_a_package():
                      if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py"))
                      and not (d / "__init__.py").exists())
     assert not missing, f"add an empty __init__.py to: {missing}"
+
+
+def test_marker_table_names_real_tests():
+    """Every entry of the marker table (tests/conftest.py) is a folder, module or test function that exists."""
+    from tests.conftest import MARKS
+
+    gone = []
+    for key in MARKS:
+        path, _, test = key.partition("::")
+        p = ROOT / path
+        if not p.exists():
+            gone.append(key)
+        elif test and test not in {n.name for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                                   if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}:
+            gone.append(key)
+    assert not gone, f"tests/conftest.py MARKS names tests that do not exist: {gone}"
