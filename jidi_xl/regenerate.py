@@ -37,6 +37,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
+from udfs import gen_docs
+from udfs.addin import build_addin
+from workbooks import SAMPLES_DIR, TEMPLATE_PATH
+from workbooks import docs as workbook_docs
+from workbooks.generate import example_cases, sample_bytes, template_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,9 +78,6 @@ def _examples(root: Path) -> dict[Path, bytes]:
 
 
 def _workbooks(root: Path) -> dict[Path, bytes]:
-    from workbooks import SAMPLES_DIR, TEMPLATE_PATH
-    from workbooks.generate import example_cases, sample_bytes, template_bytes
-
     out = {TEMPLATE_PATH: template_bytes()}
     for path, sid in example_cases(root / "examples"):
         out[SAMPLES_DIR / f"{sid}.xlsx"] = sample_bytes(path)
@@ -82,21 +85,15 @@ def _workbooks(root: Path) -> dict[Path, bytes]:
 
 
 def _stale_samples(root: Path, wanted: set[Path]) -> list[Path]:
-    from workbooks import SAMPLES_DIR
-
     return [p for p in sorted(SAMPLES_DIR.glob("*.xlsx")) if p not in wanted]
 
 
 def _workbook_page(root: Path) -> dict[Path, bytes]:
-    from workbooks.docs import DOC_PATH, render
-
-    return {DOC_PATH: render().encode("utf-8")}
+    return {workbook_docs.DOC_PATH: workbook_docs.render().encode("utf-8")}
 
 
 def _udf_page(root: Path) -> dict[Path, bytes]:
-    from udfs.gen_docs import DOC, render
-
-    return {DOC: render().encode("utf-8")}
+    return {gen_docs.DOC: gen_docs.render().encode("utf-8")}
 
 
 def _doc_blocks(root: Path) -> dict[Path, bytes]:
@@ -106,9 +103,7 @@ def _doc_blocks(root: Path) -> dict[Path, bytes]:
 
 
 def _addin(root: Path) -> dict[Path, bytes]:
-    from udfs.addin.build_addin import ADDIN, build
-
-    return {ADDIN: build()}
+    return {build_addin.ADDIN: build_addin.build()}
 
 
 TARGETS: tuple[Target, ...] = (
