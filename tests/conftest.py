@@ -9,7 +9,8 @@ existing ones without editing their files (several belong to the parallel branch
     python3 -m pytest -m libreoffice                        # only what starts LibreOffice
 
 ``libreoffice``: the test starts soffice (each of these is skipped, with the reason, where LibreOffice is not
-installed). ``slow``: measured above ~20 s on the 2-core machine (``--durations``, 2026-12-01), for the test
+installed). ``slow``: measured above ~20 s on the 2-core machine (``--durations``, 2026-12-01, shared by
+five sessions, so the figures are high), for the test
 itself rather than a fixture shared with quick tests (deselecting those would save nothing: the workbook
 folder's books are built once for the session by whichever test comes first).
 """
@@ -37,6 +38,10 @@ MARKS: dict[str, tuple[str, ...]] = {
     "tests/engine/test_engine_excel_saved.py::test_excel_saved_variant_same_values": ("slow",),
     "tests/engine/test_engine_recalc.py::test_compile_template_matches_full_recalc": ("slow",),
     "tests/engine/test_engine_recalc.py::test_compile_template_timing": ("slow",),
+    # doctor runs the installed add-in's checks in fresh processes: 22–30 s each
+    "tests/setup/test_setup_doctor.py::test_output_survives_a_gbk_console": ("slow",),
+    "tests/setup/test_setup_doctor.py::test_a_broken_setup_shows_a_named_cross_and_the_fix": ("slow",),
+    "tests/setup/test_setup_doctor.py::test_on_linux_the_excel_checks_are_skipped_and_named": ("slow",),
 }
 
 
