@@ -19,11 +19,12 @@ from __future__ import annotations
 import pytest
 
 MARKS: dict[str, tuple[str, ...]] = {
-    # LibreOffice as the second engine, the extension, the screenshot
+    # LibreOffice as the second engine, the extension, the screenshot (measured: the module's checker 126 s,
+    # the CLI over template and samples 60 s, a difference 38 s, the screenshot 16 s)
     "tests/crosscheck/test_crosscheck_standard.py": ("libreoffice", "slow"),
     "tests/crosscheck/test_crosscheck_cli.py::test_template_and_every_sample_agree": ("libreoffice", "slow"),
-    "tests/crosscheck/test_crosscheck_cli.py::test_a_difference_is_printed_and_exits_1": ("libreoffice",),
-    "tests/crosscheck/test_screenshot.py": ("libreoffice", "slow"),
+    "tests/crosscheck/test_crosscheck_cli.py::test_a_difference_is_printed_and_exits_1": ("libreoffice", "slow"),
+    "tests/crosscheck/test_screenshot.py": ("libreoffice",),
     "tests/libreoffice/": ("libreoffice",),
     "tests/engine/test_engine_libreoffice.py": ("libreoffice",),
     "tests/engine/test_engine_crosscheck.py::test_every_formula_cell_agrees": ("libreoffice",),
