@@ -271,7 +271,7 @@ def _rubric(rng: random.Random, quality: float, gap: bool) -> dict:
         else:
             ind["max_points"] = w
         indicators.append(ind)
-    experts = []
+    experts: list[dict[str, Any]] = []
     for e in range(rng.randint(5, 9)):
         bias = rng.uniform(-0.06, 0.06)
         scores: list[Any] = []
@@ -547,10 +547,10 @@ class _Synth:
                 out.append({"date": (first + timedelta(days=d)).isoformat(), "kind": rng.choice(serious),
                             "subject": rng.choice(liable), "description": "严重行政处罚（期间边界）"})
         if self.year is not None:              # 第十五条: the evaluation year's first and last days
-            first = rng.random() < 0.5
-            d = self.edge("评价年度处罚", passing=-1 if first else 1)
+            on_first = rng.random() < 0.5
+            d = self.edge("评价年度处罚", passing=-1 if on_first else 1)
             if d is not None:
-                day = (date(self.year, 1, 1) if first else date(self.year, 12, 31)) + timedelta(days=d)
+                day = (date(self.year, 1, 1) if on_first else date(self.year, 12, 31)) + timedelta(days=d)
                 out.append({"date": day.isoformat(), "kind": rng.choice(serious), "subject": rng.choice(liable),
                             "description": "严重行政处罚（评价年度边界）"})
         return sorted(out, key=lambda p: p["date"])
@@ -628,9 +628,10 @@ class _Synth:
         for f in roster:                        # firm-level gaps (a quarter as often): size, industry or seat unknown
             if rng.random() < k.missing / 4:
                 f[rng.choice(["employees", "sector", "industry", "beijing_registered", "revenue_10k"])] = None
+        declared: list[str] | None = leading
         if rng.random() < 0.1:
-            leading = None                      # derived from the roster (推定)
-        return roster, leading, hpp if rng.random() < 0.9 or not hpp else None
+            declared = None                     # derived from the roster (推定)
+        return roster, declared, hpp if rng.random() < 0.9 or not hpp else None
 
     def staff(self) -> dict:
         rng, rs = self.rng, self.rs
@@ -674,7 +675,7 @@ class _Synth:
         else:
             lo, hi = (0, bound - RATE_STEP) if self.misses() else (bound, 1)
             rate = bound + d * RATE_STEP if d is not None else Fraction(rng.randint(int(lo * 1000), int(hi * 1000)), 1000)
-            out["rate"] = float(min(rate, 1))
+            out["rate"] = float(min(rate, Fraction(1)))
         out["free_public_service"] = self.flag()
         return out
 
@@ -691,7 +692,8 @@ class _Synth:
         grounds = rs.code_list("revocation_grounds")
         out = []
         d = self.edge("再次申请限制", passing=-1) if self.ref is not None else None
-        day = _years_before(self.ref, rs.p("art15.ban_years")) + timedelta(days=d) if d is not None else None
+        day = (_years_before(self.ref, rs.p("art15.ban_years")) + timedelta(days=d)
+               if d is not None and self.ref is not None else None)           # (d is None without a ref)
         if day is not None and day < self.earliest:   # revoked two years (the ban) before the reference date
             out.append({"date": day.isoformat(), "ground": rng.choice(grounds)})
         elif rng.random() < 0.1:               # an older revocation: inside the ban only when it misses
@@ -718,6 +720,7 @@ class _Synth:
         return out
 
     def evaluation(self) -> dict:
+        assert self.year is not None, "evaluation() is called for cases with an evaluation year"
         rng, rs = self.rng, self.rs
         ev: dict[str, Any] = {"year": self.year, "participated": rng.random() > 0.05,
                               "false_materials": rng.random() < 0.03}
