@@ -9,7 +9,8 @@ one phase never leak into another):
 
 1. generate  N workbooks (seeded, deterministic, varied cases) into ``<workdir>/books`` — not timed as
              part of anything else; skipped when ``<workdir>/books`` already holds the same generation
-             (same N, firms, seed, generator version and template bytes) unless ``--regenerate``;
+             (same N, firms, seed, generator version and template bytes) unless ``--regenerate``
+             (``bench_books.py``: the cases come from :func:`jidi_xl.synth.bench_case`);
 2. batch     ``run_batch(books, summary, jobs=2)``;
 3. floor     direct Python on one core: ``read_case`` → ``parse_case`` → ``evaluate_case`` →
              ``expected_outputs`` → ``write_cached_values`` into a copy, for every file;
@@ -17,23 +18,20 @@ one phase never leak into another):
 5. lo        ``--lo-sample`` files, each through a fresh ``soffice --headless --convert-to xlsx``
              with a forced-recalculation profile (``jidi_xl.engine.libreoffice.make_profile``).
 
-Figures are printed, compared with the targets and written to ``benchmarks/results.json``.
+Figures are printed, compared with the targets and written to ``benchmarks/results.json``. The measuring
+helpers (CPU seconds, sampled PSS, the machine's description) are in ``measure.py``.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-GENERATOR_VERSION = 1          # bump when the generated cases change
-DEFAULT_SEED = 20220519        # the Measures' date of issue
-JOBS = 2                       # the batch's worker count (the target machine has 2 cores)
+from bench_books import DEFAULT_SEED, GENERATOR_VERSION, JOBS, make_case, phase_generate  # noqa: E402, F401
+from measure import _cpu_seconds, _machine, _quantile, _TreeSampler  # noqa: E402, F401
 
 TARGETS = {
     "batch_seconds_max": 60.0,         # 500 workbooks ≤ 60 s …
@@ -56,111 +53,8 @@ TARGETS = {
 
 
 # ================================================================================================
-# 1. generation
-# ================================================================================================
-
-def make_case(i: int, firms: int, seed: int = DEFAULT_SEED) -> dict:
-    """One varied, valid case (format jidi-xl/case@1) with ``firms`` resident firms; deterministic in (i, firms, seed).
-    Built by the project's one case synthesiser (:func:`jidi_xl.synth.bench_case`)."""
-    from jidi_xl.synth import bench_case
-
-    return bench_case(i, firms, seed)
-
-
-def _gen_one(task: tuple[int, int, int, str]) -> tuple[str, float, str]:
-    """Write one workbook; returns (file name, seconds, kind)."""
-    i, firms, seed, outdir = task
-    from jidi_xl.case import parse_case
-    from workbooks.generate import case_cells, write_book
-
-    t0 = time.perf_counter()
-    raw = make_case(i, firms, seed)
-    parse_case(raw, source=f"bench case {i}")                            # a generator bug surfaces here
-    data = write_book(case_cells(raw), None, sample_of=f"{raw['case_id']}（{raw['base']['name']}）")
-    name = f"{raw['case_id']}.xlsx"
-    (Path(outdir) / name).write_bytes(data)
-    kind = "both" if ("recognition" in raw and "evaluation" in raw) else "recognition" if "recognition" in raw else "evaluation"
-    return name, time.perf_counter() - t0, kind + ("+gap" if "缺项" in raw["description"] else "")
-
-
-def _generation_key(n: int, firms: int, seed: int) -> dict:
-    from workbooks import TEMPLATE_PATH
-    return {"generator_version": GENERATOR_VERSION, "n": n, "firms": firms, "seed": seed,
-            "template_sha256": hashlib.sha256(TEMPLATE_PATH.read_bytes()).hexdigest(),
-            "synth_sha256": hashlib.sha256((ROOT / "jidi_xl" / "synth.py").read_bytes()).hexdigest()}
-
-
-def phase_generate(args) -> dict:
-    import multiprocessing
-
-    books = Path(args.workdir) / "books"
-    manifest = Path(args.workdir) / "books.manifest.json"
-    key = _generation_key(args.n, args.firms, args.seed)
-    if not args.regenerate and manifest.exists() and books.is_dir():
-        old = json.loads(manifest.read_text(encoding="utf-8"))
-        if old.get("key") == key and len(list(books.glob("*.xlsx"))) == args.n:
-            return {**old["result"], "reused": True}
-    if books.exists():
-        shutil.rmtree(books)
-    books.mkdir(parents=True)
-    t0 = time.perf_counter()
-    tasks = [(i, args.firms, args.seed, str(books)) for i in range(1, args.n + 1)]
-    with multiprocessing.get_context("fork").Pool(JOBS) as pool:
-        done = pool.map(_gen_one, tasks, chunksize=8)
-    kinds: dict[str, int] = {}
-    for _, _, k in done:
-        kinds[k] = kinds.get(k, 0) + 1
-    result = {"seconds": time.perf_counter() - t0, "processes": JOBS, "files": len(done),
-              "per_workbook_median_s": statistics.median(s for _, s, _ in done),
-              "bytes_total": sum(p.stat().st_size for p in books.glob("*.xlsx")), "kinds": dict(sorted(kinds.items()))}
-    manifest.write_text(json.dumps({"key": key, "result": result}, ensure_ascii=False, indent=1), encoding="utf-8")
-    return {**result, "reused": False}
-
-
-# ================================================================================================
 # 2. batch
 # ================================================================================================
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid:
-                    out.append(int(d))
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
-
-
-class _TreeSampler(threading.Thread):
-    """Samples the proportional set size (PSS: shared pages split between sharers) of this process and its
-    children every 0.2 s — the real combined footprint of the forked batch, which ru_maxrss cannot give."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.peak_kb = 0
-        self.stop = threading.Event()
-
-    def run(self):
-        me = os.getpid()
-        while not self.stop.wait(0.2):
-            total = _pss_kb(me) + sum(_pss_kb(c) for c in _children(me))
-            self.peak_kb = max(self.peak_kb, total)
-
 
 def phase_batch(args) -> dict:
     from jidi_xl.report.batch import run_batch
@@ -213,20 +107,6 @@ def phase_batch(args) -> dict:
         "peak_rss_mb_reported": res.peak_rss_mb,
         "peak_tree_pss_mb": sampler.peak_kb / 1024 or None,
     }
-
-
-def _cpu_seconds() -> float:
-    """User + system CPU seconds of this process and of its finished children."""
-    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
-
-
-def _quantile(sorted_values: list[float], q: float) -> float | None:
-    """Nearest-rank quantile (p90 of 500 = the 450th value)."""
-    if not sorted_values:
-        return None
-    k = max(0, min(len(sorted_values) - 1, -(-int(q * len(sorted_values) * 1000) // 1000) - 1))
-    return sorted_values[k]
 
 
 # ================================================================================================
@@ -442,33 +322,6 @@ def _in_subprocess(phase: str, args) -> dict:
     if proc.returncode != 0 or not out.exists():
         raise SystemExit(f"phase {phase} failed (rc={proc.returncode})")
     return json.loads(out.read_text(encoding="utf-8"))
-
-
-def _machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                                text=True).stdout.strip())
-    diff = subprocess.run(["git", "diff", "HEAD", "--", "jidi_xl", "udfs", "workbooks"], cwd=ROOT, capture_output=True).stdout
-    code_state = commit + ":" + hashlib.sha256(diff).hexdigest()[:12]
-    return {"nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "cpu": cpu, "memory_gb": mem, "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": platform.platform(), "git_commit": commit + ("+dirty" if dirty else ""), "code_state": code_state,
-            "date": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")}
 
 
 def _fmt(x: float | None, unit: str = "s", nd: int = 3) -> str:

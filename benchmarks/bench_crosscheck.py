@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     books = generate(args)
-    from jidi_xl.engine.crosscheck import standard_checker
-    from jidi_xl.engine.standard import StandardEngine
+    from jidi_xl.pipeline.crosscheck import standard_checker
+    from jidi_xl.pipeline.standard import StandardEngine
 
     load_before = os.getloadavg()
     t0 = time.perf_counter()
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     if args.copy == "plain":
-        from jidi_xl.engine.crosscheck import CrossChecker, _built_extension
+        from jidi_xl.engine.crosscheck import CrossChecker
+        from jidi_xl.pipeline.crosscheck import _built_extension
         from udfs import libreoffice as ulo
         oxt = _built_extension()
         checker = CrossChecker(install=lambda prof: ulo.install_extension(oxt, prof)).__enter__()

@@ -55,7 +55,7 @@ def phase_batch(books: Path, out: Path, reports: Path | None) -> dict:
 
 def phase_direct(books: list[Path], out: Path) -> dict:
     """One report after another in this process, from the workbook (check's path) to the PDF."""
-    from jidi_xl.engine.standard import StandardEngine
+    from jidi_xl.pipeline.standard import StandardEngine
     from jidi_xl.report.check import process_workbook
     from jidi_xl.report.document import context, report_of_workbook, write_report
 

@@ -52,7 +52,7 @@ def _toolbar_items(frame, extension_id: str) -> list[tuple[str, str]]:
 
 
 def take(sample: Path, png: Path, *, settle: float = 3.0) -> Shot:
-    from jidi_xl.engine.crosscheck import _built_extension
+    from jidi_xl.pipeline.crosscheck import _built_extension
     from jidi_xl.engine import libreoffice as lo
     from jidi_xl.engine.uno_session import UnoSession, screenshot, virtual_display
     from udfs import libreoffice as ulo

@@ -34,6 +34,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -75,7 +76,7 @@ def _safe_streams() -> None:
     """Never fail on the console's encoding: what it cannot encode becomes "?" (a redirected GBK console…)."""
     for s in (sys.stdout, sys.stderr):
         try:
-            s.reconfigure(errors="replace")
+            s.reconfigure(errors="replace")       # type: ignore[union-attr]  # a TextIOWrapper, or not (caught)
         except (AttributeError, ValueError, OSError):
             pass
 
@@ -90,7 +91,7 @@ def entry() -> None:
     main()
 
 
-def _exit(code: int) -> None:
+def _exit(code: int) -> NoReturn:
     if _FAST_EXIT:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -191,7 +192,7 @@ def evaluate(target: Path, as_json: bool) -> None:
 def _engine(files: int = 1):
     """The standard engine; its compiled fast path (≈2.7 s to build, then ≈0.1 s a copy) pays from 3 files on,
     below that one full load (≈1.2 s) each is quicker."""
-    from .engine.standard import StandardEngine
+    from .pipeline.standard import StandardEngine
 
     return StandardEngine(fast=files >= 3)
 
@@ -401,7 +402,8 @@ def crosscheck(books: tuple[Path, ...]) -> None:
     """Exit 1 on any difference (an error value in either engine is one), 2 when a workbook could not be
     cross-checked (LibreOffice missing or failing, the workbook refused); ONE LibreOffice for all of them."""
     from .engine import libreoffice as lo
-    from .engine.crosscheck import CrossCheckFailed, standard_checker
+    from .engine.crosscheck import CrossCheckFailed
+    from .pipeline.crosscheck import standard_checker
     from .engine.uno_session import INSTALL_HINT, UnoSessionError
 
     entries = _book_entries(books)
@@ -427,6 +429,7 @@ def crosscheck(books: tuple[Path, ...]) -> None:
                 continue
             try:
                 res, _how = engine.recalc(e.path)
+                assert checker is not None     # entries left here are books, and books started the checker
                 rep = checker.check(e.path, res.values)
             except InputError as exc:
                 worst = 2
@@ -625,6 +628,35 @@ def doctor(xlstart: Path | None, sample: Path | None) -> None:
     for line in render(results):
         _echo(line)
     _exit(exit_code(results))
+
+
+@main.command(help="重新生成仓库中的全部生成文件（标准工作簿、示例、文档、加载项）；--check 只检查，不写入。 "
+                   "Rebuild every generated file; --check writes nothing and exits 1 listing what differs.")
+@click.option("--check", is_flag=True, help="只检查：列出与生成结果不同的文件，有则退出码 1（不写任何文件）")
+def regenerate(check: bool) -> None:
+    from .regenerate import NotACheckout, regenerate as run
+
+    try:
+        res = run(check, progress=lambda m: _echo(f"  {m}", err=True))
+    except NotACheckout as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    rel = lambda p: p.relative_to(Path(__file__).resolve().parent.parent)  # noqa: E731
+    if check:
+        for path, what in res.differing:
+            _echo(f"✘ {rel(path)}：{what}")
+        if res.differing:
+            _echo(f"{len(res.differing)} 个生成文件不是最新，请运行 jidi-xl regenerate "
+                  "(generated files out of date: run jidi-xl regenerate)", err=True)
+            _exit(1)
+        _echo("全部生成文件均为最新 (every generated file is up to date)")
+        return
+    for path in res.written:
+        _echo(f"写入 {rel(path)}")
+    for path in res.removed:
+        _echo(f"删除 {rel(path)}（没有对应的案例）")
+    _echo(f"已重新生成：写入 {len(res.written)} 个、删除 {len(res.removed)} 个文件，其余均为最新 "
+          f"({len(res.written)} written, {len(res.removed)} removed, the rest up to date)")
 
 
 if __name__ == "__main__":

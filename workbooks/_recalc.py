@@ -10,16 +10,16 @@ from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol
 
-_RECALCULATOR = None
+from jidi_xl.engine import Recalculator
+from udfs.registry import formulas_functions
+
+_RECALCULATOR: Recalculator | None = None
 
 
 def recalculate(path: str | Path) -> dict[tuple[str, int, int], Any]:
     """Every formula cell of the workbook: {(sheet, row, col) (0-based): value}; raises on any problem."""
     global _RECALCULATOR
     if _RECALCULATOR is None:
-        from jidi_xl.engine import Recalculator
-        from udfs.registry import formulas_functions
-
         _RECALCULATOR = Recalculator(formulas_functions())
     res = _RECALCULATOR.recalc(str(path))
     res.raise_for_problems()

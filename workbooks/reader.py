@@ -28,6 +28,7 @@ from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, numbe
 
 from .layout import (OVERRIDABLE, LAYOUT, PENALTIES_CHECKED, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS,
                      CHANGE_FIELDS, S_BASIC, Layout, Name)
+from .limits import standard_limits
 
 _NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
 
@@ -68,7 +69,6 @@ class Book:
         from python_calamine import CalamineWorkbook
 
         from jidi_xl.engine.package import check_package
-        from jidi_xl.engine.standard import standard_limits
 
         self.path = Path(path)
         # a safe, bounded standard-sized package before anything reads it (PackageError is an InputError;

@@ -1,8 +1,9 @@
 """Generic headless-recalculation layer for .xlsx workbooks.
 
 Self-contained: it imports nothing else from ``jidi_xl`` but :mod:`jidi_xl.errors` (its refusals are
-``InputError``s); UDFs are passed in as a plain mapping ``{"JIDI_X": callable}`` (formulas-native
-arguments). ``standard`` is the one module that knows the standard workbook.
+``InputError``s) — no rule, no UDF, no workbook layout (``tests/test_layers.py`` checks it); UDFs are
+passed in as a plain mapping ``{"JIDI_X": callable}`` (formulas-native arguments). What knows the standard
+workbook sits above, in :mod:`jidi_xl.pipeline` (``StandardEngine``, ``standard_checker``).
 
 Modules
 -------
@@ -10,7 +11,12 @@ package      the package guard: a safe, bounded OOXML workbook, checked before a
 structure    is a workbook structurally its template (sheets, names, formulas, fixed cells)?
 normalize    strip Excel add-in qualifiers (``[1]!JIDI_X(``) into a temp copy
 lint         reject constructs formulas 1.3.4 evaluates wrongly (sheet + cell)
-recalc       ``Recalculator``: formulas + UDFs, errors / UDF failures / missing cells
+recalc       ``Recalculator``: formulas + UDFs, errors / UDF failures / missing cells; its parts:
+  result     what a recalculation returns (``RecalcResult``, ``CellError``, ``UdfFailure``, errors)
+  convert    values between Python and formulas (results coerced, inputs fed)
+  udf        UDF wrapping: an exception is an error value and a failure record naming the cell
+  graph      the loaded model: node ids, collecting the formula cells' values
+  compiled   ``CompiledTemplate``: one template compiled once, fed new inputs per copy
 xlsxwrite    write results into the cached ``<v>`` of a copy, formulas kept
 libreoffice  LibreOffice headless: the forced-recalculation profile (canary-proven), cold conversion
 uno_session  one soffice driven over UNO (open hidden, calculateAll, read/write cells, dispatch)

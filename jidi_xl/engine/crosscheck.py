@@ -3,7 +3,7 @@
 For each workbook (the input is never modified):
 
 1. a COPY is prepared (:func:`prepare_copy`): *make_copy* turns it into one LibreOffice can compute (for the
-   standard workbook ``udfs.libreoffice.libreoffice_copy``, which makes LibreOffice 7.4 bind the ``JIDI_``
+   standard workbook ``udfs.libreoffice.libreoffice_copy``, given by :mod:`jidi_xl.pipeline.crosscheck`, which makes LibreOffice 7.4 bind the ``JIDI_``
    calls to the add-in; by default a plain copy), then every formula cell's cached value is made
    deliberately stale (:data:`STALE`), ``xl/calcChain.xml`` is dropped and a hidden sheet with a canary
    ``=1+1`` cached as ``999`` is appended (:data:`CANARY_SHEET`);
@@ -27,9 +27,7 @@ uncompared now.
 """
 from __future__ import annotations
 
-import atexit
 import datetime as _dt
-import functools
 import math
 import os
 import posixpath
@@ -45,10 +43,11 @@ from lxml import etree
 
 from . import _ooxml as ox
 from . import libreoffice as lo
+from .uno_session import UnoSession, UnoSessionError
 from .xlsxwrite import ERROR_LITERALS, write_cached_values
 
-__all__ = ["CrossCheckReport", "Difference", "CrossChecker", "CrossCheckFailed", "prepare_copy", "standard_checker",
-           "values_agree", "STALE", "CANARY_SHEET"]
+__all__ = ["CrossCheckReport", "Difference", "CrossChecker", "CrossCheckFailed", "prepare_copy", "values_agree",
+           "STALE", "CANARY_SHEET"]
 
 STALE = "JIDI_STALE_CACHE"          # cached value planted in every formula cell of the copy
 CANARY_SHEET = "_jidi_canary"
@@ -243,14 +242,12 @@ class CrossChecker:
                  profile_dir: str | os.PathLike | None = None, rel_tol: float = 1e-9, abs_tol: float = 1e-12,
                  install: Callable[[Path], Any] | None = None, call_timeout: float | None = None,
                  force_recalc: bool = True):
-        from .uno_session import UnoSession
-
         self.make_copy, self.rel_tol, self.abs_tol = make_copy, rel_tol, abs_tol
         self._work = Path(tempfile.mkdtemp(prefix="jidi_xcheck_"))
         # traversable by others: installing an extension as root runs unopkg as ``nobody`` on the profile
         os.chmod(self._work, 0o755)
         try:
-            kw = {"call_timeout": call_timeout} if call_timeout else {}
+            kw: dict[str, Any] = {"call_timeout": call_timeout} if call_timeout else {}
             self._profile = Path(profile_dir) if profile_dir is not None else self._work / "profile"
             if force_recalc:
                 lo.make_profile(self._profile)
@@ -278,8 +275,6 @@ class CrossChecker:
     def check(self, path: str | os.PathLike, engine_values: Mapping[tuple[str, str], Any]) -> CrossCheckReport:
         """Cross-check *path* given the engine's ``{(sheet, "B7"): value}`` of its formula cells. Raises
         :class:`CrossCheckFailed` when LibreOffice failed or did not recalculate (nothing compared)."""
-        from .uno_session import UnoSessionError
-
         t0 = time.perf_counter()
         path = Path(path)
         self._n += 1
@@ -342,27 +337,3 @@ class CrossChecker:
                 rep.differences.append(Difference(sheet, ref, ev, lv, "值不同"))
         for (sheet, ref), c in sorted(cells.items()):
             rep.differences.append(Difference(sheet, ref, None, c.value, "仅 LibreOffice 中是公式单元格"))
-
-
-# --------------------------------------------------------------------------- #
-# The standard workbook: the extension built from the one UDF registry
-# --------------------------------------------------------------------------- #
-@functools.lru_cache(maxsize=1)
-def _built_extension() -> Path:
-    """The LibreOffice extension, built once per process (``udfs.libreoffice``) into a temp folder."""
-    from udfs import libreoffice as ulo
-
-    d = Path(tempfile.mkdtemp(prefix="jidi_oxt_"))
-    atexit.register(shutil.rmtree, d, True)
-    return Path(ulo.build_extension(d / "jidi.oxt"))
-
-
-def standard_checker(**kw) -> CrossChecker:
-    """A :class:`CrossChecker` for standard workbooks: the ``JIDI_`` extension installed into the private
-    profile, the copies made by ``udfs.libreoffice.libreoffice_copy`` (LibreOffice 7.4's xlsx import does
-    not bind the functions' compatibility names; that copy makes the calls bind to the add-in)."""
-    from udfs import libreoffice as ulo
-
-    oxt = _built_extension()
-    return CrossChecker(make_copy=ulo.libreoffice_copy, install=lambda profile: ulo.install_extension(oxt, profile),
-                        **kw)

@@ -200,7 +200,7 @@ def _entry_count(path: str, size: int, label: str) -> int:
         tail = fh.read(tail_len)
         i = tail.rfind(_EOCD)
         if i < 0 or len(tail) - i < 22:
-            raise _Fatal(label, f"文件不完整或已损坏（找不到 ZIP 目录，可能下载或复制未完成）；请重新保存或重新提交", "truncated zip")
+            raise _Fatal(label, "文件不完整或已损坏（找不到 ZIP 目录，可能下载或复制未完成）；请重新保存或重新提交", "truncated zip")
         count = struct.unpack("<H", tail[i + 10:i + 12])[0]
         if count == 0xFFFF and i >= 20 and tail[i - 20:i - 16] == _EOCD64_LOC:
             off = struct.unpack("<Q", tail[i - 12:i - 4])[0]
@@ -407,7 +407,7 @@ def _control_where(buf: bytes, pos: int, kind: str, si_before: int) -> str:
     """Name the place of a control character: the cell (sheet) or the shared string's ordinal."""
     if kind == "sheet":
         m = None
-        for m in _RE_LAST_CELL.finditer(buf, max(0, pos - 4096), pos):
+        for m in _RE_LAST_CELL.finditer(buf, max(0, pos - 4096), pos):  # noqa: B007 — keeps the last match
             pass
         return m.group(1).decode("utf-8", "replace") if m else ""
     if kind == "sst":
@@ -741,7 +741,7 @@ def _extent_problems(st: _SheetState, limits: PackageLimits, problems: list[Inpu
     if st.bad_refs:
         problems.append(InputProblem(st.name, f"工作表「{st.name}」中有无效的单元格地址（{'、'.join(st.bad_refs)}），"
                                               f"文件已损坏；{_RESAVE}", "invalid cell reference"))
-    if st.n_beyond:
+    if st.n_beyond and st.bounds is not None:       # cells are "beyond" only where the sheet has bounds
         b = st.bounds
         more = f"等 {st.n_beyond} 处" if st.n_beyond > len(st.beyond) else ""
         where = "、".join(f"{st.name}!{w}" for w in st.beyond)

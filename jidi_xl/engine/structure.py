@@ -161,13 +161,13 @@ def compare(ref: BookStructure, got: BookStructure, input_cells: Mapping[str, se
     for (sheet, cell), (kind, text) in ref.formulas.items():
         if sheet not in present:
             continue
-        mine = got.formulas.get((sheet, cell))
+        theirs = got.formulas.get((sheet, cell))
         where = f"{sheet}!{cell}"
-        if mine is None:
+        if theirs is None:
             diff(where, f"公式被删除或改为常量（标准模板为 ={_clip(text)}）", "formula removed")
-        elif mine[0] != kind or not _same_formula(mine[1], text):
+        elif theirs[0] != kind or not _same_formula(theirs[1], text):
             # the submitted formula's text constants are not echoed: a forged "符合…" must not read as a verdict
-            shown = _RE_TEXT_CONST.sub(_ELIDED, mine[1])
+            shown = _RE_TEXT_CONST.sub(_ELIDED, theirs[1])
             diff(where, f"公式被修改（现为 ={_clip(shown)}，标准模板为 ={_clip(text)}）",
                  "formula edited")
     for (sheet, cell), (_kind, text) in got.formulas.items():

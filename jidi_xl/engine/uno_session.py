@@ -38,7 +38,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import IO, Any, Iterator, Mapping, Sequence
 
 from . import _ooxml as ox
 from . import libreoffice as lo
@@ -143,7 +143,7 @@ def _pv(uno, name: str, value: Any):
 SYSTEM_PYTHON = "/usr/bin/python3"        # the interpreter LibreOffice's embedded Python is (Debian)
 
 
-def office_environment(base: dict[str, str]) -> dict[str, str]:
+def office_environment(base: Mapping[str, str]) -> dict[str, str]:
     """The environment soffice is started with. Measured (7.4.7, started from the project's pyenv
     interpreter, whose ``bin`` folder pyenv puts first on ``PATH``): LibreOffice's embedded Python takes the
     prefix of the first ``python3`` on ``PATH``; with pyenv's there, the first start on a profile holding a
@@ -218,10 +218,12 @@ class UnoSession:
         self._proc: subprocess.Popen | None = None
         self._killed: str | None = None
         self._lock = threading.Lock()
-        self.ctx = self.desktop = None
+        # pyuno objects (untyped): the component context and the Desktop, once started
+        self.ctx: Any = None
+        self.desktop: Any = None
         self.startup_seconds: float | None = None
         self._docs: list[Document] = []
-        self._log = None
+        self._log: IO[bytes] | None = None
 
     def _bare_profile(self) -> str:
         self.profile_dir.mkdir(parents=True, exist_ok=True)
@@ -326,7 +328,8 @@ class UnoSession:
                 except Exception:   # noqa: BLE001 — the bridge goes away while terminating; killed below
                     pass
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    self._proc.wait(STOP_TIMEOUT_S)
+                    if self._proc is not None:          # (running implies a process)
+                        self._proc.wait(STOP_TIMEOUT_S)
         finally:
             if self._proc is not None and self._proc.poll() is None:
                 self._kill("did not terminate")

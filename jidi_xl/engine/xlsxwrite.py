@@ -134,8 +134,8 @@ def _rewrite_sheet(text: str, updates: dict[str, Any], strict: bool, sheet: str,
         if c.formula is not None:
             formula_refs.add(c.ref)
             if c.f_attrs.get("t") == "array" and c.f_attrs.get("ref"):
-                for row in ox.range_cells(c.f_attrs["ref"]):
-                    for ref in row:
+                for refs in ox.range_cells(c.f_attrs["ref"]):
+                    for ref in refs:
                         array_anchor.setdefault(ref, c)
 
     replace: dict[int, tuple[int, str]] = {}          # cell start -> (end, new text)
@@ -150,8 +150,8 @@ def _rewrite_sheet(text: str, updates: dict[str, Any], strict: bool, sheet: str,
             anchor = array_anchor[ref]
             sm = _RE_S_ATTR.search(anchor.attrs_text)
             attrs = f' r="{ref}"' + (f' s="{sm.group(1)}"' if sm else "")
-            r, c = ox.split_a1(ref)
-            insert.setdefault(r, []).append((c, _render(p, attrs, None, value, P)))
+            rn, cn = ox.split_a1(ref)
+            insert.setdefault(rn, []).append((cn, _render(p, attrs, None, value, P)))
             report.written += 1
             report.inserted += 1
         else:
@@ -225,6 +225,8 @@ def _rewrite_sheet(text: str, updates: dict[str, Any], strict: bool, sheet: str,
     remaining = [rn for rn in pending_rows if rn not in rows_done]
     if remaining:
         new_rows = "".join(new_row(rn) for rn in remaining)
+        if scan.sheet_data is None:      # rows to add come from array formulas, which live in a <sheetData>
+            raise ValueError(f"{sheet}: 工作表没有 sheetData 元素 (the sheet has no <sheetData>)")
         sd0, sd1 = scan.sheet_data
         sd_text = text[sd0:sd1]
         if sd_text.rstrip().endswith("/>"):   # <sheetData/>

@@ -24,7 +24,7 @@ def _pad(s: str, width: int) -> str:
 
 def _row(r: Result) -> list[str]:
     head = f"  {_pad(r.article, 20)}{_pad(r.title, 22)}{MARK[r.outcome]} {r.outcome.zh}"
-    if r.overridden:
+    if r.overridden and r.computed is not None:      # (an overridden result keeps its computed outcome)
         head += f"（复核改判，原计算结果：{r.computed.zh}）"
     return [head, f"      数据：{r.figures}", f"      理由：{r.reason}"]
 

@@ -532,7 +532,7 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
         if tasks:
             from tqdm import tqdm
 
-            from ..engine.standard import StandardEngine
+            from ..pipeline.standard import StandardEngine
 
             _ENGINE = StandardEngine()
             _ENGINE._compiled_template()           # compile once, before forking: the workers share it

@@ -119,7 +119,7 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     from workbooks.reader import read_parsed_case
 
     from ..engine import LintError, RecalcError, RecalcLoadError
-    from ..engine.standard import StandardEngine
+    from ..pipeline.standard import StandardEngine
     from ..evaluate import evaluate_case
 
     t0 = time.perf_counter()

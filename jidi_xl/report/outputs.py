@@ -18,7 +18,7 @@ import errno
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 TEMP_PREFIX = ".~jidi-"            # hidden temporary names: never taken for a result
@@ -122,7 +122,8 @@ def remove_stale_temporaries(folder: str | os.PathLike, recursive: bool = True) 
     n = 0
     if not os.path.isdir(folder):
         return 0
-    walk = os.walk(folder) if recursive else [(os.fspath(folder), [], os.listdir(folder))]
+    walk: Iterable[tuple[str, list[str], list[str]]] = (
+        os.walk(os.fspath(folder)) if recursive else [(os.fspath(folder), [], os.listdir(folder))])
     for root, _dirs, files in walk:
         for f in files:
             p = os.path.join(root, f)
@@ -194,7 +195,7 @@ def _try_lock(fd: int) -> bool:
     except ImportError:              # Windows
         import msvcrt
         try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)     # type: ignore[attr-defined]  # (Windows only)
             return True
         except OSError:
             return False

@@ -151,10 +151,10 @@ def write_summary(path: str | Path, rows: list[SummaryRow], failures: list[Failu
     fs.set_column(2, 2, 10)
     fs.write_row(0, 0, ["文件", "原因（请按提示修改后重新提交）", "处理"], head)
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    for i, f in enumerate(failures, start=1):
-        fs.write_string(i, 0, f.file)
-        fs.write_string(i, 1, "\n".join([f.reason] + f.details[:30]), wrap)
-        fs.write_string(i, 2, f.category)
+    for i, failure in enumerate(failures, start=1):
+        fs.write_string(i, 0, failure.file)
+        fs.write_string(i, 1, "\n".join([failure.reason] + failure.details[:30]), wrap)
+        fs.write_string(i, 2, failure.category)
     if not failures:
         fs.write_string(1, 0, "（无）")
     fs.freeze_panes(1, 0)

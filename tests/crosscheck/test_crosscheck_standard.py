@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from jidi_xl.engine import _ooxml as ox
-from jidi_xl.engine.crosscheck import CANARY_EXPECTED, standard_checker
-from jidi_xl.engine.standard import StandardEngine
+from jidi_xl.engine.crosscheck import CANARY_EXPECTED
+from jidi_xl.pipeline.crosscheck import standard_checker
+from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.ruleset import load_ruleset
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks.reader import defined_names, read_case

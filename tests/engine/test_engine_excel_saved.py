@@ -21,7 +21,7 @@ from lxml import etree
 
 from jidi_xl.engine import _ooxml as ox
 from jidi_xl.engine._formula import mask
-from jidi_xl.engine.standard import StandardEngine
+from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.engine.xlsxwrite import encode_value, write_cached_values
 from workbooks import SAMPLES_DIR
 

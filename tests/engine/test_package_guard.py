@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from jidi_xl.engine.package import (GENERIC_LIMITS, MAX_PART_BYTES, PackageError, check_package)
-from jidi_xl.engine.standard import StandardEngine, standard_limits
+from jidi_xl.pipeline.standard import StandardEngine, standard_limits
 from jidi_xl.engine.structure import NotStandardWorkbook, canonical_formula
 from jidi_xl.errors import InputError
 from jidi_xl.report.check import process_workbook

@@ -41,8 +41,7 @@ from click.testing import CliRunner
 
 from jidi_xl.cli import main
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_corpus as mc  # noqa: E402
+from . import make_corpus as mc
 
 pytestmark = pytest.mark.hostile
 

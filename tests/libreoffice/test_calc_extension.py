@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import udfs.functions  # noqa: F401 — populates the registry
 from jidi_xl.cli import main
-from jidi_xl.engine.standard import StandardEngine
+from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.ruleset import load_ruleset
 from udfs.host import wizard_description
 from udfs.libreoffice import BUTTON_URL, build_extension, libreoffice_copy, programmatic_name

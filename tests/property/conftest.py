@@ -17,7 +17,7 @@ settings.load_profile("jidi-ci")
 @pytest.fixture(scope="module")
 def engine():
     """One StandardEngine, its template compiled once for the whole module."""
-    from jidi_xl.engine.standard import StandardEngine
+    from jidi_xl.pipeline.standard import StandardEngine
 
     eng = StandardEngine()
     eng._compiled_template()

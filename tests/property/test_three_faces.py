@@ -17,7 +17,7 @@ from jidi_xl.synth import KINDS, TRACKS, Knobs, synth_case
 from workbooks.expected import same
 from workbooks.layout import CONDITIONS, LAYOUT, NO_RECOGNITION
 
-from faces import json_face, udf_face, workbook_face, workbook_file_face
+from .faces import json_face, udf_face, workbook_face, workbook_file_face
 
 CASES = 1000          # generated cases through the three faces (the figure)
 FILE_CASES = 20       # of which also written as real .xlsx files

@@ -17,7 +17,7 @@ from jidi_xl.engine.libreoffice import make_profile, soffice_path
 from jidi_xl.report.publication import RECOGNISED, RECOGNISED_COLUMNS, RECOGNISED_SHEET, RESULTS_COLUMNS, RESULTS_SHEET, name_key
 from workbooks import SAMPLES_DIR
 
-from test_report_pdf import HOSTILE, hostile_case  # noqa: E402 — same folder (pytest prepends it)
+from .test_report_pdf import HOSTILE, hostile_case
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed (.ci/run installs it)")
 BOOKS = ["03_fail_area", "10_evaluation_good", "12_art17_late_filing", "13_override_firm_count_in_principle"]

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from jidi_xl.engine.standard import StandardEngine
+from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.report.check import process_workbook
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks.expected import SINGLE_OUTPUTS, blank_outputs, expected_outputs, same

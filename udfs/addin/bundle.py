@@ -42,6 +42,7 @@ import zipfile
 from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -354,7 +355,7 @@ def make_bundle(key: str, out: Path, cache: Path | None = None, project_wheel: P
         guide = guide_text(key, ctx)     # UTF-8 with BOM and CRLF: Notepad shows it right on every Windows
         (stage / "安装说明.txt").write_bytes(b"\xef\xbb\xbf" + guide.replace("\n", "\r\n").encode("utf-8"))
         files = sorted(p for p in stage.rglob("*") if p.is_file())
-        manifest = {"name": DIST, "version": version, "platform": key, "platform_label": plat.label,
+        manifest: dict[str, Any] = {"name": DIST, "version": version, "platform": key, "platform_label": plat.label,
                     "pip_platforms": list(plat.pip_platforms), "python_versions": pythons,
                     "install_script": plat.script, "project_wheel": f"wheelhouse/{project_wheel.name}",
                     "files": [{"path": p.relative_to(stage).as_posix(), "bytes": p.stat().st_size,

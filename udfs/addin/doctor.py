@@ -101,7 +101,7 @@ class Doctor:
                         "安装 64 位 Python 3.11（python.org 的 Windows installer (64-bit)），再运行 install.cmd")
         if spec and here not in SpecifierSet(spec):
             raise _Fail(f"当前 Python {here}（{sys.executable}）不在支持范围 {spec} 内",
-                        f"安装 64 位 Python 3.11（python.org，“为当前用户安装”无需管理员），再运行 install.cmd")
+                        "安装 64 位 Python 3.11（python.org，“为当前用户安装”无需管理员），再运行 install.cmd")
         return f"Python {here}，{bits} 位（支持 {spec}）"
 
     def package_version(self) -> str:
@@ -194,7 +194,7 @@ class Doctor:
         from udfs import excel
 
         building, public = 10000, 1000                 # any consistent pair: the check is UDF = rules engine
-        got = excel.JIDI_ART6_4(building, public)
+        got = excel.JIDI_ART6_4(building, public)      # type: ignore[attr-defined]  # (made from the registry)
         want = rules.art6_4_area(load_ruleset(), building, public).outcome.zh
         if got != want:
             raise _Fail(f"JIDI_ART6_4({building}, {public}) = {got!r}，规则引擎为 {want!r}",

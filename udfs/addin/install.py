@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
@@ -64,7 +65,7 @@ def _windows_path(value: str) -> Path:
     return Path(value) if IS_WINDOWS or "\\" not in value else Path(PureWindowsPath(value).as_posix())
 
 
-def target(xlstart: str | os.PathLike | None = None, environ: os.Mapping | None = None) -> Target:
+def target(xlstart: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Target:
     """The add-in's folder and config file, taken from the environment as the VBA and Excel take them.
 
     Raises SetupError naming the variable when one is missing."""
@@ -98,7 +99,7 @@ def excel_missing_reason() -> str | None:
     import winreg  # noqa: PLC0415 — Windows only
 
     try:
-        winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, r"Excel.Application"))
+        winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, r"Excel.Application"))  # type: ignore[attr-defined]
     except OSError:
         return "注册表中没有 Excel.Application：本机似乎没有安装桌面版 Excel"
     return None
@@ -239,7 +240,8 @@ def run(xlstart: Path | None, uninstall_: bool = False, dry_run: bool = False) -
         if not missing:
             return [f"✘ 无法{verb}加载项：{exc}"], 2
         # no Excel and no Windows profile here: name the places as Windows spells them
-        t = Target(PureWindowsPath("%APPDATA%\\Microsoft\\Excel\\XLSTART"), PureWindowsPath(f"%USERPROFILE%\\.{PROJECT_NAME}\\{PROJECT_NAME}.conf"))
+        t = Target(PureWindowsPath("%APPDATA%\\Microsoft\\Excel\\XLSTART"),  # type: ignore[arg-type]  # (shown only)
+                   PureWindowsPath(f"%USERPROFILE%\\.{PROJECT_NAME}\\{PROJECT_NAME}.conf"))  # type: ignore[arg-type]
     steps = [f"  - {line}" for line in plan(t, exe, uninstall_)]
     if missing or dry_run:
         head = [f"将要{verb}加载项（未执行）：" if dry_run else f"✘ 无法{verb}加载项：{missing}。将要做的是："]

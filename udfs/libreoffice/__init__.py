@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .build import (BUTTON_URL, EVALUATE_SERVICE, EXTENSION_ID, SERVICE_NAME, LibreOfficeMissing, build_extension,
-                    programmatic_name)
+                    name_map, programmatic_name)
 from .install import install_extension
 
 
@@ -22,9 +22,8 @@ def libreoffice_copy(src_xlsx: Path, dst_xlsx: Path) -> Path:
     """Write to ``dst_xlsx`` a copy of ``src_xlsx`` whose ``JIDI_…(`` calls (also ``[1]!``, path-qualified and
     ``_xludf.`` forms) are spelled with their programmatic names ``ORG.JIDIXL.FUNCTIONS.JIDI_…(`` — the only
     spelling LibreOffice 7.4's xlsx import binds to an add-in. The input is never modified."""
-    from jidi_xl.engine.normalize import rename_functions
+    from jidi_xl.engine.normalize import rename_functions  # (deferred: lxml, unneeded in LibreOffice's Python)
 
-    from .build import name_map
     rename_functions(src_xlsx, dst_xlsx, name_map())
     return Path(dst_xlsx)
 
@@ -33,9 +32,8 @@ def excel_copy(src_xlsx: Path, dst_xlsx: Path) -> Path:
     """Write to ``dst_xlsx`` a copy of a workbook LibreOffice saved, with its ``ORG.JIDIXL.FUNCTIONS.JIDI_…(``
     calls spelled ``JIDI_…(`` again — the form of the standard workbook, which Excel with the jidi-xl add-in
     computes (Excel does not know LibreOffice's programmatic names: ``#NAME?``). The input is never modified."""
-    from jidi_xl.engine.normalize import normalize_workbook
+    from jidi_xl.engine.normalize import normalize_workbook  # (deferred, as above)
 
-    from .build import name_map
     normalize_workbook(src_xlsx, dst_xlsx, list(name_map()))
     return Path(dst_xlsx)
 

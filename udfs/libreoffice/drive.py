@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import Any
 
 import uno
 
@@ -65,7 +66,7 @@ class Driver:
         self.ctx = ctx
         self.smgr = ctx.ServiceManager
         self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        self.doc = None
+        self.doc: Any = None          # the pyuno document (untyped), once opened
 
     def _cell(self, ref: str):
         sheet_name, _, addr = ref.rpartition("!")

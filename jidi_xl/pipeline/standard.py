@@ -1,9 +1,9 @@
 """The standard workbook's headless engine: the generic :class:`Recalculator` with the ``JIDI_`` registry
 plugged in, and a fast path for filled copies of the standard template.
 
-Before anything is computed, every file is (1) checked as a safe, bounded package by :mod:`.package`, with
-the template's used ranges as per-sheet maxima (:func:`standard_limits`), and (2) compared with the
-template's structure by :mod:`.structure` — sheets, defined names, formulas, fixed content, no formula in
+Before anything is computed, every file is (1) checked as a safe, bounded package by :mod:`jidi_xl.engine.package`, with
+the template's used ranges as per-sheet maxima (:func:`workbooks.limits.standard_limits`), and (2) compared
+with the template's structure by :mod:`jidi_xl.engine.structure` — sheets, defined names, formulas, fixed content, no formula in
 an input cell. A file that differs is refused as "不是标准评价工作簿", never evaluated: what ``recalc``
 and the batch report is computed from the input cells by the template's own formulas.
 
@@ -13,10 +13,12 @@ its input ranges — the workbook-scope ``in_…`` names of :mod:`workbooks.layo
 python-calamine. Anything else (an edited formula, an Excel-saved ``[1]!JIDI_…`` file, another
 workbook) takes the full path: lint, normalise, load, calculate. Both paths give the same values
 (``tests/engine/test_standard_engine.py``).
+
+Part of the pipeline layer (:mod:`jidi_xl.pipeline`): it joins the generic engine to the UDF registry and
+the workbook layout, which the engine itself never imports.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -26,11 +28,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import _ooxml as ox
-from .package import GENERIC_LIMITS, PackageLimits, SheetBounds, check_package
-from .recalc import RecalcResult, Recalculator
-from .structure import BookStructure, NotStandardWorkbook, compare, formula_entries
-from .xlsxwrite import WriteReport, write_cached_values
+import python_calamine
+
+from udfs.registry import formulas_functions
+from workbooks import TEMPLATE_PATH
+from workbooks.layout import LAYOUT
+from workbooks.limits import ADVICE, WHAT, standard_limits
+
+from ..engine import _ooxml as ox
+from ..engine.package import PackageLimits, check_package
+from ..engine.recalc import CompiledTemplate, RecalcResult, Recalculator
+from ..engine.structure import BookStructure, NotStandardWorkbook, compare, formula_entries
+from ..engine.xlsxwrite import WriteReport, write_cached_values
+
+__all__ = ["ADVICE", "WHAT", "PackageLimits", "StandardEngine", "standard_limits"]
 
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -74,8 +85,6 @@ class _Book:
     any order), its defined names, its values with calamine."""
 
     def __init__(self, path: str | os.PathLike):
-        import python_calamine
-
         self.path = str(path)
         self.formula_xml: dict[tuple[str, str], str] = {}
         cells: list[ox.FormulaCell] = []
@@ -88,16 +97,18 @@ class _Book:
                 for c in scan.cells():
                     if c.formula is not None:
                         # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
-                        self.formula_xml[(sh.name, c.ref)] = P.f.search(c.body).group(0)
+                        f = P.f.search(c.body or "")      # (a formula cell's body holds its <f>)
+                        if f is not None:
+                            self.formula_xml[(sh.name, c.ref)] = f.group(0)
                 cells += ox.formula_cells(scan, sh.name)
         self.info = info
         self._cells = cells
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
-            sh = wb.get_sheet_by_name(name)
-            r0, c0 = sh.start or (0, 0)
-            self.grids[name] = (r0 + 1, c0 + 1, sh.to_python(skip_empty_area=True))
+            cs = wb.get_sheet_by_name(name)
+            r0, c0 = cs.start or (0, 0)
+            self.grids[name] = (r0 + 1, c0 + 1, cs.to_python(skip_empty_area=True))
         texts = list(self.formula_xml.values()) + self.names_xml
         # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name
         self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
@@ -131,12 +142,14 @@ class _Book:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
         equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
         key = id(input_cells)
-        if getattr(self, "_fp", (None, None))[0] == key:
-            return self._fp[1]
+        memo: tuple[int, str] | None = getattr(self, "_fp", None)
+        if memo is not None and memo[0] == key:
+            return memo[1]
         h = hashlib.sha256()
         read = self.read_sheets
-        for key in sorted(self.formula_xml):
-            h.update(f"{key[0]}!{key[1]}={self.formula_xml[key]}\n".encode())
+        # (the loop variable once shadowed ``key``, so the memo never matched and every call rehashed)
+        for fk in sorted(self.formula_xml):
+            h.update(f"{fk[0]}!{fk[1]}={self.formula_xml[fk]}\n".encode())
         for n in sorted(self.names_xml):
             h.update(n.encode() + b"\n")
         formula_at = {(s, *ox.split_a1(ref)) for s, ref in self.formula_xml}
@@ -155,38 +168,6 @@ class _Book:
         return self._fp[1]
 
 
-WHAT = "标准评价工作簿"
-ADVICE = "请使用标准模板 jidi_evaluation.xlsx，只在黄色输入单元格中填写后重新提交"
-
-
-@functools.lru_cache(maxsize=4)
-def standard_limits(template: str | None = None) -> PackageLimits:
-    """The package limits of a standard workbook: the generic ones, with the template's used range of each
-    sheet (its cells, merged ranges and defined names, e.g. the roster's 1,000 rows) as the sheet's maxima,
-    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）")."""
-    from workbooks import TEMPLATE_PATH
-    from workbooks.layout import LAYOUT
-
-    template = str(template or TEMPLATE_PATH)
-    extents = dict(check_package(template, GENERIC_LIMITS).extents)
-    with zipfile.ZipFile(template) as zf:
-        names = ox.read_workbook(zf).defined_names
-    for d in names:
-        sheet, _, ref = d.value.rpartition("!")
-        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
-        if sheet in extents:
-            _r1, _c1, r2, c2 = ox.range_bounds(ref)
-            r, c = extents[sheet]
-            extents[sheet] = (max(r, r2), max(c, c2))
-    bounds = {}
-    for sheet, (r, c) in extents.items():
-        notes = [f"标准模板的{n.label}最多 {n.nrows} 行（第 {n.row + 1}–{n.row + n.nrows} 行）"
-                 for n in LAYOUT.inputs() if n.sheet == sheet and n.kind == "table" and n.row + n.nrows == r]
-        bounds[sheet] = SheetBounds(r, c, "；".join(notes) or
-                                    f"标准模板的「{sheet}」工作表只用到第 {r} 行、第 {ox.num2col(c)} 列（{ox.a1(r, c)}）")
-    return GENERIC_LIMITS.with_sheets(bounds, WHAT)
-
-
 class StandardEngine:
     """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in.
 
@@ -195,10 +176,6 @@ class StandardEngine:
     :class:`~jidi_xl.errors.InputError` naming the part, the sheet!cell or the defined name."""
 
     def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
-        from udfs.registry import formulas_functions
-        from workbooks import TEMPLATE_PATH
-        from workbooks.layout import LAYOUT
-
         self.template = str(template or TEMPLATE_PATH)
         self.limits = standard_limits(self.template)
         # the full path checks each file with the same limits: one check per file (memoised), not two
@@ -210,7 +187,7 @@ class StandardEngine:
         for x in self._input_rects:
             self._input_cells.setdefault(x.sheet, set()).update(
                 (r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
-        self._compiled = None
+        self._compiled: CompiledTemplate | None = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
 
