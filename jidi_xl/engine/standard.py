@@ -13,6 +13,12 @@ its input ranges — the workbook-scope ``in_…`` names of :mod:`workbooks.layo
 python-calamine. Anything else (an edited formula, an Excel-saved ``[1]!JIDI_…`` file, another
 workbook) takes the full path: lint, normalise, load, calculate. Both paths give the same values
 (``tests/engine/test_standard_engine.py``).
+
+Rule-set and notice: a workbook records the rule-set key it was made for (``info_ruleset``, 参数!B4, e.g.
+``bj-2022@2025``). :class:`StandardEngine` reads it first and evaluates the book under exactly that: against the
+template of that key (the committed ``jidi_evaluation.xlsx`` for the default rule-set, the generated template
+of the notice otherwise — :func:`template_for`) and with the UDFs' rule-set set to it (:mod:`udfs.context`). A
+book recording a rule-set or notice this package does not know is refused, naming the cell (:class:`UnknownRuleSet`).
 """
 from __future__ import annotations
 
@@ -26,8 +32,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import InputError, InputProblem, RuleSetError
 from . import _ooxml as ox
-from .package import GENERIC_LIMITS, PackageLimits, SheetBounds, check_package
+from .package import GENERIC_LIMITS, PackageError, PackageLimits, SheetBounds, check_package
 from .recalc import RecalcResult, Recalculator
 from .structure import BookStructure, NotStandardWorkbook, compare, formula_entries
 from .xlsxwrite import WriteReport, write_cached_values
@@ -155,6 +162,54 @@ class _Book:
         return self._fp[1]
 
 
+class UnknownRuleSet(InputError):
+    """The workbook records a rule-set or notice this package does not know (named by its cell)."""
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "jidi-xl" / "templates"
+
+
+@functools.lru_cache(maxsize=8)
+def template_for(key: str) -> str:
+    """The standard template of a rule-set key: the committed one for the default rule-set, else the template the
+    generator writes for that rule-set and notice (``jidi-xl workbook --notice YEAR`` gives the same bytes).
+
+    Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (≈10 s to make one), named
+    by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
+    notice files — so that a changed program or notice never reuses a stale one. Raises RuleSetError."""
+    from workbooks import TEMPLATE_PATH
+    from workbooks import generate, layout
+
+    from ..ruleset import DEFAULT_RULESET, load_ruleset
+
+    rs = load_ruleset(key)
+    if rs.key == DEFAULT_RULESET:
+        return str(TEMPLATE_PATH)
+    h = hashlib.sha256(rs.key.encode())
+    files = [Path(TEMPLATE_PATH), Path(generate.__file__), Path(layout.__file__)]
+    files += [Path(__file__).parent.parent / "params" / f"{rs.id}.yaml"]
+    files += [rs.notice_info.file] if rs.notice_info else []
+    for f in files:
+        h.update(f.read_bytes())
+    name = f"jidi_evaluation_{rs.key.replace('@', '_')}_{h.hexdigest()[:16]}.xlsx"
+    for folder in (_cache_dir(), Path(os.environ.get("TMPDIR", "/tmp")) / "jidi-xl-templates"):
+        path = folder / name
+        if path.is_file():
+            return str(path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            data, _ = generate.build(rs=rs)
+            tmp = folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+            return str(path)
+        except OSError:
+            continue
+    raise OSError("无法写出年度通知的标准模板（缓存文件夹不可写）；请设置 XDG_CACHE_HOME 为可写的文件夹")
+
+
 WHAT = "标准评价工作簿"
 ADVICE = "请使用标准模板 jidi_evaluation.xlsx，只在黄色输入单元格中填写后重新提交"
 
@@ -187,6 +242,32 @@ def standard_limits(template: str | None = None) -> PackageLimits:
     return GENERIC_LIMITS.with_sheets(bounds, WHAT)
 
 
+def book_limits(path: str | os.PathLike) -> PackageLimits:
+    """The package limits of the standard template of the rule-set ``path`` records (for the reader, which
+    checks a book before reading it): the default template's, unless the book exceeds them and records another
+    rule-set key that this package knows. Raises :class:`PackageError` or :class:`UnknownRuleSet`."""
+    limits = standard_limits()
+    try:
+        check_package(path, limits)
+        return limits
+    except PackageError:
+        try:
+            check_package(path, GENERIC_LIMITS)
+            from workbooks.layout import LAYOUT
+
+            n = LAYOUT["info_ruleset"]
+            v = _Book(path).block(_Rect.of(n.sheet, n.ref))[0][0]
+            key = None if v is None else str(v).strip()
+        except Exception:  # noqa: BLE001 — not even a generic workbook: the standard limits' error says why
+            key = None
+        if not key:
+            raise
+    try:
+        return standard_limits(template_for(key))
+    except RuleSetError as exc:
+        raise UnknownRuleSet([InputProblem(n.where, f"工作簿记录的规则集 {key!r} 无法使用：{exc}")], str(path)) from None
+
+
 class StandardEngine:
     """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in.
 
@@ -200,6 +281,11 @@ class StandardEngine:
         from workbooks.layout import LAYOUT
 
         self.template = str(template or TEMPLATE_PATH)
+        n = LAYOUT["info_ruleset"]
+        self._key_rect = _Rect.of(n.sheet, n.ref)
+        self._key_where = n.where
+        self._others: dict[str, StandardEngine] = {}      # engines of the other rule-set keys met, by key
+        self._rs = None
         self.limits = standard_limits(self.template)
         # the full path checks each file with the same limits: one check per file (memoised), not two
         self.recalculator = Recalculator(formulas_functions(), limits=self.limits)
@@ -213,6 +299,59 @@ class StandardEngine:
         self._compiled = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
+
+    # -- the rule-set a book records ------------------------------------------------------------------------
+    def _recorded(self, book: _Book) -> str | None:
+        v = book.block(self._key_rect)[0][0]
+        return None if v is None else str(v).strip()
+
+    @property
+    def key(self) -> str:
+        """The rule-set key this engine's template records (what its books are evaluated under)."""
+        return self._recorded(self._reference()) or ""
+
+    @property
+    def ruleset(self):
+        if self._rs is None:
+            from ..ruleset import load_ruleset
+
+            self._rs = load_ruleset(self.key)
+        return self._rs
+
+    def _engine_for(self, key: str, path) -> "StandardEngine":
+        if key not in self._others:
+            from ..ruleset import load_ruleset
+
+            try:
+                rs = load_ruleset(key)
+            except RuleSetError as exc:
+                raise UnknownRuleSet([InputProblem(self._key_where, f"工作簿记录的规则集 {key!r} 无法使用：{exc}")],
+                                     str(path)) from None
+            if rs.key == self.key:
+                return self
+            self._others[key] = StandardEngine(template_for(rs.key), fast=self.fast)
+        return self._others[key]
+
+    def _route(self, path) -> tuple["StandardEngine", _Book | None]:
+        """The engine of the rule-set ``path`` records, and the book when it is this engine's (read once).
+        Decision: a blank or missing key is this engine's — the structure check then names the cell that differs."""
+        try:
+            check_package(path, self.limits)
+        except PackageError:
+            # beyond this template's ranges: a book of another notice (a longer 参数 sheet)? read its key safely
+            try:
+                check_package(path, GENERIC_LIMITS)
+                key = self._recorded(_Book(path))
+            except Exception:  # noqa: BLE001 — not even a generic workbook: this engine's error says why
+                key = None
+            if not key or key == self.key:
+                raise
+            return self._engine_for(key, path), None
+        book = _Book(path)
+        key = self._recorded(book)
+        if not key or key == self.key:
+            return self, book
+        return self._engine_for(key, path), None
 
     def _reference(self) -> _Book:
         if self._template_book is None:
@@ -228,14 +367,22 @@ class StandardEngine:
         if self._compiled is None:
             book = self._reference()
             outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
-            self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
+            from udfs.context import using
+
+            with using(self.ruleset):       # compiling may evaluate formulas: under the template's own rule-set
+                self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
         return self._compiled
 
     def open(self, path: str | os.PathLike) -> _Book:
-        """The package guard, then the structure check against the template; the book, read once."""
-        check_package(path, self.limits)
+        """The package guard, then the structure check against the template of the rule-set the book records;
+        the book, read once."""
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.open(path)
+        return self._open(path, book)
+
+    def _open(self, path, book: _Book) -> _Book:
         self._reference()
-        book = _Book(path)
         if book.fingerprint(self._input_cells) == self._template_fp:
             # formulas (raw), names and the fixed cells of every sheet formulas read are the template's
             # already: what remains is the sheet list and the other sheets' fixed content
@@ -250,16 +397,26 @@ class StandardEngine:
     def is_template_copy(self, path: str | os.PathLike) -> bool:
         if not self.fast:
             return False
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.is_template_copy(path)
         self._reference()
-        return self.open(path).fingerprint(self._input_cells) == self._template_fp
+        return self._open(path, book).fingerprint(self._input_cells) == self._template_fp
 
     def recalc(self, path: str | os.PathLike) -> tuple[RecalcResult, str]:
-        """Recalculate ``path``; returns the result and the path taken ("template" or "full")."""
-        book = self.open(path)
-        if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
-            tpl = self._compiled_template()
-            return tpl([book.block(r) for r in self._input_rects]), "template"
-        return self.recalculator.recalc(path), "full"
+        """Recalculate ``path`` under the rule-set it records; returns the result and the path taken
+        ("template" or "full")."""
+        from udfs.context import using
+
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.recalc(path)
+        book = self._open(path, book)
+        with using(self.ruleset):
+            if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
+                tpl = self._compiled_template()
+                return tpl([book.block(r) for r in self._input_rects]), "template"
+            return self.recalculator.recalc(path), "full"
 
     def recalc_to(self, src: str | os.PathLike, dst: str | os.PathLike) -> tuple[RecalcResult, str, WriteReport | None]:
         """Recalculate ``src`` and write a copy at ``dst`` whose formula cells carry the new values."""
