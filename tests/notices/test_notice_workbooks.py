@@ -162,3 +162,23 @@ def test_udfs_read_the_rule_set_the_host_set():
             assert udf_rs().notice == SHIPPED[0]
         assert udf_rs() is rs
     assert not context.is_set()
+
+
+class _Book:                       # what xlwings' caller range gives: .sheet.book.names[...].refers_to_range.value
+    def __init__(self, key):
+        self.fullname = f"C:\\\\books\\\\{key}.xlsx"
+        cell = type("R", (), {"value": key})()
+        self.names = {"info_ruleset": type("N", (), {"refers_to_range": cell})()}
+
+
+@pytest.mark.parametrize("key, unknown", [(f"{DEFAULT_RULESET}@{SHIPPED[0]}", False), (f"{DEFAULT_RULESET}@2031", True)])
+def test_excel_udfs_use_the_calling_books_rule_set(key, unknown):
+    from udfs import excel
+
+    caller = type("Caller", (), {"sheet": type("S", (), {"book": _Book(key)})()})()
+    got = excel.JIDI_ART6_4(5000.0, 500.0, "结果", caller=caller)
+    if unknown:
+        assert got.startswith("输入错误") and "2031" in got and "已知" in got
+    else:
+        assert got == "符合" and excel.book_ruleset(caller) == key
+    assert not context.is_set()
