@@ -3,6 +3,7 @@ notice it records (not the default), and refused when it records a notice this p
 from __future__ import annotations
 
 import io
+import shutil
 import json
 import zipfile
 from pathlib import Path
@@ -182,3 +183,19 @@ def test_excel_udfs_use_the_calling_books_rule_set(key, unknown):
     else:
         assert got == "符合" and excel.book_ruleset(caller) == key
     assert not context.is_set()
+
+
+def test_batch_evaluates_each_workbook_under_its_own_notice(books, tmp_path):
+    """A folder mixing the default rule-set's sample, a blank notice workbook and a filled one of the other year:
+    every book recalculated under what it records, each agreeing with the rules engine (exit 0)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(ROOT / "workbooks" / "samples" / "09_evaluation_fair.xlsx", src / "default.xlsx")
+    shutil.copyfile(books[SHIPPED[0]], src / "blank.xlsx")
+    rs = load_ruleset(DEFAULT_RULESET, notice=SHIPPED[1])
+    shutil.copyfile(_filled(rs, tmp_path), src / "filled.xlsx")
+    res = cli("batch", src, "-o", tmp_path / "out" / "summary.xlsx", "-j", "1")
+    assert res.exit_code == 0, res.output
+    rows = CalamineWorkbook.from_path(str(tmp_path / "out" / "summary.xlsx")).get_sheet_by_name("汇总").to_python()
+    text = "\n".join("|".join(str(x) for x in r) for r in rows)
+    assert "filled.xlsx" in text and "一般" in text and "default.xlsx" in text
