@@ -318,13 +318,17 @@ def _params(ws, F: _Formats, L: Layout, rs: RuleSet) -> None:
     # engine evaluates the book under exactly that (udfs.context); the reader copies it into the case's ruleset
     meta = [("规则集编号", rs.key), ("名称", rs.title), ("文号", rs.document), ("施行日期", rs.effective_from.isoformat()),
             ("数值最后确认日期", str(rs.data.get("last_value_still_valid_on", ""))), ("替代", str(rs.data.get("replaces", "")))]
+    own = len(meta)                              # the rule-set's rows; a notice's follow (and may wrap)
     if rs.notice_info is not None:
         n = rs.notice_info
-        meta += [("年度通知", f"{n.year} 年通知（申报 {n.year} 年，评价 {n.evaluation_year} 年度）：{n.title}"),
-                 ("通知文号", n.document), ("通知数据", f"jidi_xl/params/{rs.id}/notices/{n.year}.yaml；{n.source}")]
+        meta += [("年度通知", f"{n.year} 年通知：申报 {n.year} 年，评价 {n.evaluation_year} 年度"), ("通知名称", n.title),
+                 ("通知文号", n.document), ("通知数据文件", f"jidi_xl/params/{rs.id}/notices/{n.year}.yaml"),
+                 ("通知数据来源", n.source)]
     for i, (k, v) in enumerate(meta):
         ws.write_string(r0 + i, 0, k, F.style("label"))
         ws.write_string(r0 + i, 1, v, F.style("static"))
+        if i >= own and len(v) > 26:             # a notice's long texts wrap in the 44-wide column: room for two lines
+            ws.set_row(r0 + i, 30)
     r = r0 + len(meta) + 1
     for j, h in enumerate(["参数", "取值", "单位", "来源", "暂定"]):
         ws.write_string(r, j, h, F.style("header"))
@@ -338,6 +342,10 @@ def _params(ws, F: _Formats, L: Layout, rs: RuleSet) -> None:
                 if all(x in rs.codes[k] for x in v):
                     return "、".join(f"{x}（{rs.codes[k][x]}）" for x in v)
             return "、".join(v)
+        if isinstance(v, list) and v and all(isinstance(x, dict) and {"code", "name", "max_points"} <= set(x) for x in v):
+            # a notice's rubric: one indicator a line, "E1 名称：满分 25，权重 20"
+            return "\n".join(f"{x['code']} {x['name']}：满分 {x['max_points']:g}" +
+                             (f"，权重 {x['weight']:g}" if x.get("weight") is not None else "") for x in v)
         if isinstance(v, (list, dict)):
             return json.dumps(v, ensure_ascii=False)
         return v
@@ -353,6 +361,8 @@ def _params(ws, F: _Formats, L: Layout, rs: RuleSet) -> None:
         ws.write_string(r, 2, p.unit, F.style("static"))
         ws.write_string(r, 3, p.source, F.style("static"))
         ws.write_string(r, 4, "暂定" if p.placeholder else "", F.style("static"))
+        if isinstance(v, str) and "\n" in v:
+            ws.set_row(r, 16 * (v.count("\n") + 2))      # a line each, and one for the longest that wraps
     r += 2
     ss = rs.size_standards
     ws.merge_range(r, 0, r, 4, f"划型标准：{ss['document']}（下限含本数；缺指标时规模待核实）", F.style("section"))
