@@ -49,8 +49,9 @@ def reset(token: Token) -> None:
 @contextlib.contextmanager
 def using(rs: RuleSet | str) -> Iterator[RuleSet]:
     """``with using(rs): …`` evaluates under ``rs`` and restores what was there before."""
-    token = set_ruleset(rs)
+    obj = load_ruleset(rs) if isinstance(rs, str) else rs
+    token = _CURRENT.set(obj)
     try:
-        yield _CURRENT.get()
+        yield obj
     finally:
         _CURRENT.reset(token)

@@ -381,7 +381,10 @@ class StandardEngine:
             return eng.open(path)
         return self._open(path, book)
 
-    def _open(self, path, book: _Book) -> _Book:
+    def _open(self, path, book: _Book | None) -> _Book:
+        if book is None:                 # (routing gives this engine's books read already; this is for safety)
+            check_package(path, self.limits)
+            book = _Book(path)
         self._reference()
         if book.fingerprint(self._input_cells) == self._template_fp:
             # formulas (raw), names and the fixed cells of every sheet formulas read are the template's
