@@ -318,6 +318,15 @@ class StandardEngine:
             self._rs = load_ruleset(self.key)
         return self._rs
 
+    @property
+    def advice(self) -> str:
+        """What to do with a book that is not this template's copy: the default template, or the notice's workbook."""
+        rs = self.ruleset
+        if rs.notice is None:
+            return ADVICE
+        return (f"请使用 jidi-xl workbook --notice {rs.notice} 生成的标准评价工作簿（规则集 {rs.key}；程序升级后请重新生成），"
+                "只在黄色输入单元格中填写后重新提交")
+
     def _engine_for(self, key: str, path) -> "StandardEngine":
         if key not in self._others:
             from ..ruleset import load_ruleset
@@ -390,9 +399,9 @@ class StandardEngine:
             # formulas (raw), names and the fixed cells of every sheet formulas read are the template's
             # already: what remains is the sheet list and the other sheets' fixed content
             problems = compare(self._template_structure, book.structure(self._unread), self._input_cells, WHAT,
-                               ADVICE, values_only=self._unread)
+                               self.advice, values_only=self._unread)
         else:
-            problems = compare(self._template_structure, book.structure(), self._input_cells, WHAT, ADVICE)
+            problems = compare(self._template_structure, book.structure(), self._input_cells, WHAT, self.advice)
         if problems:
             raise NotStandardWorkbook(problems, str(path))
         return book
