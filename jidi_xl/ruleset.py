@@ -25,6 +25,7 @@ So the 2025 notice evaluates 2024 (:data:`NOTICE_EVALUATES`, :func:`notice_for_e
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -39,6 +40,7 @@ PARAMS_DIR = Path(__file__).parent / "params"
 DEFAULT_RULESET = "bj-2022"
 #: A notice of year N evaluates the year N + NOTICE_EVALUATES (decision above: the previous calendar year).
 NOTICE_EVALUATES = -1
+_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 KEY_SEP = "@"           # "bj-2022@2025": rule-set bj-2022 with the notice of 2025 — what a workbook records
 
 
@@ -186,6 +188,11 @@ def parse_key(key: str) -> tuple[str, int | None]:
     """``"bj-2022@2025"`` → ("bj-2022", 2025); ``"bj-2022"`` → ("bj-2022", None); RuleSetError when malformed."""
     text = str(key).strip()
     rid, sep, year = text.partition(KEY_SEP)
+    # an id names a file in PARAMS_DIR: letters, digits, "-" and "_" only (a workbook's cell must never reach a path
+    # outside the package, "../x")
+    if not _ID.fullmatch(rid):
+        raise RuleSetError(f"规则集编号 {text[:40]!r} 不是有效的编号（只能含字母、数字、- 和 _，如 {DEFAULT_RULESET}）；"
+                           f"现有：{', '.join(known_rulesets())} (malformed rule-set id)")
     if not sep:
         return rid, None
     if not (year.isdigit() and len(year) == 4):

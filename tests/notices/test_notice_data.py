@@ -61,7 +61,11 @@ def test_keys(key, want):
     (("bj-2022", "twenty"), ["四位年份"]),
     (("bj-2022@2025", 2026), ["不一致"]),
     (("bj-2099", 2025), ["未知规则集", "bj-2022"]),
-], ids=["unknown-year", "unknown-in-key", "old-year", "short-key", "not-a-year", "conflict", "unknown-ruleset"])
+    (("../../../tmp/evil",), ["不是有效的编号"]),
+    (("bj-2022/x@2025",), ["不是有效的编号"]),
+    (("",), ["不是有效的编号"]),
+], ids=["unknown-year", "unknown-in-key", "old-year", "short-key", "not-a-year", "conflict", "unknown-ruleset",
+        "path-traversal", "slash", "empty"])
 def test_unknown_or_malformed_notices_are_refused_in_chinese(args, words):
     with pytest.raises(RuleSetError) as exc:
         load_ruleset(*args)
