@@ -355,6 +355,51 @@ def check(books: tuple[Path, ...]) -> None:
     _exit(worst)
 
 
+@main.command(help="生成标准评价工作簿：规则集加某年度通知（--notice YEAR），或列出已知的年度通知（--list-notices）。 "
+                   "Generate the standard workbook for a notice year.")
+@click.option("--notice", "notice", type=str, default=None,
+              help="年度通知的年份（第 N 年的通知：申报 N 年，评价 N−1 年度）；不填则只用规则集本身的参数")
+@click.option("--ruleset", "ruleset_id", default=None, help="规则集编号（默认 bj-2022）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出的 .xlsx 文件")
+@click.option("--list-notices", "list_notices", is_flag=True, help="列出本程序已知的年度通知")
+def workbook(notice: str | None, ruleset_id: str | None, output: Path | None, list_notices: bool) -> None:
+    """The workbook records ``rs.key`` (参数!B4, info_ruleset) and every engine evaluates it under exactly that.
+    Exit 2 for an unknown rule-set or notice year (the message lists the known ones) or an unwritable output."""
+    from .report.outputs import make_dir, write_bytes_atomic
+    from .ruleset import DEFAULT_RULESET, known_notices, load_ruleset
+
+    rid = ruleset_id or DEFAULT_RULESET
+    if list_notices:
+        try:
+            rs = load_ruleset(rid)
+        except RuleSetError as exc:
+            _echo(str(exc), err=True)
+            _exit(2)
+        _echo(f"规则集 {rs.id}（{rs.document}）已知的年度通知（第 N 年的通知评价 N−1 年度）：")
+        for year in known_notices(rs.id):
+            n = load_ruleset(rs.id, notice=year)
+            marks = sum(1 for p in n.data["notice_fixes"] if n.param(p).placeholder)
+            _echo(f"  {year}  {n.key}  评价 {n.notice_info.evaluation_year} 年度  {n.notice_info.title}"
+                  f"（{marks} 项暂定）")
+        return
+    if output is None:
+        _echo("请用 -o 指定输出的工作簿文件，如 jidi-xl workbook --notice 2025 -o 2025.xlsx；"
+              "jidi-xl workbook --list-notices 列出已知年度 (missing -o)", err=True)
+        _exit(2)
+    try:
+        rs = load_ruleset(rid, notice=notice)
+    except RuleSetError as exc:
+        _echo(f"✘ {exc}", err=True)
+        _exit(2)
+    from workbooks.generate import build
+
+    make_dir(output.parent, "输出文件夹")
+    data, _ = build(rs=rs)
+    write_bytes_atomic(output, data, "输出工作簿")
+    _echo(f"✔ {output}：标准评价工作簿，规则集 {rs.key}" +
+          (f"（{rs.notice} 年通知，评价 {rs.notice_info.evaluation_year} 年度；暂定数值见“参数”工作表）" if rs.notice else ""))
+
+
 @main.command(help="评价报告：一个基地的中文评价报告（A4 PDF 或 HTML），供评审人打印、签字、归档。 "
                    "The printable evaluation report of one base.")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))

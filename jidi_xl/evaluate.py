@@ -236,7 +236,7 @@ def evaluate_case(case: Case) -> Report:
         filings.append(art17_filing(rs, ch["kind"], date.fromisoformat(ch["changed_on"]),
                                     date.fromisoformat(filed) if filed else None))
     return Report(
-        case_id=case.case_id, base_name=case.base_name, ruleset=rs.id,
+        case_id=case.case_id, base_name=case.base_name, ruleset=rs.key,     # "bj-2022", or "bj-2022@2025" with a notice
         recognition=recognise(case) if case.recognition_date else None,
         evaluation=evaluate_year(case) if case.evaluation_year else None,
         filings=filings,

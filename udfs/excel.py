@@ -26,6 +26,10 @@ from typing import Any, Callable
 
 import xlwings as xw
 
+from jidi_xl.errors import RuleSetError
+from jidi_xl.ruleset import load_ruleset
+
+from . import context
 from . import functions as _functions  # noqa: F401 — populates REGISTRY
 from .host import _MISSING, _NOT_A_RANGE, OUTPUTS, TITLE, WIZARD_TEXT_MAX, evaluate, summary, wizard_description  # noqa: F401
 from .registry import CATEGORY, REGISTRY, Udf
@@ -46,6 +50,31 @@ VBA_RESERVED = frozenset(w.lower() for w in """
 """.split())
 
 
+INFO_RULESET = "info_ruleset"            # the defined name of the cell that records the book's rule-set key
+INFO_RULESET_WHERE = f"规则集（定义名称 {INFO_RULESET}）"
+_BOOK_KEYS: dict[str, str | None] = {}
+
+
+def book_ruleset(caller) -> str | None:
+    """The rule-set key the calling book records (its ``info_ruleset`` cell, e.g. ``bj-2022@2025``), read once per
+    book; None when there is no caller (a call from Python) or the book has no such name — then the UDFs use the
+    default rule-set, as :mod:`udfs.context` says."""
+    if caller is None:
+        return None
+    try:
+        book = caller.sheet.book
+        ident = book.fullname
+    except Exception:  # noqa: BLE001 — not a range of a book
+        return None
+    if ident not in _BOOK_KEYS:
+        try:
+            v = book.names[INFO_RULESET].refers_to_range.value
+            _BOOK_KEYS[ident] = str(v).strip() if v not in (None, "") else None
+        except Exception:  # noqa: BLE001 — a book that is not the standard workbook
+            _BOOK_KEYS[ident] = None
+    return _BOOK_KEYS[ident]
+
+
 def excel_arg_name(name: str) -> str:
     """The parameter name Excel shows (the VBA wrapper's): the registry's, unless VBA reserves it."""
     return f"{name}_" if name.lower() in VBA_RESERVED else name
@@ -58,12 +87,25 @@ def _excel_function(u: Udf) -> Callable[..., Any]:
         raise ValueError(f"{u.name}: optional arguments must come last (VBA Optional parameters)")
     params = [inspect.Parameter(excel_arg_name(a.name), inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 default=None if a.optional else inspect.Parameter.empty) for a in u.args]
+    # xlwings' reserved argument: the calling Range (not shown in Excel; the VBA wrapper passes Nothing for it)
+    params.append(inspect.Parameter("caller", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
     signature = inspect.Signature(params)
 
     def excel_function(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        return u.func(*bound.args)
+        *values, caller = bound.args
+        if caller is not None and not hasattr(caller, "sheet"):
+            raise TypeError(f"{u.name}() takes {len(u.args)} arguments (caller is xlwings' calling range)")
+        key = book_ruleset(caller)
+        if key is None:
+            return u.func(*values)
+        try:
+            rs = load_ruleset(key)
+        except RuleSetError as exc:
+            return f"输入错误：{INFO_RULESET_WHERE}：工作簿记录的规则集 {key!r} 无法使用：{exc}"
+        with context.using(rs):
+            return u.func(*values)
 
     excel_function.__name__ = excel_function.__qualname__ = u.name
     excel_function.__module__ = __name__

@@ -8,13 +8,12 @@ import functools
 from datetime import date
 
 from jidi_xl.results import Outcome, apply_override, combine, outcome_of
-from jidi_xl.ruleset import load_ruleset
 from jidi_xl import rules
 from jidi_xl.rules.chapter4 import GRADES, consequence
 from jidi_xl.rules.recognition import VERDICT_ZH
 from jidi_xl.rules.recognition import failing as failing_articles_of
 
-from . import tables
+from . import context, tables
 from .adapters import UdfInputError, boolean, cells, code, integer, is_empty, number, scalar, to_date
 from .registry import PART_ARG, Arg, pick, udf
 
@@ -22,7 +21,8 @@ R = Arg  # brevity in the catalogue below
 
 
 def rs():
-    return load_ruleset()
+    """The rule-set of the current evaluation, as the host set it from the workbook (:mod:`udfs.context`)."""
+    return context.current()
 
 
 def _ref(x, field="参照日期") -> date:
@@ -57,13 +57,14 @@ def _art6_5(roster, leading, hpp):
     lead = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
     lead = tuple(c for c in lead if c)
     # a blank roster is "not entered" (待核实), as a case without firms.roster, not n = 0
-    return _art6_5_for(tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
+    return _art6_5_for(rs(), tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
 
 
 @functools.lru_cache(maxsize=16)
-def _art6_5_for(firms, leading, hpp):
-    """One recalculation asks ~8 cells about the same roster (n, ratio, track, result, figures, reason…)."""
-    return rules.art6_5_firms(rs(), firms, list(leading) if leading else None, hpp)
+def _art6_5_for(ruleset, firms, leading, hpp):
+    """One recalculation asks ~8 cells about the same roster (n, ratio, track, result, figures, reason…);
+    the rule-set is part of the key, so two workbooks of different rule-sets never share a result."""
+    return rules.art6_5_firms(ruleset, firms, list(leading) if leading else None, hpp)
 
 
 @udf("JIDI_ART6_5", "第六条第（五）项：入驻本市小微企业数与主导产业集聚度（两条通道）", "art6_5", "结果/数据/理由/依据，或值的键 n/ratio/ratio_all/track/leading",

@@ -28,7 +28,7 @@ import xlsxwriter
 
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError, InputProblem
-from jidi_xl.ruleset import load_ruleset
+from jidi_xl.ruleset import RuleSet, load_ruleset
 
 from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
@@ -312,14 +312,23 @@ def _guide(ws, F: _Formats) -> None:
         r += 1
 
 
-def _params(ws, F: _Formats, L: Layout) -> None:
-    rs = load_ruleset()
+def _params(ws, F: _Formats, L: Layout, rs: RuleSet) -> None:
     sheet, r0, _ = L.anchors["params"]
-    meta = [("规则集编号", rs.id), ("名称", rs.title), ("文号", rs.document), ("施行日期", rs.effective_from.isoformat()),
+    # info_ruleset (the first value cell) records rs.key — "bj-2022", or "bj-2022@2025" with the 2025 notice: every
+    # engine evaluates the book under exactly that (udfs.context); the reader copies it into the case's ruleset
+    meta = [("规则集编号", rs.key), ("名称", rs.title), ("文号", rs.document), ("施行日期", rs.effective_from.isoformat()),
             ("数值最后确认日期", str(rs.data.get("last_value_still_valid_on", ""))), ("替代", str(rs.data.get("replaces", "")))]
+    own = len(meta)                              # the rule-set's rows; a notice's follow (and may wrap)
+    if rs.notice_info is not None:
+        n = rs.notice_info
+        meta += [("年度通知", f"{n.year} 年通知：申报 {n.year} 年，评价 {n.evaluation_year} 年度"), ("通知名称", n.title),
+                 ("通知文号", n.document), ("通知数据文件", f"jidi_xl/params/{rs.id}/notices/{n.year}.yaml"),
+                 ("通知数据来源", n.source)]
     for i, (k, v) in enumerate(meta):
         ws.write_string(r0 + i, 0, k, F.style("label"))
         ws.write_string(r0 + i, 1, v, F.style("static"))
+        if i >= own and len(v) > 26:             # a notice's long texts wrap in the 44-wide column: room for two lines
+            ws.set_row(r0 + i, 30)
     r = r0 + len(meta) + 1
     for j, h in enumerate(["参数", "取值", "单位", "来源", "暂定"]):
         ws.write_string(r, j, h, F.style("header"))
@@ -333,6 +342,10 @@ def _params(ws, F: _Formats, L: Layout) -> None:
                 if all(x in rs.codes[k] for x in v):
                     return "、".join(f"{x}（{rs.codes[k][x]}）" for x in v)
             return "、".join(v)
+        if isinstance(v, list) and v and all(isinstance(x, dict) and {"code", "name", "max_points"} <= set(x) for x in v):
+            # a notice's rubric: one indicator a line, "E1 名称：满分 25，权重 20"
+            return "\n".join(f"{x['code']} {x['name']}：满分 {x['max_points']:g}" +
+                             (f"，权重 {x['weight']:g}" if x.get("weight") is not None else "") for x in v)
         if isinstance(v, (list, dict)):
             return json.dumps(v, ensure_ascii=False)
         return v
@@ -348,6 +361,8 @@ def _params(ws, F: _Formats, L: Layout) -> None:
         ws.write_string(r, 2, p.unit, F.style("static"))
         ws.write_string(r, 3, p.source, F.style("static"))
         ws.write_string(r, 4, "暂定" if p.placeholder else "", F.style("static"))
+        if isinstance(v, str) and "\n" in v:
+            ws.set_row(r, 16 * (v.count("\n") + 2))      # a line each, and one for the longest that wraps
     r += 2
     ss = rs.size_standards
     ws.merge_range(r, 0, r, 4, f"划型标准：{ss['document']}（下限含本数；缺指标时规模待核实）", F.style("section"))
@@ -397,18 +412,21 @@ def _chart(wb, ws, L: Layout) -> None:
 COLUMN_FORMATTED = (S_ROSTER, S_STAFF)
 
 
-def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout = LAYOUT) -> bytes:
+def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout = LAYOUT,
+               rs: RuleSet | None = None) -> bytes:
     """Render the layout with the given input cells and cached formula values; return the .xlsx bytes.
 
     A sample differs from the template only in its input cells, cached values, document comment and
-    active sheet: every other cell is the template's (the engine's fast path fingerprints them)."""
+    active sheet: every other cell is the template's (the engine's fast path fingerprints them).
+    ``rs``: the rule-set (and notice) the book is made for, recorded in its 参数 sheet; None = the default."""
+    rs = rs or load_ruleset()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({
         "title": "北京市小型微型企业创业创新示范基地认定与绩效评价工作簿",
         "subject": "《北京市小型微型企业创业创新示范基地管理办法》（京经信发〔2022〕38号）",
-        "author": "jidi-xl", "company": "jidi-xl", "keywords": "jidi-xl, bj-2022",
+        "author": "jidi-xl", "company": "jidi-xl", "keywords": f"jidi-xl, {rs.key}",
         "comments": "由 workbooks/generate.py 生成；布局见 docs/workbook.md" + (f"；示例：{sample_of}" if sample_of else ""),
         "created": CREATED,
     })
@@ -485,7 +503,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
         wb.define_name(n.name, "=" + n.abs_ref)
 
     _guide(ws[S_GUIDE], F)
-    _params(ws[S_PARAMS], F, L)
+    _params(ws[S_PARAMS], F, L, rs)
     _measures(ws[S_TEXT], F)
     _chart(wb, ws[S_CHART], L)
 
@@ -539,15 +557,44 @@ def _typed_blank_results(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build(raw: dict | None = None, sample_of: str | None = None) -> tuple[bytes, Cells]:
-    """Two passes: write, recalculate headlessly, write again with the computed values."""
+def notice_cells(rs: RuleSet, L: Layout = LAYOUT) -> Cells:
+    """The input cells a notice's workbook comes filled with: the notice's rubric of indicators (评分表: code,
+    name, maximum points, weight — blank weight = its maximum points). Decision: they stay input cells, so the
+    reviewer enters the experts' scores beside them (and may correct a row the notice changed); a case's own
+    rubric wins over the notice's. No notice, or one without a rubric: nothing."""
+    if rs.notice is None:
+        return {}
+    inds = rs.p("chapter4.rubric") or []
+    if len(inds) > INDICATOR_ROWS:
+        raise InputError([InputProblem("chapter4.rubric", f"年度通知的评分指标有 {len(inds)} 项，工作簿至多容纳 {INDICATOR_ROWS} 项")])
+    out: Cells = {}
+    for col_name, fld in (("in_rubric_codes", "code"), ("in_rubric_names", "name"), ("in_max_points", "max_points"),
+                          ("in_weights", "weight")):
+        n = L[col_name]
+        for i, ind in enumerate(inds):
+            if ind.get(fld) is not None:
+                out[(n.sheet, n.row + i, n.col)] = ind[fld]
+    return out
+
+
+def build(raw: dict | None = None, sample_of: str | None = None, rs: RuleSet | None = None) -> tuple[bytes, Cells]:
+    """Two passes: write, recalculate headlessly, write again with the computed values.
+
+    ``rs``: the rule-set and notice the book is made for (None: the default rule-set, no notice); the book records
+    ``rs.key`` and is recalculated under it."""
+    from udfs.context import using
+
+    rs = rs or load_ruleset()
     inputs = case_cells(raw) if raw else {}
-    first = write_book(inputs, None, sample_of)
+    if not (raw and _get(raw, "evaluation.rubric")):
+        inputs = {**notice_cells(rs), **inputs}
+    first = write_book(inputs, None, sample_of, rs=rs)
     with tempfile.TemporaryDirectory(prefix="jidi-wb-") as tmp:
         path = Path(tmp) / "book.xlsx"
         path.write_bytes(first)
-        values = recalculate(path)
-    return write_book(inputs, values, sample_of), values
+        with using(rs):
+            values = recalculate(path)
+    return write_book(inputs, values, sample_of, rs=rs), values
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:

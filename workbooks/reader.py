@@ -28,7 +28,7 @@ from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, numbe
 
 from .layout import (OVERRIDABLE, LAYOUT, PENALTIES_CHECKED, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS,
                      CHANGE_FIELDS, S_BASIC, Layout, Name)
-from .limits import standard_limits
+from .limits import book_limits
 
 _NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
 
@@ -73,7 +73,7 @@ class Book:
         self.path = Path(path)
         # a safe, bounded standard-sized package before anything reads it (PackageError is an InputError;
         # memoised per file, so after the engine's check this costs nothing)
-        check_package(self.path, standard_limits())
+        check_package(self.path, book_limits(self.path))       # the template of the rule-set the book records
         try:
             self._wb = CalamineWorkbook.from_path(str(self.path))
             self.names = defined_names(self.path)
@@ -260,7 +260,8 @@ def _case(R: _Reader) -> dict:
     L = R.L
     info = R.name("info_ruleset")
     ruleset = R.book.value(info.sheet, info.row, info.col) or DEFAULT_RULESET
-    case: dict = {"format": FORMAT, "ruleset": str(ruleset)}
+    case: dict = {"format": FORMAT, "ruleset": str(ruleset)}       # rs.key: "bj-2022" or "bj-2022@2025"
+    R.where["ruleset"] = info.where
 
     simple = [n for n in L.inputs() if n.json and "[" not in n.json and n.kind not in ("group", "table")
               and not n.json.startswith("evaluation.") and n.name != PENALTIES_CHECKED]

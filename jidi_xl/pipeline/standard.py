@@ -16,6 +16,12 @@ workbook) takes the full path: lint, normalise, load, calculate. Both paths give
 
 Part of the pipeline layer (:mod:`jidi_xl.pipeline`): it joins the generic engine to the UDF registry and
 the workbook layout, which the engine itself never imports.
+
+Rule-set and notice: a workbook records the rule-set key it was made for (``info_ruleset``, 参数!B4, e.g.
+``bj-2022@2025``). :class:`StandardEngine` reads it first and evaluates the book under exactly that: against the
+template of that key (the committed ``jidi_evaluation.xlsx`` for the default rule-set, the generated template
+of the notice otherwise — :func:`template_for`) and with the UDFs' rule-set set to it (:mod:`udfs.context`). A
+book recording a rule-set or notice this package does not know is refused, naming the cell (:class:`UnknownRuleSet`).
 """
 from __future__ import annotations
 
@@ -33,15 +39,17 @@ import python_calamine
 from udfs.registry import formulas_functions
 from workbooks import TEMPLATE_PATH
 from workbooks.layout import LAYOUT
-from workbooks.limits import ADVICE, WHAT, standard_limits
+from workbooks.limits import ADVICE, WHAT, UnknownRuleSet, book_limits, standard_limits, template_for
 
 from ..engine import _ooxml as ox
-from ..engine.package import PackageLimits, check_package
+from ..engine.package import GENERIC_LIMITS, PackageError, PackageLimits, check_package
+from ..errors import InputProblem, RuleSetError
 from ..engine.recalc import CompiledTemplate, RecalcResult, Recalculator
 from ..engine.structure import BookStructure, NotStandardWorkbook, compare, formula_entries
 from ..engine.xlsxwrite import WriteReport, write_cached_values
 
-__all__ = ["ADVICE", "WHAT", "PackageLimits", "StandardEngine", "standard_limits"]
+__all__ = ["ADVICE", "WHAT", "PackageLimits", "StandardEngine", "UnknownRuleSet", "book_limits", "standard_limits",
+           "template_for"]
 
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -177,6 +185,11 @@ class StandardEngine:
 
     def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
         self.template = str(template or TEMPLATE_PATH)
+        n = LAYOUT["info_ruleset"]
+        self._key_rect = _Rect.of(n.sheet, n.ref)
+        self._key_where = n.where
+        self._others: dict[str, StandardEngine] = {}      # engines of the other rule-set keys met, by key
+        self._rs = None
         self.limits = standard_limits(self.template)
         # the full path checks each file with the same limits: one check per file (memoised), not two
         self.recalculator = Recalculator(formulas_functions(), limits=self.limits)
@@ -190,6 +203,68 @@ class StandardEngine:
         self._compiled: CompiledTemplate | None = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
+
+    # -- the rule-set a book records ------------------------------------------------------------------------
+    def _recorded(self, book: _Book) -> str | None:
+        v = book.block(self._key_rect)[0][0]
+        return None if v is None else str(v).strip()
+
+    @property
+    def key(self) -> str:
+        """The rule-set key this engine's template records (what its books are evaluated under)."""
+        return self._recorded(self._reference()) or ""
+
+    @property
+    def ruleset(self):
+        if self._rs is None:
+            from ..ruleset import load_ruleset
+
+            self._rs = load_ruleset(self.key)
+        return self._rs
+
+    @property
+    def advice(self) -> str:
+        """What to do with a book that is not this template's copy: the default template, or the notice's workbook."""
+        rs = self.ruleset
+        if rs.notice is None:
+            return ADVICE
+        return (f"请使用 jidi-xl workbook --notice {rs.notice} 生成的标准评价工作簿（规则集 {rs.key}；程序升级后请重新生成），"
+                "只在黄色输入单元格中填写后重新提交")
+
+    def _engine_for(self, key: str, path) -> "StandardEngine":
+        if key not in self._others:
+            from ..ruleset import load_ruleset
+
+            try:
+                rs = load_ruleset(key)
+            except RuleSetError as exc:
+                raise UnknownRuleSet([InputProblem(self._key_where, f"工作簿记录的规则集 {key!r} 无法使用：{exc}")],
+                                     str(path)) from None
+            if rs.key == self.key:
+                return self
+            self._others[key] = StandardEngine(template_for(rs.key), fast=self.fast)
+        return self._others[key]
+
+    def _route(self, path) -> tuple["StandardEngine", _Book | None]:
+        """The engine of the rule-set ``path`` records, and the book when it is this engine's (read once).
+        Decision: a blank or missing key is this engine's — the structure check then names the cell that differs."""
+        try:
+            check_package(path, self.limits)
+        except PackageError:
+            # beyond this template's ranges: a book of another notice (a longer 参数 sheet)? read its key safely
+            try:
+                check_package(path, GENERIC_LIMITS)
+                key = self._recorded(_Book(path))
+            except Exception:  # noqa: BLE001 — not even a generic workbook: this engine's error says why
+                key = None
+            if not key or key == self.key:
+                raise
+            return self._engine_for(key, path), None
+        book = _Book(path)
+        key = self._recorded(book)
+        if not key or key == self.key:
+            return self, book
+        return self._engine_for(key, path), None
 
     def _reference(self) -> _Book:
         if self._template_book is None:
@@ -205,21 +280,32 @@ class StandardEngine:
         if self._compiled is None:
             book = self._reference()
             outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
-            self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
+            from udfs.context import using
+
+            with using(self.ruleset):       # compiling may evaluate formulas: under the template's own rule-set
+                self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
         return self._compiled
 
     def open(self, path: str | os.PathLike) -> _Book:
-        """The package guard, then the structure check against the template; the book, read once."""
-        check_package(path, self.limits)
+        """The package guard, then the structure check against the template of the rule-set the book records;
+        the book, read once."""
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.open(path)
+        return self._open(path, book)
+
+    def _open(self, path, book: _Book | None) -> _Book:
+        if book is None:                 # (routing gives this engine's books read already; this is for safety)
+            check_package(path, self.limits)
+            book = _Book(path)
         self._reference()
-        book = _Book(path)
         if book.fingerprint(self._input_cells) == self._template_fp:
             # formulas (raw), names and the fixed cells of every sheet formulas read are the template's
             # already: what remains is the sheet list and the other sheets' fixed content
             problems = compare(self._template_structure, book.structure(self._unread), self._input_cells, WHAT,
-                               ADVICE, values_only=self._unread)
+                               self.advice, values_only=self._unread)
         else:
-            problems = compare(self._template_structure, book.structure(), self._input_cells, WHAT, ADVICE)
+            problems = compare(self._template_structure, book.structure(), self._input_cells, WHAT, self.advice)
         if problems:
             raise NotStandardWorkbook(problems, str(path))
         return book
@@ -227,16 +313,26 @@ class StandardEngine:
     def is_template_copy(self, path: str | os.PathLike) -> bool:
         if not self.fast:
             return False
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.is_template_copy(path)
         self._reference()
-        return self.open(path).fingerprint(self._input_cells) == self._template_fp
+        return self._open(path, book).fingerprint(self._input_cells) == self._template_fp
 
     def recalc(self, path: str | os.PathLike) -> tuple[RecalcResult, str]:
-        """Recalculate ``path``; returns the result and the path taken ("template" or "full")."""
-        book = self.open(path)
-        if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
-            tpl = self._compiled_template()
-            return tpl([book.block(r) for r in self._input_rects]), "template"
-        return self.recalculator.recalc(path), "full"
+        """Recalculate ``path`` under the rule-set it records; returns the result and the path taken
+        ("template" or "full")."""
+        from udfs.context import using
+
+        eng, book = self._route(path)
+        if eng is not self:
+            return eng.recalc(path)
+        book = self._open(path, book)
+        with using(self.ruleset):
+            if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
+                tpl = self._compiled_template()
+                return tpl([book.block(r) for r in self._input_rects]), "template"
+            return self.recalculator.recalc(path), "full"
 
     def recalc_to(self, src: str | os.PathLike, dst: str | os.PathLike) -> tuple[RecalcResult, str, WriteReport | None]:
         """Recalculate ``src`` and write a copy at ``dst`` whose formula cells carry the new values."""

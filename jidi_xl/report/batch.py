@@ -191,7 +191,7 @@ def _signature(source: Path) -> str:
         h.update(version(pkg).encode())
     except Exception:  # noqa: BLE001 — not installed: the sources below still pin the rules
         pass
-    for p in [TEMPLATE_PATH, *sorted(Path(PARAMS_DIR).glob("*.yaml")), *sorted(Path(__file__).parent.parent.rglob("*.py")),
+    for p in [TEMPLATE_PATH, *sorted(Path(PARAMS_DIR).rglob("*.yaml")), *sorted(Path(__file__).parent.parent.rglob("*.py")),
               *sorted((Path(__file__).parent / "templates").glob("*"))]:        # the reports' templates (--reports)
         h.update(p.name.encode())
         h.update(p.read_bytes())

@@ -55,18 +55,27 @@ def _cell_problems(result) -> list[str]:
 
 
 def _no_inputs(path: Path) -> bool:
-    """True when every input cell of the standard layout is empty."""
+    """True when every input cell of the standard layout holds what the blank template of the book's rule-set
+    holds: empty, or — a notice's workbook — the notice's rubric it came filled with (workbooks.generate.notice_cells)."""
+    from workbooks.generate import notice_cells
     from workbooks.layout import LAYOUT
     from workbooks.reader import Book
 
+    from ..ruleset import DEFAULT_RULESET, load_ruleset
+
     try:
         book = Book(path)
-    except InputError:
+        info = LAYOUT["info_ruleset"]
+        key = str(book.value(info.sheet, info.row, info.col) or "").strip() or DEFAULT_RULESET
+        prefill = notice_cells(load_ruleset(key))
+    except (InputError, RuleSetError):
         return False
     for n in LAYOUT.inputs():
         placed, _ = book.place(n)
-        if any(book.value(placed.sheet, r, c) is not None for r, c in placed.cells()):
-            return False
+        for r, c in placed.cells():
+            v = book.value(placed.sheet, r, c)
+            if v is not None and v != prefill.get((n.sheet, r - placed.row + n.row, c - placed.col + n.col)):
+                return False
     return True
 
 

@@ -39,7 +39,8 @@ def test_decorated_twin(excel_udfs, name):
     assert meta["ret"]["doc"] == excel.wizard_description(u)
     assert u.description in meta["ret"]["doc"] and u.article in meta["ret"]["doc"]
     assert len(meta["ret"]["doc"]) <= excel.WIZARD_TEXT_MAX          # Excel's MacroOptions limit
-    assert [a["name"] for a in meta["args"]] == [excel.excel_arg_name(a.name) for a in u.args]
+    # + xlwings' reserved argument "caller" last (the calling range: the book's recorded rule-set; not shown in Excel)
+    assert [a["name"] for a in meta["args"]] == [excel.excel_arg_name(a.name) for a in u.args] + ["caller"]
     for spec, a in zip(meta["args"], u.args):
         assert spec["doc"] == a.doc and 0 < len(spec["doc"]) <= excel.WIZARD_TEXT_MAX
         assert spec["options"].get("err_to_str") is True             # #N/A reaches the adapters as text
@@ -85,7 +86,7 @@ def test_vba_parameters(excel_udfs, vba):
 def test_reserved_word_is_renamed(excel_udfs):
     excel, _ = excel_udfs
     assert excel.excel_arg_name("end") == "end_" and excel.excel_arg_name("start") == "start"
-    assert list(excel.JIDI_WORKDAYS.__xlfunc__["argmap"]) == ["start_date", "end_date"]
+    assert list(excel.JIDI_WORKDAYS.__xlfunc__["argmap"]) == ["start_date", "end_date", "caller"]
 
 
 # -- the ribbon button ----------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_generate_sample_writes_any_valid_case(tmp_path):
 
 @pytest.mark.parametrize("key", SAMPLE_IDS)
 def test_a_sample_differs_from_the_template_only_in_inputs_and_results(key, built, book_dir):
-    """The engine's fast path (jidi_xl.engine.standard) fingerprints every other cell."""
+    """The engine's fast path (jidi_xl.pipeline.standard) fingerprints every other cell."""
     from python_calamine import CalamineWorkbook
 
     skip = {(f.sheet, f.row, f.col) for f in LAYOUT.formulas}

@@ -127,7 +127,7 @@ class JidiFunctions(unohelper.Base, XFunctions, XAddIn, XCompatibilityNames, XSe
         if rt is None:
             return _STATE["error"]
         try:
-            return rt.call(name, args)
+            return rt.call(name, args, _calling_ruleset(self.ctx))
         except Exception as exc:  # noqa: BLE001 — the registry never raises; this is a bug to report
             _log(self.ctx, f"{name}{args!r}\n{traceback.format_exc()}")
             return f"内部错误：{type(exc).__name__}: {exc}"
@@ -221,6 +221,29 @@ def find_document(ctx):
         if _is_calc(c):
             return c
     return None
+
+
+def document_ruleset(doc):
+    """The rule-set key the document records (its ``info_ruleset`` cell, e.g. ``bj-2022@2025``), or None (no
+    document, or not the standard workbook: the runtime then uses the default rule-set, udfs.context)."""
+    if doc is None:
+        return None
+    try:
+        names = doc.NamedRanges
+        if not names.hasByName("info_ruleset"):
+            return None
+        text = names.getByName("info_ruleset").getReferredCells().getCellByPosition(0, 0).getString().strip()
+        return text or None
+    except Exception:  # noqa: BLE001 — never break a cell over this
+        return None
+
+
+def _calling_ruleset(ctx):
+    """The key of the document being calculated (the current Calc document), None when it cannot be told."""
+    try:
+        return document_ruleset(find_document(ctx))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def bind_formulas(ctx, doc):

@@ -15,10 +15,24 @@ from ..registry import REGISTRY
 from . import calc
 
 
-def call(name: str, args: tuple) -> Any:
+def call(name: str, args: tuple, ruleset: str | None = None) -> Any:
+    """``ruleset``: the key the calling document records (``info_ruleset``); the call is evaluated under it
+    (udfs.context). None: the default rule-set. A key this package does not know is the cell's 输入错误."""
+    from jidi_xl.errors import RuleSetError
+    from jidi_xl.ruleset import load_ruleset
+
+    from .. import context
+
     u = REGISTRY[name]
     values = [from_libreoffice(v, a.range, a.optional) for v, a in zip(args, u.args)]
-    return to_libreoffice(u.func(*values))
+    if ruleset is None:
+        return to_libreoffice(u.func(*values))
+    try:
+        rs = load_ruleset(ruleset)
+    except RuleSetError as exc:
+        return f"输入错误：规则集（定义名称 info_ruleset）：工作簿记录的规则集 {ruleset!r} 无法使用：{exc}"
+    with context.using(rs):
+        return to_libreoffice(u.func(*values))
 
 
 def evaluate_document(ctx, doc) -> tuple[str, bool]:
