@@ -26,12 +26,14 @@ from typing import Any
 import jsonschema
 
 from .errors import InputError, InputProblem
-from . import values
+from . import fields, values
 from .results import Outcome, Override
 from .ruleset import RuleSet, load_ruleset
 
+#: The default rule-set's schema, as a file for other tools (generated: ``python -m jidi_xl.fields``); the
+#: validation itself uses :func:`jidi_xl.fields.case_schema` of the case's own rule-set (its code lists).
 SCHEMA_PATH = Path(__file__).parent / "schema" / "case.schema.json"
-FORMAT = "jidi-xl/case@1"
+FORMAT = fields.FORMAT
 
 # A case file is read whole into memory. The largest real case (1,000 firms — the workbook's roster size —,
 # 60 staff, 9 experts, every section filled, indented) measures 0.32 MB, so 4 MiB leaves 12× headroom while
@@ -107,15 +109,27 @@ class Case:
         return date.fromisoformat(v) if v else None
 
 
-_VALIDATOR = None
+_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
 
 
-def _validator() -> jsonschema.Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        _VALIDATOR = jsonschema.Draft202012Validator(schema)
-    return _VALIDATOR
+def _validator(rs: RuleSet) -> jsonschema.Draft202012Validator:
+    """The schema validator of rule-set ``rs``, built from the field catalogue once per rule-set."""
+    key = str(getattr(rs, "key", rs.id))
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(fields.case_schema(rs))
+    return _VALIDATORS[key]
+
+
+def _schema_ruleset(data: dict) -> RuleSet:
+    """The rule-set whose code lists the schema checks: the case's own, or the default when it names none
+    or an unknown one (that is reported by layer 2, by field)."""
+    rid = data.get("ruleset")
+    if isinstance(rid, str) and re.fullmatch(fields.find("ruleset").pattern.strip("^$"), rid):
+        try:
+            return load_ruleset(rid)
+        except Exception:  # noqa: BLE001 — an unknown id: layer 2 says so
+            pass
+    return load_ruleset()
 
 
 Path_ = tuple  # a field path: keys (str) and indices (int) from the root
@@ -522,7 +536,7 @@ def parse_case(raw: Any, source: str = "") -> Case:
     cut: list[Path_] = list(bad_values)
     seen: set[tuple[str, str]] = set()
     errors = []
-    for err in _validator().iter_errors(data):
+    for err in _validator(_schema_ruleset(data)).iter_errors(data):
         errors.append(err)
         if len(errors) >= MAX_PROBLEMS:
             break
