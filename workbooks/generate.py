@@ -32,8 +32,9 @@ from jidi_xl.ruleset import load_ruleset
 
 from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
-from .layout import (S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, PENALTIES_CHECKED, S_CHART, S_GUIDE,
-                     S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS, YES, Layout, Name, list_for)
+from .codec import case_cells
+from .layout import (KINDS, OUTCOMES, S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, S_CHART, S_GUIDE, S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS,
+                     Layout, Name, default_layout, layout_for, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
 ROOT = PACKAGE_DIR.parent
@@ -102,109 +103,6 @@ class _Formats:
                         **({"num_format": nf} if nf else {}))
 
 
-# -- case JSON → input cells ----------------------------------------------------------------------
-
-def _get(raw: dict, dotted: str) -> Any:
-    node: Any = raw
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or node.get(key) is None:
-            return None
-        node = node[key]
-    return node
-
-
-def _cell_value(kind: str, v: Any) -> Any:
-    """A case value as the cell shows it: 是/否, Chinese labels, real dates."""
-    if v is None:
-        return None
-    rs = load_ruleset()
-    if kind == "bool":
-        return YES if v else NO
-    if kind.startswith("code:"):
-        return rs.label(kind[5:], v)
-    if kind == "sector":
-        return rs.size_standards["sectors"].get(v, {}).get("label", v)
-    if kind == "outcome":
-        return OUTCOME_ZH.get(v, v)
-    if kind == "date":
-        return date.fromisoformat(v)
-    return v
-
-
-def case_cells(raw: dict, L: Layout = LAYOUT) -> Cells:
-    """The input cells of a case (format jidi-xl/case@1): {(sheet, row, col): value}.
-
-    Raises :class:`InputError` when the case does not fit the workbook (more rows than a block holds).
-    """
-    out: Cells = {}
-    problems: list[InputProblem] = []
-
-    def put(n: Name, r: int, c: int, kind: str, v: Any) -> None:
-        v = _cell_value(kind, v)
-        if v is not None and v != "":
-            out[(n.sheet, r, c)] = v
-
-    def rows_of(path: str, n: Name, what: str) -> list:
-        items = _get(raw, path) or []
-        if len(items) > n.nrows:
-            p = InputProblem(path, f"{what}有 {len(items)} 行，工作簿至多容纳 {n.nrows} 行")
-            if p not in problems:
-                problems.append(p)
-            return []
-        return items
-
-    for n in L.inputs():
-        if n.kind in ("group", "table"):
-            continue
-        j = n.json
-        if "[]" in j and j.startswith("evaluation.rubric"):
-            continue                                     # the rubric below
-        if n.name == PENALTIES_CHECKED:                  # 是 when conduct.penalties is given, even []; else blank
-            put(n, n.row, n.col, n.kind, True if _get(raw, j) is not None else None)
-            continue
-        if "[]." in j:                                    # a table column: "firms.roster[].industry"
-            path, fld = j.split("[].")
-            for i, item in enumerate(rows_of(path, n, n.label.split("·")[0])):
-                put(n, n.row + i, n.col, n.kind, item.get(fld))
-        elif j.startswith("overrides["):                 # "overrides[art6_5].outcome"
-            rule, fld = j[len("overrides["):].split("].")
-            for ov in raw.get("overrides") or []:
-                if ov.get("rule") == rule:
-                    put(n, n.row, n.col, n.kind, ov.get(fld))
-        elif j.endswith("]") and "[" in j:
-            path, key = j[:-1].split("[")
-            lst = _get(raw, path)
-            if key.isdigit():                             # "firms.leading_industries[0]"
-                if lst and int(key) < len(lst):
-                    put(n, n.row, n.col, n.kind, lst[int(key)])
-            elif lst is not None:                         # "service_functions[training]": 是/否 membership
-                put(n, n.row, n.col, n.kind, key in lst)
-        else:
-            put(n, n.row, n.col, n.kind, _get(raw, j))
-
-    rubric = _get(raw, "evaluation.rubric")
-    if rubric:
-        inds, experts = rubric.get("indicators") or [], rubric.get("experts") or []
-        if len(inds) > INDICATOR_ROWS:
-            problems.append(InputProblem("evaluation.rubric.indicators", f"评分指标有 {len(inds)} 项，工作簿至多容纳 {INDICATOR_ROWS} 项"))
-        elif len(experts) > EXPERT_COLS:
-            problems.append(InputProblem("evaluation.rubric.experts", f"专家有 {len(experts)} 位，工作簿至多容纳 {EXPERT_COLS} 位"))
-        else:
-            for col_name, fld in (("in_rubric_codes", "code"), ("in_rubric_names", "name"),
-                                  ("in_max_points", "max_points"), ("in_weights", "weight")):
-                n = L[col_name]
-                for i, ind in enumerate(inds):
-                    put(n, n.row + i, n.col, n.kind, ind.get(fld))
-            names, scores = L["in_expert_names"], L["in_scores"]
-            for j, ex in enumerate(experts):
-                put(names, names.row, names.col + j, "text", ex.get("name"))
-                for i, sc in enumerate((ex.get("scores") or [])[:len(inds)]):
-                    put(scores, scores.row + i, scores.col + j, "points", sc)
-    if problems:
-        raise InputError(problems)
-    return out
-
-
 # -- writing ----------------------------------------------------------------------------------------
 
 def _validation(n: Name) -> dict | None:
@@ -258,8 +156,7 @@ def _conditional(ws, F: _Formats, r1, c1, r2, c2, style: str) -> None:
         ws.conditional_format(r1, c1, r2, c2, rule)
 
 
-def _guide(ws, F: _Formats) -> None:
-    rs = load_ruleset()
+def _guide(ws, F: _Formats, rs) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 100)
@@ -397,11 +294,12 @@ def _chart(wb, ws, L: Layout) -> None:
 COLUMN_FORMATTED = (S_ROSTER, S_STAFF)
 
 
-def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout = LAYOUT) -> bytes:
+def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout | None = None) -> bytes:
     """Render the layout with the given input cells and cached formula values; return the .xlsx bytes.
 
     A sample differs from the template only in its input cells, cached values, document comment and
     active sheet: every other cell is the template's (the engine's fast path fingerprints them)."""
+    L = L if L is not None else default_layout()
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
@@ -484,7 +382,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
     for n in L.names.values():
         wb.define_name(n.name, "=" + n.abs_ref)
 
-    _guide(ws[S_GUIDE], F)
+    _guide(ws[S_GUIDE], F, L.ruleset)
     _params(ws[S_PARAMS], F, L)
     _measures(ws[S_TEXT], F)
     _chart(wb, ws[S_CHART], L)
@@ -539,15 +437,17 @@ def _typed_blank_results(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build(raw: dict | None = None, sample_of: str | None = None) -> tuple[bytes, Cells]:
-    """Two passes: write, recalculate headlessly, write again with the computed values."""
-    inputs = case_cells(raw) if raw else {}
-    first = write_book(inputs, None, sample_of)
+def build(raw: dict | None = None, sample_of: str | None = None, rs=None) -> tuple[bytes, Cells]:
+    """Two passes: write, recalculate headlessly, write again with the computed values. ``rs``: the rule-set
+    the book is made for (default: the default rule-set)."""
+    L = layout_for(rs if rs is not None else load_ruleset())
+    inputs = case_cells(raw, L) if raw else {}
+    first = write_book(inputs, None, sample_of, L)
     with tempfile.TemporaryDirectory(prefix="jidi-wb-") as tmp:
         path = Path(tmp) / "book.xlsx"
         path.write_bytes(first)
         values = recalculate(path)
-    return write_book(inputs, values, sample_of), values
+    return write_book(inputs, values, sample_of, L), values
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
