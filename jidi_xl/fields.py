@@ -351,6 +351,25 @@ GROUPS: tuple[Group, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Check:
+    """A cross-field check declared with the fields it compares (applied by :mod:`jidi_xl.checks`):
+    ``small`` must not exceed ``big``; the problem is reported on ``small``."""
+
+    id: str
+    small: str
+    big: str
+    message: str        # with {small} and {big}
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("public_space", "area.public_service_m2", "area.building_m2",
+          "公共服务空间 {small} m² 大于建筑总面积 {big} m²，数据矛盾；请核对两项面积"),
+    Check("satisfied", "satisfaction.satisfied", "satisfaction.responses", "满意数 {small} 大于有效问卷数 {big}；请核对"),
+)
+CHECK = {c.id: c for c in CHECKS}
+
+
 # -- walking the catalogue ----------------------------------------------------------------------------
 
 def _set_paths(node, prefix: str):

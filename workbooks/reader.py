@@ -19,6 +19,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from jidi_xl import checks
 from jidi_xl import fields as F
 from jidi_xl.case import FORMAT, parse_case
 from jidi_xl.errors import InputError, InputProblem
@@ -207,9 +208,9 @@ def _flags(R: _Reader, group: str, json_key: str, case: dict) -> None:
     R.where[json_key] = g.where
     if any(v is _BAD for _, v in marks) or all(v is None for _, v in marks):
         return
-    blank = [n.label for n, v in marks if v is None]
-    if blank:
-        R.problem(g.where, f"{g.label.split('（')[0]}：部分项目未选择（{'、'.join(blank)}）；请为每一项选择“是”或“否”")
+    bad = checks.partly_blank([n.label for n, v in marks if v is None])
+    if bad:
+        R.problem(g.where, f"{g.label.split('（')[0]}：{bad}")
         return
     case[json_key] = [n.json[len(json_key) + 1:-1] for n, v in marks if v]
 
@@ -368,9 +369,9 @@ def _overrides(R: _Reader, case: dict) -> None:
             continue
         if outcome is _BAD or why is _BAD:
             continue
-        if why is None or len(why.strip()) < 4:
-            R.problem(n_why.where, f"{c.article}：改判必须附书面理由（至少 4 个字）；请补充改判理由，或清空改判结果",
-                      "an override needs a written justification")
+        bad = checks.justification(why)
+        if bad:
+            R.problem(n_why.where, f"{c.article}：{bad}，或清空改判结果", "an override needs a written justification")
             continue
         ov = {"rule": c.rule, "outcome": outcome, "justification": why}
         if who not in (None, _BAD):
