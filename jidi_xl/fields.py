@@ -369,6 +369,27 @@ CHECKS: tuple[Check, ...] = (
 )
 CHECK = {c.id: c for c in CHECKS}
 
+#: The argument cells of each condition's ``JIDI_`` function on the workbook, by rule id: the UDF argument
+#: contracts. ``{ref}`` is the block's date (the layout fills it in), ``group:K`` the flag group ``K`` of
+#: :data:`GROUPS`, ``checked`` the 处罚记录已核查 cell (:data:`PENALTIES_CHECKED`); anything else a case path
+#: (a field, a table or a code-flag list).
+CONDITION_ARGS: dict[str, tuple[str, ...]] = {
+    "art6_1": ("{ref}", "group:art6_1", "operator.established_on"),
+    "art6_2": ("{ref}", "conduct.good_operation", "conduct.penalties", "checked", "conduct.serious_dishonesty"),
+    "art6_3": ("group:art6_3",),
+    "art6_4": ("area.building_m2", "area.public_service_m2"),
+    "art6_5": ("firms.roster", "firms.leading_industries", "firms.hpp_manufacturing"),
+    "art6_6": ("group:art6_6",),
+    "art6_7": ("group:art6_7",),
+    "art6_8": ("staff.members", "staff.declared_qualified"),
+    "art6_9": ("satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses", "satisfaction.free_public_service"),
+    "art6_10": ("group:art6_10",),
+    "art7": ("service_functions",),
+    "art15": ("{ref}", "revocations"),
+    "art15_triggers": ("evaluation.year", "evaluation.false_materials", "conduct.penalties", "checked",
+                       "conduct.serious_dishonesty"),
+}
+
 
 # -- walking the catalogue ----------------------------------------------------------------------------
 
@@ -442,6 +463,18 @@ def code_flags(cf: CodeFlags | str, rs: "RuleSet") -> list[Field]:
     if isinstance(cf, str):
         cf = find(cf)
     return [Field(c, "boolean", lbl, "", f"{cf.prefix}{c}", path=f"{cf.path}[{c}]") for c, lbl in rs.codes[cf.codes].items()]
+
+
+def argument_name(arg: str) -> str:
+    """The workbook defined name of one entry of :data:`CONDITION_ARGS` (``{ref}`` is returned as is)."""
+    if arg == "{ref}":
+        return arg
+    if arg == "checked":
+        return PENALTIES_CHECKED.name
+    if arg.startswith("group:"):
+        g = GROUP[arg[6:]]
+        return g.flags or find(g.codeflags).name
+    return find(arg).name
 
 
 def width(group_key: str, rs: "RuleSet | None" = None) -> int:

@@ -153,9 +153,9 @@ def art6_3(flags, part=None):
 
 
 @udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积不少于5000平方米，公共服务空间不少于500平方米", "第六条第（四）项", "结果/数据/理由/依据",
-     R("building_m2", "建筑总面积（㎡）"), R("public_m2", "公共服务空间（㎡）"), PART_ARG)
-def art6_4(building_m2, public_m2, part=None):
-    b, p = number(building_m2, "建筑总面积"), number(public_m2, "公共服务空间")
+     R("building_area", "建筑总面积（㎡）"), R("public_area", "公共服务空间（㎡）"), PART_ARG)
+def art6_4(building_area, public_area, part=None):
+    b, p = number(building_area, "建筑总面积"), number(public_area, "公共服务空间")
     bad = checks.not_more("public_space", p, b)
     if bad:
         raise UdfInputError("公共服务空间", bad)

@@ -208,27 +208,31 @@ class Condition:
     rule: str
     article: str
     title: str
-    call: str        # the UDF call without the closing part argument: "JIDI_ART6_4(in_building_m2,in_public_service_m2"
+    call: str        # the UDF call without the closing part argument: "JIDI_ART6_3(in_art6_3_flags"
     dated: bool = False   # depends on the reference date (re-checked at 12-31 in the evaluation block)
 
 
+def _call(function: str, rule: str) -> str:
+    """``JIDI_X(arg,…`` of a condition: its argument cells from the field catalogue (jidi_xl.fields.CONDITION_ARGS)."""
+    return f"{function}(" + ",".join(F.argument_name(a) for a in F.CONDITION_ARGS[rule])
+
+
 CONDITIONS: list[Condition] = [
-    Condition("art6_1", "第六条第（一）项", "运营主体资格与成立时间", "JIDI_ART6_1({ref},in_art6_1_flags,in_established_on", True),
-    Condition("art6_2", "第六条第（二）项", "诚信守法", "JIDI_ART6_2({ref},in_good_operation,in_penalties,in_penalties_checked,in_serious_dishonesty", True),
-    Condition("art6_3", "第六条第（三）项", "立项与产业定位", "JIDI_ART6_3(in_art6_3_flags"),
-    Condition("art6_4", "第六条第（四）项", "场地面积", "JIDI_ART6_4(in_building_m2,in_public_service_m2"),
-    Condition("art6_5", "第六条第（五）项", "入驻企业与集聚度", "JIDI_ART6_5(in_roster,in_leading,in_hpp"),
-    Condition("art6_6", "第六条第（六）项", "治理与规划", "JIDI_ART6_6(in_art6_6_flags"),
-    Condition("art6_7", "第六条第（七）项", "管理制度与服务台账", "JIDI_ART6_7(in_art6_7_flags"),
-    Condition("art6_8", "第六条第（八）项", "服务人员", "JIDI_ART6_8(in_staff,in_staff_declared"),
-    Condition("art6_9", "第六条第（九）项", "满意度与公益服务", "JIDI_ART6_9(in_satisfaction_rate,in_satisfied,in_responses,in_free_public_service"),
-    Condition("art6_10", "第六条第（十）项", "企业服务站", "JIDI_ART6_10(in_art6_10_flags"),
-    Condition("art7", "第七条", "服务功能", "JIDI_ART7(in_service_functions"),
-    Condition("art15", "第十五条", "再次申请限制", "JIDI_BAN({ref},in_revocations"),
+    Condition("art6_1", "第六条第（一）项", "运营主体资格与成立时间", _call("JIDI_ART6_1", "art6_1"), True),
+    Condition("art6_2", "第六条第（二）项", "诚信守法", _call("JIDI_ART6_2", "art6_2"), True),
+    Condition("art6_3", "第六条第（三）项", "立项与产业定位", _call("JIDI_ART6_3", "art6_3")),
+    Condition("art6_4", "第六条第（四）项", "场地面积", _call("JIDI_ART6_4", "art6_4")),
+    Condition("art6_5", "第六条第（五）项", "入驻企业与集聚度", _call("JIDI_ART6_5", "art6_5")),
+    Condition("art6_6", "第六条第（六）项", "治理与规划", _call("JIDI_ART6_6", "art6_6")),
+    Condition("art6_7", "第六条第（七）项", "管理制度与服务台账", _call("JIDI_ART6_7", "art6_7")),
+    Condition("art6_8", "第六条第（八）项", "服务人员", _call("JIDI_ART6_8", "art6_8")),
+    Condition("art6_9", "第六条第（九）项", "满意度与公益服务", _call("JIDI_ART6_9", "art6_9")),
+    Condition("art6_10", "第六条第（十）项", "企业服务站", _call("JIDI_ART6_10", "art6_10")),
+    Condition("art7", "第七条", "服务功能", _call("JIDI_ART7", "art7")),
+    Condition("art15", "第十五条", "再次申请限制", _call("JIDI_BAN", "art15")),
 ]
 # The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
-EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形",
-                       "JIDI_ART15(in_eval_year,in_false_materials,in_penalties,in_penalties_checked,in_serious_dishonesty")
+EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形", _call("JIDI_ART15", "art15_triggers"))
 #: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
 OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
     [(EVAL_ART15, "out_eval_art15_computed")]
