@@ -167,7 +167,7 @@ def _date(key, label="", help="", name="", required=False, description="") -> Fi
 
 CASE = Section("", (
     Field("format", "const", default=FORMAT, required=True),
-    Field("ruleset", "string", default="bj-2022", pattern=r"^[A-Za-z0-9_-]+$"),
+    Field("ruleset", "string", "规则集编号", default="bj-2022", pattern=r"^[A-Za-z0-9_-]+$"),
     Field("case_id", "string", "案例编号", "用于文件名和报告，可空", "in_case_id"),
     Field("description", "string", "案例说明（可空）", "", "in_description"),
     Section("base", (
@@ -193,12 +193,12 @@ CASE = Section("", (
                 Field("max_points", "number", "指标满分", name="in_max_points", kind="points", required=True,
                       exclusive_minimum=0),
                 Field("weight", "number", "指标权重（空=满分）", name="in_weights", kind="points", exclusive_minimum=0),
-            ), required=True, nullable=False, min_items=1, rows=10),
+            ), label="评价指标", required=True, nullable=False, min_items=1, rows=10),
             Table("experts", (
                 Field("name", "string", "专家姓名", name="in_expert_names"),
                 Field("scores", "numbers", "专家评分（行=指标，列=专家）", name="in_scores", kind="points", required=True,
                       minimum=0),
-            ), required=True, nullable=False, min_items=1, rows=9),
+            ), label="评审专家", required=True, nullable=False, min_items=1, rows=9),
         )),
         _date("decision_date", "撤销决定日期（适用第十五条时）", "用于计算两年内不得再次申请的截止日", "in_decision_date",
               description="date of the Bureau's revocation decision, when 第十五条 applies (for the ban end date)"),
@@ -570,6 +570,60 @@ def case_schema(rs: "RuleSet") -> dict:
             "title": "jidi-xl case: one base's data for recognition and/or annual evaluation",
             "type": "object", "additionalProperties": False, "required": root["required"],
             "properties": root["properties"]}
+
+
+# -- the docs' field table ---------------------------------------------------------------------------
+
+_TYPE_DOC = {"string": "string", "date": "date", "boolean": "boolean", "number": "number", "integer": "integer",
+             "code": "code", "codes": "array of code", "numbers": "array of number/null", "const": "const"}
+
+
+def _range_doc(f: Field) -> str:
+    parts = []
+    if f.minimum is not None:
+        parts.append(f"≥ {f.minimum:g}")
+    if f.exclusive_minimum is not None:
+        parts.append(f"> {f.exclusive_minimum:g}")
+    if f.maximum is not None:
+        parts.append(f"≤ {f.maximum:g}")
+    if f.min_length is not None:
+        parts.append(f"至少 {f.min_length} 个字")
+    if f.max_items is not None:
+        parts.append(f"至多 {f.max_items} 项")
+    return "，".join(parts)
+
+
+def reference_rows(rs: "RuleSet") -> list[tuple[str, ...]]:
+    """(case path, type, unit, range, code list, required, Chinese label, workbook name) of every input
+    field, in case order: the generated field table of docs/case-format.md."""
+    rows = []
+
+    def row(f: Field, path: str, name: str) -> None:
+        codes = f"`{f.codes}`" if f.codes else ("、".join(f"`{c}`" for c in f.enum) if f.enum else "")
+        rows.append((f"`{path}`", _TYPE_DOC.get(f.type, f.type), f.unit, _range_doc(f), codes, "是" if f.required else "",
+                     f.label, f"`{name}`" if name else ""))
+
+    for node in walk():
+        if isinstance(node, Field) and node.type != "const":
+            row(node, node.path, node.name)
+        elif isinstance(node, CodeFlags):
+            cells = code_flags(node, rs)
+            rows.append((f"`{node.path}`", "array of code", "", "", f"`{node.codes}`", "", CODE_KINDS.get(node.codes, ""),
+                         f"`{node.name}`（{len(cells)} 格：{cells[0].name} …）"))
+        elif isinstance(node, Table):
+            rows.append((f"`{node.path}[]`", "array", "", f"至少 {node.min_items} 项" if node.min_items else "", "",
+                         "是" if node.required else "", node.label, f"`{node.name}`" if node.name else ""))
+            for c in node.columns:
+                name = c.name or (f"{node.name}_{c.key}" if node.name and c.label else "")
+                row(c, f"{node.path}[].{c.key}", name if node is not OVERRIDES else (f"{c.name}_<条件编号>" if c.name else ""))
+    return rows
+
+
+def markdown_table(rs: "RuleSet") -> str:
+    head = ["字段 field", "类型", "单位", "范围", "代码表", "必填", "中文名称", "工作簿名称"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(x.replace("|", "\\|") for x in r) + " |" for r in reference_rows(rs)]
+    return "\n".join(out) + "\n"
 
 
 def schema_text(rs: "RuleSet") -> str:
