@@ -26,6 +26,8 @@ from typing import Any
 
 import xlsxwriter
 
+from jidi_xl import fields as FC
+from jidi_xl import values as V
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError, InputProblem
 from jidi_xl.ruleset import load_ruleset
@@ -116,11 +118,12 @@ def _validation(n: Name) -> dict | None:
         return {**base, "validate": "list", "source": f"={lst}",
                 "error_message": "请从下拉列表中选择（中文标签）。留空表示未填。"}
     if kind == "date":
-        return {**base, "validate": "date", "criteria": "between", "minimum": date(1949, 10, 1),
-                "maximum": date(2100, 12, 31), "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
+        return {**base, "validate": "date", "criteria": "between", "minimum": V.EARLIEST_DATE,
+                "maximum": V.LATEST_DATE, "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
     if kind == "year":
-        return {**base, "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
-                "error_message": "请填写四位年份（2000–2100），如 2024。"}
+        y = FC.find("evaluation.year")
+        return {**base, "validate": "integer", "criteria": "between", "minimum": y.minimum, "maximum": y.maximum,
+                "error_message": f"请填写四位年份（{y.minimum}–{y.maximum}），如 2024。"}
     if kind == "int":
         return {**base, "validate": "integer", "criteria": ">=", "value": 0,
                 "error_message": "请填写不小于 0 的整数，不带单位。"}
@@ -134,8 +137,9 @@ def _validation(n: Name) -> dict | None:
         return {**base, "validate": "length", "criteria": "==", "value": 18, "error_type": "warning",
                 "error_message": "统一社会信用代码应为 18 位；请核对（可选择“是”继续保存）。"}
     if kind == "reason":
-        return {**base, "validate": "length", "criteria": ">=", "value": 4,
-                "error_message": "改判理由至少 4 个字；没有书面理由的改判不生效。"}
+        need = FC.OVERRIDES.column("justification").min_length
+        return {**base, "validate": "length", "criteria": ">=", "value": need,
+                "error_message": f"改判理由至少 {need} 个字；没有书面理由的改判不生效。"}
     return None
 
 
