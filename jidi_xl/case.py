@@ -412,7 +412,7 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
     ev = _section(data, "evaluation")
     year = ev.get("year")
     if not present["recognition"] and not present["evaluation"]:
-        problems.append(InputProblem("recognition / evaluation", "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"))
+        problems.append(InputProblem("recognition / evaluation", checks.NO_BLOCK))
 
     latest_ref = max([d for d in (ref, date(year, 12, 31) if year else None) if d], default=None)
     if est and latest_ref and est > latest_ref:

@@ -16,6 +16,10 @@ from typing import Any
 from . import fields as F
 
 
+#: A case must ask for something: a recognition, an annual evaluation, or both (JSON and workbook alike).
+NO_BLOCK = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"
+
+
 def _n(x: Any) -> str:
     return str(x)      # as the value was given (600, 600.5): the reviewer finds it as typed
 

@@ -29,7 +29,7 @@ from udfs.adapters import is_empty
 from .codec import BadCell, decode_value
 from .layout import OVERRIDABLE, S_BASIC, Layout, Name, default_layout
 
-_NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
+_NEITHER = checks.NO_BLOCK   # as jidi_xl.case says it
 
 
 # -- the file -------------------------------------------------------------------------------------
