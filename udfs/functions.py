@@ -197,22 +197,27 @@ def art6_10(flags, part=None):
     return pick(rules.art6_10_station(rs(), *_flags(flags, "art6_10", "企业服务站")), part)
 
 
+# The width of the 第七条/第八条 groups is the rule-set's code list (jidi_xl.fields.code_flags), known only once
+# a rule-set is chosen: the argument says so rather than a typed number that would go stale.
+SF_FLAGS = "服务功能每项一格是/否（按代码表 service_functions 的顺序）"
+
+
 # -- 第七条、第八条、第十五条 and the verdict ------------------------------------------------------------
 
 @udf("JIDI_ART7", "第七条：八项服务功能中至少具备三项", "第七条", "结果/数据/理由/依据/值",
-     R("flags", "8格是/否（创业辅导…产业链服务）", range=True), PART_ARG)
+     R("flags", SF_FLAGS + "（创业辅导…产业链服务）", range=True), PART_ARG)
 def art7(flags, part=None):
     return pick(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")), part)
 
 
 @udf("JIDI_ART7_COUNT", "第七条：具备的服务功能项数", "第七条", "整数",
-     R("flags", "8格是/否", range=True))
+     R("flags", SF_FLAGS, range=True))
 def art7_count(flags):
     return len(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")).value or [])
 
 
 @udf("JIDI_ART8", "第八条：鼓励发展特征（不作为认定条件）", "第八条", "数据/理由/值",
-     R("flags", "4格是/否", range=True), PART_ARG)
+     R("flags", "鼓励特征每项一格是/否（按代码表 encouraged_features 的顺序）", range=True), PART_ARG)
 def art8(flags, part=None):
     return pick(rules.art8_encouraged(rs(), tables.flag_list(rs(), flags, "encouraged_features", "鼓励特征")), part or "数据")
 
