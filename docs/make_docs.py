@@ -6,6 +6,7 @@
 
 Generated blocks sit between ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->``:
 
+* ``fields`` (case-format.md): every input field of the field catalogue ``jidi_xl/fields.py``;
 * ``codes`` (case-format.md): every enumeration of ``jidi_xl/params/codes.yaml`` with its Chinese labels;
 * ``sectors`` (case-format.md): the 300号 size table of ``jidi_xl/params/size_standards.yaml``;
 * ``report-*`` (report-format.md): real ``jidi-xl evaluate … --json`` output for cases of ``examples/``.
@@ -78,6 +79,14 @@ def sectors_block() -> str:
     return "\n".join(out) + "\n"
 
 
+def fields_block() -> str:
+    from jidi_xl.fields import markdown_table
+    from jidi_xl.ruleset import load_ruleset
+
+    return ("本表由 `python docs/make_docs.py` 根据字段目录 `jidi_xl/fields.py` 生成，请勿手工修改"
+            "（JSON Schema 与工作簿的填写区也由该目录生成）。\n\n" + markdown_table(load_ruleset()))
+
+
 def run_json(case: str) -> dict:
     with contextlib.chdir(ROOT):       # so the report's "file" is the relative path a user would type
         res = CliRunner().invoke(cli, ["evaluate", f"examples/{case}.json", "--json"])
@@ -109,7 +118,8 @@ def fill(text: str, new: dict[str, str]) -> str:
 
 
 def generated() -> dict[Path, dict[str, str]]:
-    return {CASE_DOC: {"codes": codes_block(), "sectors": sectors_block()}, REPORT_DOC: report_blocks()}
+    return {CASE_DOC: {"fields": fields_block(), "codes": codes_block(), "sectors": sectors_block()},
+            REPORT_DOC: report_blocks()}
 
 
 def shape(v):

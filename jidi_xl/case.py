@@ -26,12 +26,14 @@ from typing import Any
 import jsonschema
 
 from .errors import InputError, InputProblem
-from . import values
+from . import checks, fields, values
 from .results import Outcome, Override
 from .ruleset import RuleSet, load_ruleset
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "case.schema.json"
-FORMAT = "jidi-xl/case@1"
+#: The default rule-set's schema, as a file for other tools (generated: ``python -m jidi_xl.fields``); the
+#: validation itself uses :func:`jidi_xl.fields.case_schema` of the case's own rule-set (its code lists).
+from .fields import SCHEMA_PATH  # noqa: E402,F401 — the generated schema file, declared in the catalogue
+FORMAT = fields.FORMAT
 
 # A case file is read whole into memory. The largest real case (1,000 firms — the workbook's roster size —,
 # 60 staff, 9 experts, every section filled, indented) measures 0.32 MB, so 4 MiB leaves 12× headroom while
@@ -107,15 +109,27 @@ class Case:
         return date.fromisoformat(v) if v else None
 
 
-_VALIDATOR = None
+_VALIDATORS: dict[str, jsonschema.Draft202012Validator] = {}
 
 
-def _validator() -> jsonschema.Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        _VALIDATOR = jsonschema.Draft202012Validator(schema)
-    return _VALIDATOR
+def _validator(rs: RuleSet) -> jsonschema.Draft202012Validator:
+    """The schema validator of rule-set ``rs``, built from the field catalogue once per rule-set."""
+    key = str(getattr(rs, "key", rs.id))
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(fields.case_schema(rs))
+    return _VALIDATORS[key]
+
+
+def _schema_ruleset(data: dict) -> RuleSet:
+    """The rule-set whose code lists the schema checks: the case's own, or the default when it names none
+    or an unknown one (that is reported by layer 2, by field)."""
+    rid = data.get("ruleset")
+    if isinstance(rid, str) and re.fullmatch(fields.find("ruleset").pattern.strip("^$"), rid):
+        try:
+            return load_ruleset(rid)
+        except Exception:  # noqa: BLE001 — an unknown id: layer 2 says so
+            pass
+    return load_ruleset()
 
 
 Path_ = tuple  # a field path: keys (str) and indices (int) from the root
@@ -365,6 +379,14 @@ def _items(data: dict, *keys: str) -> list[tuple[int, dict]]:
     return [(i, x) for i, x in enumerate(node or []) if isinstance(x, dict)]
 
 
+def _at(data: dict, dotted: str) -> Any:
+    """The value at a dotted path of what passed the earlier layers (None: absent or left out)."""
+    node: Any = data
+    for k in dotted.split("."):
+        node = node.get(k) if isinstance(node, dict) else None
+    return node
+
+
 def _section(data: dict, key: str) -> dict:
     v = data.get(key)
     return v if isinstance(v, dict) else {}
@@ -390,38 +412,33 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
     ev = _section(data, "evaluation")
     year = ev.get("year")
     if not present["recognition"] and not present["evaluation"]:
-        problems.append(InputProblem("recognition / evaluation", "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"))
+        problems.append(InputProblem("recognition / evaluation", checks.NO_BLOCK))
 
     latest_ref = max([d for d in (ref, date(year, 12, 31) if year else None) if d], default=None)
     if est and latest_ref and est > latest_ref:
         problems.append(InputProblem("operator.established_on", f"成立日期 {est} 晚于参照日期 {latest_ref}，不可能；请核对成立日期"))
 
-    area = _section(data, "area")
-    b, p = area.get("building_m2"), area.get("public_service_m2")
-    if b is not None and p is not None and p > b:
-        problems.append(InputProblem("area.public_service_m2", f"公共服务空间 {p} m² 大于建筑总面积 {b} m²，数据矛盾；请核对两项面积"))
-
-    sat = _section(data, "satisfaction")
-    s, n = sat.get("satisfied"), sat.get("responses")
-    if s is not None and n is not None and s > n:
-        problems.append(InputProblem("satisfaction.satisfied", f"满意数 {s} 大于有效问卷数 {n}；请核对"))
-    if n == 0 and s is not None:
-        problems.append(InputProblem("satisfaction.responses", "有效问卷数为 0，无法计算满意度；请填写有效问卷数或直接填写满意度"))
-    if sat.get("rate") is not None and n is not None and s is not None and n > 0:
-        if abs(Fraction(str(sat["rate"])) - Fraction(s, n)) > Fraction(1, 1000):
-            problems.append(InputProblem("satisfaction.rate", f"满意度 {sat['rate']} 与 {s}/{n} 不一致；请只填写一种或核对"))
+    # the catalogue's cross-field checks (jidi_xl.fields.CHECKS), each reported on its field
+    for c in fields.CHECKS:
+        bad = checks.not_more(c.id, _at(data, c.small), _at(data, c.big))
+        if bad:
+            problems.append(InputProblem(c.small, bad))
+    s, n = _at(data, "satisfaction.satisfied"), _at(data, "satisfaction.responses")
+    for path, bad in (("satisfaction.responses", checks.zero_responses(s, n)),
+                      ("satisfaction.rate", checks.rate_disagrees(_at(data, "satisfaction.rate"), s, n))):
+        if bad:
+            problems.append(InputProblem(path, bad))
 
     # firms: every code checked, then duplicates among the codes as normalised
     firms: list[Firm] = []
-    seen: dict[str, str] = {}
+    seen = checks.DuplicateCodes()
     sectors = rs.size_standards["sectors"] if rs else {}
     for i, f in _items(data, "firms", "roster"):
         where = f"firms.roster[{i}]"
         code = _credit_code(f.get("credit_code"), f"{where}.credit_code", problems)
-        if code:
-            if code in seen:
-                problems.append(InputProblem(f"{where}.credit_code", f"统一社会信用代码 {code} 与 {seen[code]} 重复；同一企业只能登记一次"))
-            seen[code] = where
+        dup = seen.see(code, where)
+        if dup:
+            problems.append(InputProblem(f"{where}.credit_code", dup))
         if rs and f.get("sector") is not None and f["sector"] not in sectors:
             problems.append(InputProblem(f"{where}.sector", f"未知的划型行业 {f['sector']!r}；请从 {', '.join(sectors)} 中选择"))
         if "name" in f:
@@ -439,8 +456,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
         staff = [StaffMember(m["name"], m.get("degree"), m.get("title")) for _, m in _items(data, "staff", "members")
                  if "name" in m]
 
-    if rs and ev.get("score") is not None and ev["score"] > rs.p("chapter4.max_score"):
-        problems.append(InputProblem("evaluation.score", f"评价得分 {ev['score']} 超过满分 {rs.p('chapter4.max_score')}；请核对"))
+    bad = checks.score_over_max(ev.get("score"), rs.p("chapter4.max_score")) if rs else None
+    if bad:
+        problems.append(InputProblem("evaluation.score", bad))
     rubric = ev.get("rubric") if isinstance(ev.get("rubric"), dict) else None
     if rubric and isinstance(rubric.get("indicators"), list) and isinstance(rubric.get("experts"), list):
         inds = rubric["indicators"]
@@ -452,8 +470,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
                 problems.append(InputProblem(f"evaluation.rubric.experts[{j}].scores", f"应有 {len(inds)} 个指标得分，实际 {len(scores)} 个"))
                 continue
             for k, (sc, ind) in enumerate(zip(scores, inds)):
-                if sc is not None and isinstance(ind, dict) and "max_points" in ind and sc > ind["max_points"]:
-                    problems.append(InputProblem(f"evaluation.rubric.experts[{j}].scores[{k}]", f"得分 {sc} 超过该指标满分 {ind['max_points']}"))
+                bad = checks.score_over_indicator(sc, ind.get("max_points")) if isinstance(ind, dict) else None
+                if bad:
+                    problems.append(InputProblem(f"evaluation.rubric.experts[{j}].scores[{k}]", bad))
         if rs and all(isinstance(i, dict) and "max_points" in i for i in inds):
             max_score = rs.p("chapter4.max_score")
             total_w = sum(Fraction(str(i.get("weight", i["max_points"]))) for i in inds)
@@ -463,8 +482,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
     for i, ch in _items(data, "changes"):
         c = _isodate(ch.get("changed_on"), f"changes[{i}].changed_on", problems)
         fd = _isodate(ch.get("filed_on"), f"changes[{i}].filed_on", problems)
-        if c and fd and fd < c:
-            problems.append(InputProblem(f"changes[{i}].filed_on", f"备案日期 {fd} 早于变更日期 {c}；请核对"))
+        bad = checks.filed_before_change(c, fd)
+        if bad:
+            problems.append(InputProblem(f"changes[{i}].filed_on", bad))
     # A revocation after the recognition's reference date is impossible input for that application (spec §8,
     # §10), whatever its ground. An evaluation-only case is not checked: its 第十五条 decision (and so a
     # revocation record) may well come after 12-31 of the year, and no rule of the evaluation reads revocations.
@@ -482,8 +502,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
         if ov["rule"] not in RULE_IDS:
             problems.append(InputProblem(f"overrides[{i}].rule", f"未知的条件编号 {ov['rule']!r}；可改判的条件：{', '.join(RULE_IDS)}"))
             continue
-        if len(ov["justification"].strip()) < 4:
-            problems.append(InputProblem(f"overrides[{i}].justification", "改判必须附书面理由（至少 4 个字，不能只填空格）；请补充改判理由"))
+        bad = checks.justification(ov["justification"])
+        if bad:
+            problems.append(InputProblem(f"overrides[{i}].justification", bad))
             continue
         if ov["rule"] in overrides:
             problems.append(InputProblem(f"overrides[{i}].rule", f"条件 {ov['rule']} 被改判两次；每个条件只能有一条改判"))
@@ -522,7 +543,7 @@ def parse_case(raw: Any, source: str = "") -> Case:
     cut: list[Path_] = list(bad_values)
     seen: set[tuple[str, str]] = set()
     errors = []
-    for err in _validator().iter_errors(data):
+    for err in _validator(_schema_ruleset(data)).iter_errors(data):
         errors.append(err)
         if len(errors) >= MAX_PROBLEMS:
             break

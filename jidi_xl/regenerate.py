@@ -8,10 +8,12 @@ still usable alone); this module only gathers them.
 
 In order (a later target reads what an earlier one makes):
 
+0. the case format's JSON Schema ``jidi_xl/schema/case.schema.json`` (``python -m jidi_xl.fields``, from the
+   field catalogue);
 1. the example cases ``examples/*.json`` (``examples/make_examples.py``, data from :mod:`jidi_xl.synth`);
 2. the standard workbook and one sample per example (``python -m workbooks.generate``);
 3. the pages generated from declarations: ``docs/workbook.md`` (``python -m workbooks.docs``),
-   ``docs/udfs.md`` (``python -m udfs.gen_docs``) and the generated blocks of ``docs/case-format.md`` and
+   ``docs/udfs.md`` (``python -m udfs.gen_docs``), ``docs/rules.md`` (``python -m jidi_xl.rules.docs``) and the generated blocks of ``docs/case-format.md`` and
    ``docs/report-format.md`` (``docs/make_docs.py``);
 4. the Excel add-in ``udfs/addin/jidi_xl_addin.xlam`` (``python -m udfs.addin.build_addin``).
 
@@ -38,6 +40,9 @@ from types import ModuleType
 from typing import Callable
 
 from udfs import gen_docs
+from jidi_xl import fields
+from jidi_xl.rules import docs as rules_docs
+from jidi_xl.ruleset import load_ruleset
 from udfs.addin import build_addin
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks import docs as workbook_docs
@@ -88,6 +93,14 @@ def _stale_samples(root: Path, wanted: set[Path]) -> list[Path]:
     return [p for p in sorted(SAMPLES_DIR.glob("*.xlsx")) if p not in wanted]
 
 
+def _schema(root: Path) -> dict[Path, bytes]:
+    return {fields.SCHEMA_PATH: fields.schema_text(load_ruleset()).encode("utf-8")}
+
+
+def _rules_page(root: Path) -> dict[Path, bytes]:
+    return {rules_docs.DOC: rules_docs.render().encode("utf-8")}
+
+
 def _workbook_page(root: Path) -> dict[Path, bytes]:
     return {workbook_docs.DOC_PATH: workbook_docs.render().encode("utf-8")}
 
@@ -107,11 +120,13 @@ def _addin(root: Path) -> dict[Path, bytes]:
 
 
 TARGETS: tuple[Target, ...] = (
+    Target("案例格式的 JSON Schema (jidi_xl/schema/case.schema.json)", "python -m jidi_xl.fields", _schema),
     Target("示例案例 (example cases)", "python examples/make_examples.py", _examples),
     Target("标准评价工作簿及示例工作簿 (standard workbook and samples)", "python -m workbooks.generate", _workbooks,
            _stale_samples),
     Target("工作簿说明 (docs/workbook.md)", "python -m workbooks.docs", _workbook_page),
     Target("函数目录 (docs/udfs.md)", "python -m udfs.gen_docs", _udf_page),
+    Target("规则与解读 (docs/rules.md)", "python -m jidi_xl.rules.docs", _rules_page),
     Target("文档中的生成段落 (generated blocks of docs/*.md)", "python docs/make_docs.py", _doc_blocks),
     Target("Excel 加载项 (udfs/addin/jidi_xl_addin.xlam)", "python -m udfs.addin.build_addin", _addin),
 )

@@ -42,6 +42,8 @@ DEFAULT_RULESET = "bj-2022"
 NOTICE_EVALUATES = -1
 _ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 KEY_SEP = "@"           # "bj-2022@2025": rule-set bj-2022 with the notice of 2025 — what a workbook records
+#: A rule-set key as a case's ``ruleset`` field may give it (the case schema's pattern is this one).
+KEY_PATTERN = r"^[A-Za-z0-9_-]+(" + KEY_SEP + r"[0-9]{4})?$"
 
 
 def notices_dir(ruleset_id: str) -> Path:

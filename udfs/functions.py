@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from jidi_xl import checks
+from jidi_xl import fields as F
 from jidi_xl.results import Outcome, apply_override, combine, outcome_of
 from jidi_xl import rules
 from jidi_xl.rules.chapter4 import GRADES, consequence
@@ -33,7 +35,9 @@ def _ref(x, field="参照日期") -> date:
     return d
 
 
-def _flags(x, n: int, field: str) -> list[bool | None]:
+def _flags(x, group: str, field: str) -> list[bool | None]:
+    """The 是/否 cells of a 第六条 flag group of the field catalogue; its width is the group's."""
+    n = F.width(group)
     vals = cells(x)
     if len(vals) < n:
         raise UdfInputError(field, f"应引用 {n} 个是/否单元格，实际 {len(vals)} 个")
@@ -127,10 +131,10 @@ CHECKED_ARG = R("checked", "处罚记录已核查（是/否）：选“是”时
 # -- 第六条 other items ---------------------------------------------------------------------------------
 
 @udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立满两年、滚动孵化功能", "art6_1", "结果/数据/理由/依据",
-     R("ref_date", "参照日期"), R("flags", "独立法人资格、注册地在本市、滚动孵化功能（3格是/否）", range=True),
+     R("ref_date", "参照日期"), R("flags", f"独立法人资格、注册地在本市、滚动孵化功能（{F.width('art6_1')}格是/否）", range=True),
      R("established_on", "成立日期"), PART_ARG)
 def art6_1(ref_date, flags, established_on, part=None):
-    a, b, c = _flags(flags, 3, "运营主体")
+    a, b, c = _flags(flags, "art6_1", "运营主体")
     return pick(rules.art6_1_operator(rs(), _ref(ref_date), a, b, to_date(established_on, "成立日期"), c), part)
 
 
@@ -144,30 +148,31 @@ def art6_2(ref_date, good_operation, penalties, checked, dishonesty, part=None):
 
 
 @udf("JIDI_ART6_3", "第六条第（三）项：立项手续、产业政策、发展方向与定位", "art6_3", "结果/数据/理由/依据",
-     R("flags", "3格是/否", range=True), PART_ARG)
+     R("flags", f"{F.width('art6_3')}格是/否", range=True), PART_ARG)
 def art6_3(flags, part=None):
-    return pick(rules.art6_3_planning(rs(), *_flags(flags, 3, "立项与定位")), part)
+    return pick(rules.art6_3_planning(rs(), *_flags(flags, "art6_3", "立项与定位")), part)
 
 
 @udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积不少于5000平方米，公共服务空间不少于500平方米", "art6_4", "结果/数据/理由/依据",
-     R("building_m2", "建筑总面积（㎡）"), R("public_m2", "公共服务空间（㎡）"), PART_ARG)
-def art6_4(building_m2, public_m2, part=None):
-    b, p = number(building_m2, "建筑总面积"), number(public_m2, "公共服务空间")
-    if b is not None and p is not None and p > b:
-        raise UdfInputError("公共服务空间", f"{p} ㎡ 大于建筑总面积 {b} ㎡，数据矛盾；请核对两项面积")
+     R("building_area", "建筑总面积（㎡）"), R("public_area", "公共服务空间（㎡）"), PART_ARG)
+def art6_4(building_area, public_area, part=None):
+    b, p = number(building_area, "建筑总面积"), number(public_area, "公共服务空间")
+    bad = checks.not_more("public_space", p, b)
+    if bad:
+        raise UdfInputError("公共服务空间", bad)
     return pick(rules.art6_4_area(rs(), b, p), part)
 
 
 @udf("JIDI_ART6_6", "第六条第（六）项：治理结构、战略规划、发展目标、实施方案", "art6_6", "结果/数据/理由/依据",
-     R("flags", "4格是/否", range=True), PART_ARG)
+     R("flags", f"{F.width('art6_6')}格是/否", range=True), PART_ARG)
 def art6_6(flags, part=None):
-    return pick(rules.art6_6_governance(rs(), *_flags(flags, 4, "治理与规划")), part)
+    return pick(rules.art6_6_governance(rs(), *_flags(flags, "art6_6", "治理与规划")), part)
 
 
 @udf("JIDI_ART6_7", "第六条第（七）项：管理制度、服务流程、服务台账、收费标准、质量监督", "art6_7", "结果/数据/理由/依据",
-     R("flags", "5格是/否", range=True), PART_ARG)
+     R("flags", f"{F.width('art6_7')}格是/否", range=True), PART_ARG)
 def art6_7(flags, part=None):
-    return pick(rules.art6_7_management(rs(), *_flags(flags, 5, "管理制度")), part)
+    return pick(rules.art6_7_management(rs(), *_flags(flags, "art6_7", "管理制度")), part)
 
 
 @udf("JIDI_ART6_8", "第六条第（八）项：本科及以上学历或中级及以上职称的服务人员不少于8人", "art6_8", "结果/数据/理由/依据/值（人数）",
@@ -181,35 +186,39 @@ def art6_8(staff, declared, part=None):
      R("free_service", "提供公益性免费服务（是/否）"), PART_ARG)
 def art6_9(rate, satisfied, responses, free_service, part=None):
     r, s, n = number(rate, "满意度"), integer(satisfied, "满意问卷数"), integer(responses, "有效问卷数")
-    if r is not None and r > 1:
-        raise UdfInputError("满意度", f"{r} 超过 100%；请以百分比格式填写（如 92%）")
-    if s is not None and n is not None and s > n:
-        raise UdfInputError("满意问卷数", f"{s} 大于有效问卷数 {n}")
+    for field, bad in (("满意度", checks.over_percent(r)), ("满意问卷数", checks.not_more("satisfied", s, n))):
+        if bad:
+            raise UdfInputError(field, bad)
     return pick(rules.art6_9_satisfaction(rs(), r, s, n, boolean(free_service, "公益性免费服务")), part)
 
 
 @udf("JIDI_ART6_10", "第六条第（十）项：企业服务站（场所设备、岗位人员、工作指南、对接服务）", "art6_10", "结果/数据/理由/依据",
-     R("flags", "4格是/否", range=True), PART_ARG)
+     R("flags", f"{F.width('art6_10')}格是/否", range=True), PART_ARG)
 def art6_10(flags, part=None):
-    return pick(rules.art6_10_station(rs(), *_flags(flags, 4, "企业服务站")), part)
+    return pick(rules.art6_10_station(rs(), *_flags(flags, "art6_10", "企业服务站")), part)
+
+
+# The width of the 第七条/第八条 groups is the rule-set's code list (jidi_xl.fields.code_flags), known only once
+# a rule-set is chosen: the argument says so rather than a typed number that would go stale.
+SF_FLAGS = "服务功能每项一格是/否（按代码表 service_functions 的顺序）"
 
 
 # -- 第七条、第八条、第十五条 and the verdict ------------------------------------------------------------
 
 @udf("JIDI_ART7", "第七条：八项服务功能中至少具备三项", "art7", "结果/数据/理由/依据/值",
-     R("flags", "8格是/否（创业辅导…产业链服务）", range=True), PART_ARG)
+     R("flags", SF_FLAGS + "（创业辅导…产业链服务）", range=True), PART_ARG)
 def art7(flags, part=None):
     return pick(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")), part)
 
 
 @udf("JIDI_ART7_COUNT", "第七条：具备的服务功能项数", "art7", "整数",
-     R("flags", "8格是/否", range=True))
+     R("flags", SF_FLAGS, range=True))
 def art7_count(flags):
     return len(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")).value or [])
 
 
 @udf("JIDI_ART8", "第八条：鼓励发展特征（不作为认定条件）", "art8", "数据/理由/值",
-     R("flags", "4格是/否", range=True), PART_ARG)
+     R("flags", "鼓励特征每项一格是/否（按代码表 encouraged_features 的顺序）", range=True), PART_ARG)
 def art8(flags, part=None):
     return pick(rules.art8_encouraged(rs(), tables.flag_list(rs(), flags, "encouraged_features", "鼓励特征")), part or "数据")
 
@@ -286,8 +295,9 @@ def _score_grid(max_points, weights, scores):
         if all(c is None for c in col):
             continue
         for i, (c, ind) in enumerate(zip(col, inds)):
-            if c is not None and c > ind["max_points"]:
-                raise UdfInputError(f"专家{j + 1}·指标{i + 1}", f"得分 {c} 超过该指标满分 {ind['max_points']}")
+            bad = checks.score_over_indicator(c, ind["max_points"])
+            if bad:
+                raise UdfInputError(f"专家{j + 1}·指标{i + 1}", bad)
         experts.append({"scores": col})
     return inds, experts
 
@@ -314,8 +324,9 @@ def trimmed_mean(totals):
 def score(max_points, weights, scores, entered=None, part=None):
     inds, experts = _score_grid(max_points, weights, scores)
     total = number(entered, "录入总分")
-    if total is not None and total > rs().p("chapter4.max_score"):
-        raise UdfInputError("录入总分", f"{total} 超过满分 {rs().p('chapter4.max_score')}")
+    bad = checks.score_over_max(total, rs().p("chapter4.max_score"))
+    if bad:
+        raise UdfInputError("录入总分", bad)
     r = rules.evaluation_score(rs(), total, {"indicators": inds, "experts": experts} if experts else None)
     return pick(r, part or "值")
 
@@ -404,6 +415,7 @@ def art17(kind, changed_on, filed_on, part=None):
     if k is None or c is None:
         raise UdfInputError("变更事项/变更日期", "须填写变更事项和变更日期")
     f = to_date(filed_on, "备案日期")
-    if f is not None and f < c:
-        raise UdfInputError("备案日期", f"备案日期 {f} 早于变更日期 {c}")
+    bad = checks.filed_before_change(c, f)
+    if bad:
+        raise UdfInputError("备案日期", bad)
     return pick(rules.art17_filing(rs(), k, c, f), part)

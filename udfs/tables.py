@@ -1,7 +1,9 @@
 """The documented table layouts of the workbook (docs/udfs.md), parsed into rule inputs.
 
-Column orders are a contract between the workbook generator, the UDFs and the reader:
-ROSTER_COLUMNS, PENALTY_COLUMNS, STAFF_COLUMNS, REVOCATION_COLUMNS. Blank rows are skipped. A blank
+Column orders are a contract between the workbook generator, the UDFs and the reader; they are the
+field catalogue's table columns (:mod:`jidi_xl.fields`): ROSTER_COLUMNS, PENALTY_COLUMNS, STAFF_COLUMNS,
+REVOCATION_COLUMNS are derived from it, and each row is converted column by column by the column's kind.
+The checks across fields are :mod:`jidi_xl.checks`'. Blank rows are skipped. A blank
 penalty table is "checked, none" only with its 处罚记录已核查 flag set to 是 (:func:`penalty_record`).
 """
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from jidi_xl import checks
+from jidi_xl import fields as F
 from jidi_xl.case import Firm, Penalty, StaffMember
 from jidi_xl.rules.chapter5 import revocation_after_reference
 from jidi_xl.ruleset import RuleSet
@@ -16,11 +20,54 @@ from jidi_xl.values import credit_code_problem, normalise_credit_code
 
 from .adapters import UdfInputError, boolean, code, grid, is_empty, number, scalar, to_date
 
-ROSTER_COLUMNS = ["企业名称", "统一社会信用代码", "所属产业", "划型行业", "从业人员（人）", "营业收入（万元）",
-                  "资产总额（万元）", "企业规模（已申报）", "注册地在本市"]
-PENALTY_COLUMNS = ["处罚日期", "处罚类型", "处罚对象", "说明"]
-STAFF_COLUMNS = ["姓名", "学历", "职称"]
-REVOCATION_COLUMNS = ["撤销日期", "撤销原因"]
+ROSTER_COLUMNS = F.ROSTER.headers
+PENALTY_COLUMNS = F.PENALTIES.headers
+STAFF_COLUMNS = F.STAFF.headers
+REVOCATION_COLUMNS = F.REVOCATIONS.headers
+
+
+def _short(header: str) -> str:
+    """A column's name in a message: its header without the unit (“从业人员（人）” → “从业人员”)."""
+    return header.split("（")[0]
+
+
+def _value(rs: RuleSet, c: F.Field, v, field: str):
+    """One cell of a table row as its case value, by the column's kind (the UDFs' adapters)."""
+    kind = c.cell_kind
+    if kind == "credit_code":
+        cc = scalar(v, field)
+        if isinstance(cc, float) and cc.is_integer():
+            cc = int(cc)                     # a code of digits only, typed into a number cell
+        cc = normalise_credit_code(cc)
+        bad = credit_code_problem(cc) if cc else None    # the one GB 32100-2015 check, as parse_case
+        if bad:
+            raise UdfInputError(field, bad)
+        return cc
+    if kind.startswith("code:"):
+        return code(v, field, kind[5:], rs)
+    if kind == "sector":
+        return sector_code(rs, v, field)
+    if kind in ("int", "number"):
+        return number(v, field)
+    if kind == "bool":
+        return boolean(v, field)
+    if kind == "date":
+        return to_date(v, field)
+    v = scalar(v, field)
+    return None if v is None else str(v)
+
+
+def _items(rs: RuleSet, t: F.Table, x, what: str):
+    """(row number, {key: value}, where) of every non-blank row, converted column by column; a row lacking a
+    required column is refused (:func:`jidi_xl.checks.incomplete_row`)."""
+    cols = t.input_columns
+    for i, r in _rows(x, len(cols), t.key):
+        at = f"{what}第{i}行"
+        item = {c.key: _value(rs, c, v, f"{at}·{_short(c.label)}") for c, v in zip(cols, r)}
+        bad = checks.incomplete_row(t, item)
+        if bad:
+            raise UdfInputError(at, bad)
+        yield i, item, at
 
 
 def _rows(x, width: int, table: str):
@@ -58,47 +105,18 @@ def _roster_cached(rs: RuleSet, rows: tuple) -> tuple[Firm, ...]:
 
 
 def _parse_roster(rs: RuleSet, x) -> tuple[Firm, ...]:
-    firms, seen = [], {}
-    for i, r in _rows(x, len(ROSTER_COLUMNS), "roster"):
-        at = f"入驻企业名册第{i}行"
-        name = scalar(r[0], f"{at}·企业名称")
-        if name is None:
-            raise UdfInputError(f"{at}·企业名称", "有数据但缺少企业名称；请补填名称或清空该行")
-        cc = scalar(r[1], f"{at}·统一社会信用代码")
-        if isinstance(cc, float) and cc.is_integer():
-            cc = int(cc)                     # a code of digits only, typed into a number cell
-        cc = normalise_credit_code(cc)
-        if cc:
-            bad = credit_code_problem(cc)    # the one GB 32100-2015 check, as parse_case
-            if bad:
-                raise UdfInputError(f"{at}·统一社会信用代码", bad)
-            if cc in seen:
-                raise UdfInputError(f"{at}·统一社会信用代码", f"{cc} 与第{seen[cc]}行重复；同一企业只能登记一次")
-            seen[cc] = i
-        firms.append(Firm(
-            name=str(name), credit_code=cc,
-            industry=code(r[2], f"{at}·所属产业", "industries", rs),
-            sector=sector_code(rs, r[3], f"{at}·划型行业"),
-            employees=number(r[4], f"{at}·从业人员"),
-            revenue_10k=number(r[5], f"{at}·营业收入"),
-            assets_10k=number(r[6], f"{at}·资产总额"),
-            size_class=code(r[7], f"{at}·企业规模", "size_classes", rs),
-            beijing_registered=boolean(r[8], f"{at}·注册地在本市"),
-            where=at))
+    firms, seen = [], checks.DuplicateCodes()
+    for i, item, at in _items(rs, F.ROSTER, x, "入驻企业名册"):
+        dup = seen.see(item["credit_code"], f"第{i}行")
+        if dup:
+            raise UdfInputError(f"{at}·{_short(F.ROSTER.column('credit_code').label)}", dup)
+        firms.append(Firm(**item, where=at))
     return tuple(firms)
 
 
 def penalties(rs: RuleSet, x) -> list[Penalty]:
-    out = []
-    for i, r in _rows(x, len(PENALTY_COLUMNS), "penalties"):
-        at = f"处罚记录第{i}行"
-        d = to_date(r[0], f"{at}·处罚日期")
-        kind = code(r[1], f"{at}·处罚类型", "penalty_kinds", rs)
-        subject = code(r[2], f"{at}·处罚对象", "penalty_subjects", rs)
-        if d is None or kind is None or subject is None:
-            raise UdfInputError(at, "处罚记录须填写日期、类型和对象；请补全或清空该行")
-        out.append(Penalty(d, kind, subject, str(scalar(r[3], f"{at}·说明") or "")))
-    return out
+    return [Penalty(**{**item, "description": str(item["description"] or "")})
+            for _, item, _ in _items(rs, F.PENALTIES, x, "处罚记录")]
 
 
 def penalty_record(rs: RuleSet, x, checked) -> list[Penalty] | None:
@@ -112,28 +130,19 @@ def penalty_record(rs: RuleSet, x, checked) -> list[Penalty] | None:
 
 
 def staff(rs: RuleSet, x) -> list[StaffMember] | None:
-    out = []
-    for i, r in _rows(x, len(STAFF_COLUMNS), "staff"):
-        at = f"服务人员第{i}行"
-        name = scalar(r[0], f"{at}·姓名")
-        if name is None:
-            raise UdfInputError(f"{at}·姓名", "有数据但缺少姓名")
-        out.append(StaffMember(str(name), code(r[1], f"{at}·学历", "degrees", rs), code(r[2], f"{at}·职称", "titles", rs)))
+    out = [StaffMember(**{**item, "name": str(item["name"])}) for _, item, _ in _items(rs, F.STAFF, x, "服务人员")]
     return out or None
 
 
 def revocations(rs: RuleSet, x, ref: date | None = None) -> list[tuple]:
     """(date, ground) rows; with ``ref``, a row dated after it is refused (spec §8/§10, as ``parse_case``)."""
     out = []
-    for i, r in _rows(x, len(REVOCATION_COLUMNS), "revocations"):
-        at = f"撤销记录第{i}行"
-        d = to_date(r[0], f"{at}·撤销日期")
-        g = code(r[1], f"{at}·撤销原因", "revocation_grounds", rs)
-        if d is None or g is None:
-            raise UdfInputError(at, "撤销记录须填写日期和原因")
+    d_col, g_col = F.REVOCATIONS.input_columns
+    for _, item, at in _items(rs, F.REVOCATIONS, x, "撤销记录"):
+        d, g = item[d_col.key], item[g_col.key]
         bad = revocation_after_reference(d, ref) if ref else None
         if bad:
-            raise UdfInputError(f"{at}·撤销日期", bad)
+            raise UdfInputError(f"{at}·{d_col.label}", bad)
         out.append((d, g))
     return out
 
@@ -147,7 +156,7 @@ def flag_list(rs: RuleSet, x, kind: str, field: str) -> list[str] | None:
     marks = [boolean(v, f"{field}·{rs.label(kind, c)}") for v, c in zip(vals, order)]
     if all(m is None for m in marks):
         return None
-    if any(m is None for m in marks):
-        blank = "、".join(rs.label(kind, c) for c, m in zip(order, marks) if m is None)
-        raise UdfInputError(field, f"部分项目未选择（{blank}）；请为每一项选择“是”或“否”")
+    bad = checks.partly_blank([rs.label(kind, c) for c, m in zip(order, marks) if m is None])
+    if bad:
+        raise UdfInputError(field, bad)
     return [c for c, m in zip(order, marks) if m]

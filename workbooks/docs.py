@@ -1,4 +1,5 @@
-"""Generate docs/workbook.md from :mod:`workbooks.layout` (every defined name, where it is, what it means).
+"""Generate docs/workbook.md from :mod:`workbooks.layout` (every defined name, where it is, what it means);
+its input rows come from the field catalogue :mod:`jidi_xl.fields` through the layout.
 
     python -m workbooks.docs            # rewrite docs/workbook.md
     python -m workbooks.docs --check    # exit 1 if the committed page is stale
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .layout import CONDITIONS, KINDS, LAYOUT, OVERRIDABLE, RIBBON_NAMES, SHEETS, Layout
+from .layout import CONDITIONS, KINDS, OVERRIDABLE, RIBBON_NAMES, SHEETS, Layout, default_layout
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "workbook.md"
 
@@ -28,14 +29,16 @@ def _md(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def render(L: Layout = LAYOUT) -> str:
+def render(L: Layout | None = None) -> str:
+    L = L if L is not None else default_layout()
     names = list(L.names.values())
     by_role = Counter(n.role for n in names)
     funcs = sorted({tok for f in L.formulas for tok in _functions(f.formula)})
     out = [
         "# 标准评价工作簿（workbooks/jidi_evaluation.xlsx）",
         "",
-        "<!-- 本页由 `python -m workbooks.docs` 根据 workbooks/layout.py 生成，请勿手工修改。 -->",
+        "<!-- 本页由 `python -m workbooks.docs` 根据 workbooks/layout.py 生成，请勿手工修改；填写区（名称、含义、类型、案例字段）"
+        "来自字段目录 jidi_xl/fields.py。 -->",
         "",
         "The standard workbook of jidi-xl: where to type, what each result cell means, and the **workbook-scope**",
         "defined name of every input and output (sheet-scoped names are not used: the headless engine gives",

@@ -35,13 +35,21 @@ from jidi_xl.rules import art7_services
 from jidi_xl.rules.chapter4 import GRADES, PLACEHOLDER_NOTE
 from jidi_xl.ruleset import load_ruleset
 
-from .layout import (ART17_SUMMARY, CHANGE_ROWS, CONDITIONS, DATE_FREE, LAYOUT, NO_CHANGES, NO_EVALUATION, NO_RECOGNITION,
-                     NOT_EVALUATED, ROSTER_FIELDS)
+from .layout import (ART17_SUMMARY, CHANGE_ROWS, CONDITIONS, DATE_FREE, NO_CHANGES, NO_EVALUATION, NO_RECOGNITION,
+                     NOT_EVALUATED, ROSTER_FIELDS, default_layout)
 
 TRACK = {"general": "一般基地", "hpp": "高精尖制造业基地"}
 EXCEL_EPOCH = date(1899, 12, 30)
 #: The names every expectation covers: each single-cell result of the layout.
-SINGLE_OUTPUTS = tuple(n.name for n in LAYOUT.outputs() if n.single)
+def single_outputs(L=None) -> tuple[str, ...]:
+    return tuple(n.name for n in (L if L is not None else default_layout()).outputs() if n.single)
+
+
+def __getattr__(name: str):
+    # SINGLE_OUTPUTS: of the default rule-set's layout, made on first use (no rule-set is loaded at import time)
+    if name == "SINGLE_OUTPUTS":
+        return single_outputs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _serial(d: date | None) -> int | None:

@@ -26,14 +26,17 @@ from typing import Any
 
 import xlsxwriter
 
+from jidi_xl import fields as FC
+from jidi_xl import values as V
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError, InputProblem
 from jidi_xl.ruleset import RuleSet, load_ruleset
 
 from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
-from .layout import (S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, EXPERT_COLS, INDICATOR_ROWS, KINDS, LAYOUT, NO, OUTCOMES, PENALTIES_CHECKED, S_CHART, S_GUIDE,
-                     S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS, YES, Layout, Name, list_for)
+from .codec import _get as codec_get, case_cells
+from .layout import (KINDS, OUTCOMES, S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, S_CHART, S_GUIDE, S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS,
+                     Layout, Name, default_layout, layout_for, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
 ROOT = PACKAGE_DIR.parent
@@ -102,109 +105,6 @@ class _Formats:
                         **({"num_format": nf} if nf else {}))
 
 
-# -- case JSON → input cells ----------------------------------------------------------------------
-
-def _get(raw: dict, dotted: str) -> Any:
-    node: Any = raw
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or node.get(key) is None:
-            return None
-        node = node[key]
-    return node
-
-
-def _cell_value(kind: str, v: Any) -> Any:
-    """A case value as the cell shows it: 是/否, Chinese labels, real dates."""
-    if v is None:
-        return None
-    rs = load_ruleset()
-    if kind == "bool":
-        return YES if v else NO
-    if kind.startswith("code:"):
-        return rs.label(kind[5:], v)
-    if kind == "sector":
-        return rs.size_standards["sectors"].get(v, {}).get("label", v)
-    if kind == "outcome":
-        return OUTCOME_ZH.get(v, v)
-    if kind == "date":
-        return date.fromisoformat(v)
-    return v
-
-
-def case_cells(raw: dict, L: Layout = LAYOUT) -> Cells:
-    """The input cells of a case (format jidi-xl/case@1): {(sheet, row, col): value}.
-
-    Raises :class:`InputError` when the case does not fit the workbook (more rows than a block holds).
-    """
-    out: Cells = {}
-    problems: list[InputProblem] = []
-
-    def put(n: Name, r: int, c: int, kind: str, v: Any) -> None:
-        v = _cell_value(kind, v)
-        if v is not None and v != "":
-            out[(n.sheet, r, c)] = v
-
-    def rows_of(path: str, n: Name, what: str) -> list:
-        items = _get(raw, path) or []
-        if len(items) > n.nrows:
-            p = InputProblem(path, f"{what}有 {len(items)} 行，工作簿至多容纳 {n.nrows} 行")
-            if p not in problems:
-                problems.append(p)
-            return []
-        return items
-
-    for n in L.inputs():
-        if n.kind in ("group", "table"):
-            continue
-        j = n.json
-        if "[]" in j and j.startswith("evaluation.rubric"):
-            continue                                     # the rubric below
-        if n.name == PENALTIES_CHECKED:                  # 是 when conduct.penalties is given, even []; else blank
-            put(n, n.row, n.col, n.kind, True if _get(raw, j) is not None else None)
-            continue
-        if "[]." in j:                                    # a table column: "firms.roster[].industry"
-            path, fld = j.split("[].")
-            for i, item in enumerate(rows_of(path, n, n.label.split("·")[0])):
-                put(n, n.row + i, n.col, n.kind, item.get(fld))
-        elif j.startswith("overrides["):                 # "overrides[art6_5].outcome"
-            rule, fld = j[len("overrides["):].split("].")
-            for ov in raw.get("overrides") or []:
-                if ov.get("rule") == rule:
-                    put(n, n.row, n.col, n.kind, ov.get(fld))
-        elif j.endswith("]") and "[" in j:
-            path, key = j[:-1].split("[")
-            lst = _get(raw, path)
-            if key.isdigit():                             # "firms.leading_industries[0]"
-                if lst and int(key) < len(lst):
-                    put(n, n.row, n.col, n.kind, lst[int(key)])
-            elif lst is not None:                         # "service_functions[training]": 是/否 membership
-                put(n, n.row, n.col, n.kind, key in lst)
-        else:
-            put(n, n.row, n.col, n.kind, _get(raw, j))
-
-    rubric = _get(raw, "evaluation.rubric")
-    if rubric:
-        inds, experts = rubric.get("indicators") or [], rubric.get("experts") or []
-        if len(inds) > INDICATOR_ROWS:
-            problems.append(InputProblem("evaluation.rubric.indicators", f"评分指标有 {len(inds)} 项，工作簿至多容纳 {INDICATOR_ROWS} 项"))
-        elif len(experts) > EXPERT_COLS:
-            problems.append(InputProblem("evaluation.rubric.experts", f"专家有 {len(experts)} 位，工作簿至多容纳 {EXPERT_COLS} 位"))
-        else:
-            for col_name, fld in (("in_rubric_codes", "code"), ("in_rubric_names", "name"),
-                                  ("in_max_points", "max_points"), ("in_weights", "weight")):
-                n = L[col_name]
-                for i, ind in enumerate(inds):
-                    put(n, n.row + i, n.col, n.kind, ind.get(fld))
-            names, scores = L["in_expert_names"], L["in_scores"]
-            for j, ex in enumerate(experts):
-                put(names, names.row, names.col + j, "text", ex.get("name"))
-                for i, sc in enumerate((ex.get("scores") or [])[:len(inds)]):
-                    put(scores, scores.row + i, scores.col + j, "points", sc)
-    if problems:
-        raise InputError(problems)
-    return out
-
-
 # -- writing ----------------------------------------------------------------------------------------
 
 def _validation(n: Name) -> dict | None:
@@ -218,11 +118,12 @@ def _validation(n: Name) -> dict | None:
         return {**base, "validate": "list", "source": f"={lst}",
                 "error_message": "请从下拉列表中选择（中文标签）。留空表示未填。"}
     if kind == "date":
-        return {**base, "validate": "date", "criteria": "between", "minimum": date(1949, 10, 1),
-                "maximum": date(2100, 12, 31), "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
+        return {**base, "validate": "date", "criteria": "between", "minimum": V.EARLIEST_DATE,
+                "maximum": V.LATEST_DATE, "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
     if kind == "year":
-        return {**base, "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100,
-                "error_message": "请填写四位年份（2000–2100），如 2024。"}
+        y = FC.find("evaluation.year")
+        return {**base, "validate": "integer", "criteria": "between", "minimum": y.minimum, "maximum": y.maximum,
+                "error_message": f"请填写四位年份（{y.minimum}–{y.maximum}），如 2024。"}
     if kind == "int":
         return {**base, "validate": "integer", "criteria": ">=", "value": 0,
                 "error_message": "请填写不小于 0 的整数，不带单位。"}
@@ -236,8 +137,9 @@ def _validation(n: Name) -> dict | None:
         return {**base, "validate": "length", "criteria": "==", "value": 18, "error_type": "warning",
                 "error_message": "统一社会信用代码应为 18 位；请核对（可选择“是”继续保存）。"}
     if kind == "reason":
-        return {**base, "validate": "length", "criteria": ">=", "value": 4,
-                "error_message": "改判理由至少 4 个字；没有书面理由的改判不生效。"}
+        need = FC.OVERRIDES.column("justification").min_length
+        return {**base, "validate": "length", "criteria": ">=", "value": need,
+                "error_message": f"改判理由至少 {need} 个字；没有书面理由的改判不生效。"}
     return None
 
 
@@ -258,8 +160,7 @@ def _conditional(ws, F: _Formats, r1, c1, r2, c2, style: str) -> None:
         ws.conditional_format(r1, c1, r2, c2, rule)
 
 
-def _guide(ws, F: _Formats) -> None:
-    rs = load_ruleset()
+def _guide(ws, F: _Formats, rs) -> None:
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 100)
@@ -412,14 +313,15 @@ def _chart(wb, ws, L: Layout) -> None:
 COLUMN_FORMATTED = (S_ROSTER, S_STAFF)
 
 
-def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout = LAYOUT,
+def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None, L: Layout | None = None,
                rs: RuleSet | None = None) -> bytes:
     """Render the layout with the given input cells and cached formula values; return the .xlsx bytes.
 
     A sample differs from the template only in its input cells, cached values, document comment and
     active sheet: every other cell is the template's (the engine's fast path fingerprints them).
-    ``rs``: the rule-set (and notice) the book is made for, recorded in its 参数 sheet; None = the default."""
-    rs = rs or load_ruleset()
+    ``rs``: the rule-set (and notice) the book is made for, recorded in its 参数 sheet; None = the layout's."""
+    L = L if L is not None else default_layout()
+    rs = rs if rs is not None else L.ruleset
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
@@ -502,7 +404,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
     for n in L.names.values():
         wb.define_name(n.name, "=" + n.abs_ref)
 
-    _guide(ws[S_GUIDE], F)
+    _guide(ws[S_GUIDE], F, rs)
     _params(ws[S_PARAMS], F, L, rs)
     _measures(ws[S_TEXT], F)
     _chart(wb, ws[S_CHART], L)
@@ -557,7 +459,7 @@ def _typed_blank_results(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def notice_cells(rs: RuleSet, L: Layout = LAYOUT) -> Cells:
+def notice_cells(rs: RuleSet, L: Layout) -> Cells:
     """The input cells a notice's workbook comes filled with: the notice's rubric of indicators (评分表: code,
     name, maximum points, weight — blank weight = its maximum points). Decision: they stay input cells, so the
     reviewer enters the experts' scores beside them (and may correct a row the notice changed); a case's own
@@ -565,8 +467,9 @@ def notice_cells(rs: RuleSet, L: Layout = LAYOUT) -> Cells:
     if rs.notice is None:
         return {}
     inds = rs.p("chapter4.rubric") or []
-    if len(inds) > INDICATOR_ROWS:
-        raise InputError([InputProblem("chapter4.rubric", f"年度通知的评分指标有 {len(inds)} 项，工作簿至多容纳 {INDICATOR_ROWS} 项")])
+    rows = L["in_rubric_codes"].nrows
+    if len(inds) > rows:
+        raise InputError([InputProblem("chapter4.rubric", f"年度通知的评分指标有 {len(inds)} 项，工作簿至多容纳 {rows} 项")])
     out: Cells = {}
     for col_name, fld in (("in_rubric_codes", "code"), ("in_rubric_names", "name"), ("in_max_points", "max_points"),
                           ("in_weights", "weight")):
@@ -584,17 +487,18 @@ def build(raw: dict | None = None, sample_of: str | None = None, rs: RuleSet | N
     ``rs.key`` and is recalculated under it."""
     from udfs.context import using
 
-    rs = rs or load_ruleset()
-    inputs = case_cells(raw) if raw else {}
-    if not (raw and _get(raw, "evaluation.rubric")):
-        inputs = {**notice_cells(rs), **inputs}
-    first = write_book(inputs, None, sample_of, rs=rs)
+    rs = rs if rs is not None else load_ruleset()
+    L = layout_for(rs)
+    inputs = case_cells(raw, L) if raw else {}
+    if not (raw and codec_get(raw, FC.INDICATORS.path)):      # the case has no rubric of its own
+        inputs = {**notice_cells(rs, L), **inputs}
+    first = write_book(inputs, None, sample_of, L, rs)
     with tempfile.TemporaryDirectory(prefix="jidi-wb-") as tmp:
         path = Path(tmp) / "book.xlsx"
         path.write_bytes(first)
         with using(rs):
             values = recalculate(path)
-    return write_book(inputs, values, sample_of, rs=rs), values
+    return write_book(inputs, values, sample_of, L, rs), values
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:

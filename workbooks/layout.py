@@ -8,22 +8,33 @@ layout, the reader (``reader.py``) reads it back, docs/workbook.md is generated 
 Naming: ``in_…`` inputs (yellow, unlocked), ``out_…`` formula results (locked), ``lst_…`` drop-down
 sources on the hidden ``_lists`` sheet, ``info_…`` fixed information cells.
 
-Table column orders come from :mod:`udfs.tables` (the contract between workbook, UDFs and reader).
+The input cells — which fields, their names, labels, kinds, help texts, table columns and flag groups —
+come from the field catalogue :mod:`jidi_xl.fields`; this module places them (rows, columns, widths) and
+adds the outputs. A layout is built for a rule-set (:func:`build`, cached by :func:`layout_for`): its code
+lists give the 第七条/第八条 cells and the drop-downs. ``LAYOUT`` is the default rule-set's layout, made on
+first use (nothing here loads a rule-set at import time).
 All rows/columns here are 0-based (XlsxWriter's convention); ``Name.ref`` gives Excel's A1 text.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from jidi_xl.ruleset import load_ruleset
-from udfs.tables import PENALTY_COLUMNS, REVOCATION_COLUMNS, ROSTER_COLUMNS, STAFF_COLUMNS
+from jidi_xl import fields as F
+from jidi_xl.fields import CODE_KINDS
+from jidi_xl.rules import RULES, Rule
+from jidi_xl.rules.chapter5 import EVAL_RULE
+from jidi_xl.ruleset import RuleSet, load_ruleset
+from udfs import functions as _functions  # noqa: F401 — fills udfs.registry.REGISTRY, which the conditions read
+from udfs.registry import REGISTRY
 
 # -- sheets ------------------------------------------------------------------------------------------
 
-S_GUIDE, S_BASIC, S_ROSTER, S_STAFF = "填表说明", "基本信息", "入驻企业", "服务人员"
-S_CONDUCT, S_CHANGES, S_EVAL, S_OVR = "处罚与撤销", "重大变更", "绩效评价", "复核改判"
+S_GUIDE, S_BASIC, S_ROSTER, S_STAFF = "填表说明", F.S_BASIC, F.S_ROSTER, F.S_STAFF
+S_CONDUCT, S_CHANGES, S_EVAL, S_OVR = F.S_CONDUCT, F.S_CHANGES, F.S_EVAL, F.S_OVR
 S_RESULT, S_CHART, S_PARAMS, S_TEXT, S_LISTS = "评价结果", "产业分布", "参数", "依据", "_lists"
 
 SHEETS: list[tuple[str, str]] = [
@@ -43,8 +54,9 @@ SHEETS: list[tuple[str, str]] = [
 ]
 
 # Capacities of the repeating blocks.
-ROSTER_ROWS, STAFF_ROWS, PENALTY_ROWS, REVOCATION_ROWS, CHANGE_ROWS = 1000, 200, 50, 10, 10
-INDICATOR_ROWS, EXPERT_COLS = 10, 9
+ROSTER_ROWS, STAFF_ROWS, PENALTY_ROWS = F.ROSTER.rows, F.STAFF.rows, F.PENALTIES.rows
+REVOCATION_ROWS, CHANGE_ROWS = F.REVOCATIONS.rows, F.CHANGES.rows
+INDICATOR_ROWS, EXPERT_COLS = F.INDICATORS.rows, F.EXPERTS.rows
 
 # -- types --------------------------------------------------------------------------------------------
 
@@ -76,9 +88,6 @@ KINDS: dict[str, str] = {
     "list": "下拉列表取值",
     "info": "固定信息",
 }
-CODE_KINDS = {"industries": "所属产业", "size_classes": "企业规模", "degrees": "学历", "titles": "职称",
-              "penalty_kinds": "处罚类型", "penalty_subjects": "处罚对象", "revocation_grounds": "撤销原因",
-              "change_kinds": "变更事项", "service_functions": "服务功能", "encouraged_features": "鼓励特征"}
 for _k, _zh in CODE_KINDS.items():
     KINDS[f"code:{_k}"] = f"下拉：{_zh}（中文标签；代码表 codes.yaml 的 {_k}）"
 
@@ -161,6 +170,8 @@ class Layout:
     heights: dict[str, dict[int, float]] = field(default_factory=dict)
     cond: list[tuple[str, int, int, int, int, str]] = field(default_factory=list)  # sheet, r1, c1, r2, c2, style
     anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)        # where the generator puts things
+    lists: list[tuple[str, str, list[str]]] = field(default_factory=list)           # (name, title, values) of _lists
+    ruleset: Any = None                                                              # the RuleSet it was built for
 
     # -- building --------------------------------------------------------------------------------
     def add(self, **kw) -> Name:
@@ -201,27 +212,26 @@ class Condition:
     rule: str
     article: str
     title: str
-    call: str        # the UDF call without the closing part argument: "JIDI_ART6_4(in_building_m2,in_public_service_m2"
-    dated: bool = False   # depends on the reference date (re-checked at 12-31 in the evaluation block)
+    call: str        # the UDF call without the closing part argument: "JIDI_ART6_3(in_art6_3_flags"
 
 
-CONDITIONS: list[Condition] = [
-    Condition("art6_1", "第六条第（一）项", "运营主体资格与成立时间", "JIDI_ART6_1({ref},in_art6_1_flags,in_established_on", True),
-    Condition("art6_2", "第六条第（二）项", "诚信守法", "JIDI_ART6_2({ref},in_good_operation,in_penalties,in_penalties_checked,in_serious_dishonesty", True),
-    Condition("art6_3", "第六条第（三）项", "立项与产业定位", "JIDI_ART6_3(in_art6_3_flags"),
-    Condition("art6_4", "第六条第（四）项", "场地面积", "JIDI_ART6_4(in_building_m2,in_public_service_m2"),
-    Condition("art6_5", "第六条第（五）项", "入驻企业与集聚度", "JIDI_ART6_5(in_roster,in_leading,in_hpp"),
-    Condition("art6_6", "第六条第（六）项", "治理与规划", "JIDI_ART6_6(in_art6_6_flags"),
-    Condition("art6_7", "第六条第（七）项", "管理制度与服务台账", "JIDI_ART6_7(in_art6_7_flags"),
-    Condition("art6_8", "第六条第（八）项", "服务人员", "JIDI_ART6_8(in_staff,in_staff_declared"),
-    Condition("art6_9", "第六条第（九）项", "满意度与公益服务", "JIDI_ART6_9(in_satisfaction_rate,in_satisfied,in_responses,in_free_public_service"),
-    Condition("art6_10", "第六条第（十）项", "企业服务站", "JIDI_ART6_10(in_art6_10_flags"),
-    Condition("art7", "第七条", "服务功能", "JIDI_ART7(in_service_functions"),
-    Condition("art15", "第十五条", "再次申请限制", "JIDI_BAN({ref},in_revocations"),
-]
+def _condition(rule: Rule) -> Condition:
+    """A condition's row, derived: id, article and title from its declaration (jidi_xl.rules.RULES); the function
+    is the registry's UDF that computes the rule's 结果 (udfs.registry); its argument cells from the field
+    catalogue (jidi_xl.fields.CONDITION_ARGS)."""
+    fns = [u.name for u in REGISTRY.values() if u.rule == rule.id and u.returns.startswith("结果")]
+    if len(fns) != 1:
+        raise ValueError(f"condition {rule.id}: expected one UDF computing its 结果 in udfs.registry, found {fns}")
+    call = f"{fns[0]}(" + ",".join(F.argument_name(a) for a in F.CONDITION_ARGS[rule.id])
+    return Condition(rule.id, rule.article, rule.title, call)
+
+
+#: The conditions of the recognition verdict, in article order (RULES.conditions).
+CONDITIONS: list[Condition] = [_condition(r) for r in RULES.conditions]
+#: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
+BASIC: list[Condition] = [c for c in CONDITIONS if c.rule in {r.id for r in RULES.basic}]
 # The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
-EVAL_ART15 = Condition("art15_triggers", "第十五条", "撤销情形",
-                       "JIDI_ART15(in_eval_year,in_false_materials,in_penalties,in_penalties_checked,in_serious_dishonesty")
+EVAL_ART15 = _condition(RULES.get(EVAL_RULE))
 #: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
 OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
     [(EVAL_ART15, "out_eval_art15_computed")]
@@ -262,116 +272,56 @@ def condition_formula(c: Condition, part: str = "", ref: str = "in_ref_date", gu
 
 # -- fields of the form sheets -----------------------------------------------------------------------
 
-def _flag(name, label, json, help=""):
-    return (name, label, "bool", json, help)
+def _cell(f: F.Field) -> tuple:
+    """(name, label, kind, case path, help) of one input cell of the 基本信息 or 绩效评价 sheet."""
+    return (f.name, f.label, f.cell_kind, f.path, f.help)
 
 
-BASIC_GROUPS: list[tuple[str, str, str, str | None, list[tuple]]] = [
-    # (article, group title, group note, group name over the first k fields, fields)
-    ("", "基地与评价类型", "认定（申请受理截止日期）和绩效评价（评价年度）至少填写一项", None, [
-        ("in_case_id", "案例编号", "text", "case_id", "用于文件名和报告，可空"),
-        ("in_base_name", "示范基地名称", "text", "base.name", "必填"),
-        ("in_operator_name", "运营主体名称", "text", "base.operator_name", ""),
-        ("in_operator_credit_code", "运营主体统一社会信用代码", "credit_code", "base.credit_code", "18 位"),
-        ("in_description", "案例说明（可空）", "text", "description", ""),
-        ("in_ref_date", "申请受理截止日期（认定参照日）", "date", "recognition.reference_date",
-         "认定评价的参照日：成立年限、两年内处罚、入驻企业数均以此日为准（spec §1）"),
-        ("in_eval_year", "绩效评价年度", "year", "evaluation.year",
-         "绩效评价针对的自然年（通常为上一年）；基础条件按该年 12 月 31 日复核"),
-    ]),
-    ("第六条第（一）项", "运营主体资格与成立时间", "一般应具有独立法人资格，注册地在本市，成立两年以上，具有滚动孵化功能", "in_art6_1_flags:3", [
-        _flag("in_independent_legal_person", "具有独立法人资格", "operator.independent_legal_person"),
-        _flag("in_registered_in_beijing", "注册地在本市", "operator.registered_in_beijing"),
-        _flag("in_rolling_incubation", "具有滚动孵化小型、微型企业成长的功能", "operator.rolling_incubation"),
-        ("in_established_on", "运营主体成立日期", "date", "operator.established_on", "满两年按周年计算，含当日"),
-    ]),
-    ("第六条第（二）项", "诚信守法", "处罚记录及“处罚记录已核查”填在“处罚与撤销”工作表", None, [
-        _flag("in_good_operation", "经营状况良好，管理规范", "conduct.good_operation"),
-        _flag("in_serious_dishonesty", "存在司法、行政机关认定的严重失信行为", "conduct.serious_dishonesty",
-              "选“是”表示存在严重失信行为（不符合）"),
-    ]),
-    ("第六条第（三）项", "立项与产业定位", "", "in_art6_3_flags:3", [
-        _flag("in_project_approval_complete", "基地建设立项手续完备", "planning.project_approval_complete"),
-        _flag("in_fits_policy", "符合本市产业政策和发展规划", "planning.fits_policy"),
-        _flag("in_clear_positioning", "具有明确的发展方向、产业定位和完善的管理制度", "planning.clear_positioning"),
-    ]),
-    ("第六条第（四）项", "场地面积", "建筑总面积不少于 5000 平方米，公共服务空间不少于 500 平方米（含本数）", None, [
-        ("in_building_m2", "基地建筑总面积（平方米）", "number", "area.building_m2", "只填数字，不带单位"),
-        ("in_public_service_m2", "公共服务空间（平方米）", "number", "area.public_service_m2", "不能大于建筑总面积"),
-    ]),
-    ("第六条第（五）项", "入驻企业与主导产业", "入驻企业名册填在“入驻企业”工作表；主导产业可空（按名册推定）", "in_leading:2", [
-        ("in_leading_1", "主导产业一", "code:industries", "firms.leading_industries[0]", "从下拉列表选择；可空"),
-        ("in_leading_2", "主导产业二", "code:industries", "firms.leading_industries[1]", "从下拉列表选择；可空"),
-        _flag("in_hpp", "申报为聚集“高精尖”领域制造业企业的基地", "firms.hpp_manufacturing",
-              "选“是”且主导产业均在高精尖清单内时，另按 40 家、80% 的通道判断"),
-    ]),
-    ("第六条第（六）项", "治理与规划", "", "in_art6_6_flags:4", [
-        _flag("in_governance_structure", "运营主体治理结构完善、运营管理规范", "governance.governance_structure"),
-        _flag("in_strategic_plan", "有明确的战略规划", "governance.strategic_plan"),
-        _flag("in_development_goals", "有明确的发展目标", "governance.development_goals"),
-        _flag("in_implementation_plan", "有明确的实施方案", "governance.implementation_plan"),
-    ]),
-    ("第六条第（七）项", "管理制度与服务台账", "", "in_art6_7_flags:5", [
-        _flag("in_management_rules", "具有健全的管理制度", "management.management_rules"),
-        _flag("in_service_process", "具有完备的服务流程", "management.service_process"),
-        _flag("in_service_ledger", "具有明晰的服务台账", "management.service_ledger"),
-        _flag("in_fee_standards", "具有明确的收费标准", "management.fee_standards"),
-        _flag("in_quality_supervision", "具有服务质量监督保证措施", "management.quality_supervision"),
-    ]),
-    ("第六条第（八）项", "服务人员", "名单填在“服务人员”工作表；填写名单时以名单为准", None, [
-        ("in_staff_declared", "申报的本科及以上学历或中级及以上职称服务人员数（人）", "int", "staff.declared_qualified",
-         "未填名单时按此人数判断"),
-    ]),
-    ("第六条第（九）项", "满意度与公益服务", "满意度可直接填写，或填写满意问卷数和有效问卷数（精确比较，不低于 90%）", None, [
-        ("in_satisfaction_rate", "入驻小微企业用户满意度（%）", "percent", "satisfaction.rate", "按百分比填写，如 92%"),
-        ("in_satisfied", "满意问卷数（份）", "int", "satisfaction.satisfied", ""),
-        ("in_responses", "有效问卷数（份）", "int", "satisfaction.responses", ""),
-        _flag("in_free_public_service", "为入驻企业提供一定的公益性免费服务", "satisfaction.free_public_service"),
-    ]),
-    ("第六条第（十）项", "企业服务站", "", "in_art6_10_flags:4", [
-        _flag("in_station_office", "配有固定的办公场所和服务设备", "service_station.office_and_equipment"),
-        _flag("in_station_staff", "配有明确岗位设置的服务工作人员", "service_station.staff_with_posts"),
-        _flag("in_station_guides", "具有完备的工作指南和制度流程", "service_station.work_guides"),
-        _flag("in_station_brokering", "统筹调配服务资源，为入驻企业提供各类对接服务", "service_station.brokering_services"),
-    ]),
-]
+def basic_groups(rs: RuleSet) -> list[tuple[str, str, str, str | None, list[tuple]]]:
+    """The blocks of the 基本信息 sheet from the field catalogue: (article, group title, group note, group name
+    over the first k fields as "name:k", fields as (name, label, kind, case path, help))."""
+    out = []
+    for g in F.GROUPS:
+        if g.sheet != S_BASIC:
+            continue
+        cells: list[tuple] = []
+        span = None
+        if g.codeflags:
+            cells = [_cell(f) for f in F.code_flags(g.codeflags, rs)]
+            span = f"{F.find(g.codeflags).name}:{len(cells)}"
+        for f in F.group_fields(g):
+            if f.cells:            # an array of codes typed into single cells (主导产业一、二)
+                cells += [(name, label, f.cell_kind, f"{f.path}[{i}]", help) for i, (name, label, help) in enumerate(f.cells)]
+                span = span or f"{f.name}:{len(f.cells)}"
+            else:
+                cells.append(_cell(f))
+        if g.flags:
+            span = f"{g.flags}:{len(F.flag_fields(g))}"
+        out.append((g.article, g.title, g.note, span, cells))
+    return out
 
 
-def _code_flags(kind: str, prefix: str, json: str) -> list[tuple]:
-    codes = load_ruleset().codes[kind]
-    return [_flag(f"{prefix}{c}", lbl, f"{json}[{c}]") for c, lbl in codes.items()]
+def _table_spec(t: F.Table) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(headers, kinds, case keys, defined names) of a table's input columns, from the catalogue."""
+    cols = t.input_columns
+    return ([c.label for c in cols], [c.cell_kind for c in cols], [c.key for c in cols],
+            [c.name or f"{t.name}_{c.key}" for c in cols])
 
 
-BASIC_GROUPS += [
-    ("第七条", "服务功能", "八项中至少具备三项；含基地引入的第三方专业机构的服务。每项均须选择“是”或“否”", "in_service_functions:8",
-     _code_flags("service_functions", "in_sf_", "service_functions")),
-    ("第八条", "鼓励发展特征（不作为认定条件，供优先支持参考）", "每项均须选择“是”或“否”；全部留空表示未填", "in_encouraged:4",
-     _code_flags("encouraged_features", "in_enc_", "encouraged")),
-]
-
-ROSTER_KINDS = ["text", "credit_code", "code:industries", "sector", "int", "number", "number", "code:size_classes", "bool"]
-ROSTER_FIELDS = ["name", "credit_code", "industry", "sector", "employees", "revenue_10k", "assets_10k", "size_class",
-                 "beijing_registered"]
-ROSTER_NAMES = ["in_roster_name", "in_roster_credit_code", "in_roster_industry", "in_roster_sector", "in_roster_employees",
-                "in_roster_revenue", "in_roster_assets", "in_roster_size_class", "in_roster_beijing"]
-STAFF_KINDS, STAFF_FIELDS = ["text", "code:degrees", "code:titles"], ["name", "degree", "title"]
-PENALTY_KINDS = ["date", "code:penalty_kinds", "code:penalty_subjects", "text"]
-PENALTY_FIELDS = ["date", "kind", "subject", "description"]
-REVOCATION_KINDS, REVOCATION_FIELDS = ["date", "code:revocation_grounds"], ["date", "ground"]
-#: The reviewer's 是/否 "the penalty record was checked". Its case field is the *presence* of conduct.penalties:
-#: 是 → conduct.penalties = the table's rows (possibly []); blank/否 → the rows if any, else the key is absent
-#: (待核实). Read and written by name in reader.py/generate.py, as udfs.tables.penalty_record reads it.
-PENALTIES_CHECKED = "in_penalties_checked"
-PENALTIES_CHECKED_LABEL = "处罚记录已核查"
-PENALTIES_CHECKED_HELP = "已核查信用中国、裁判文书等记录；无处罚也须选“是”"
-CHANGE_COLUMNS = ["变更事项", "变更日期", "备案日期"]
-CHANGE_KINDS, CHANGE_FIELDS = ["code:change_kinds", "date", "date"], ["kind", "changed_on", "filed_on"]
-
-LISTS: list[tuple[str, str, list[str]]] = []   # (name, title, values) — filled by _lists()
+ROSTER_COLUMNS, ROSTER_KINDS, ROSTER_FIELDS, ROSTER_NAMES = _table_spec(F.ROSTER)
+STAFF_COLUMNS, STAFF_KINDS, STAFF_FIELDS, _ = _table_spec(F.STAFF)
+PENALTY_COLUMNS, PENALTY_KINDS, PENALTY_FIELDS, _ = _table_spec(F.PENALTIES)
+REVOCATION_COLUMNS, REVOCATION_KINDS, REVOCATION_FIELDS, _ = _table_spec(F.REVOCATIONS)
+CHANGE_COLUMNS, CHANGE_KINDS, CHANGE_FIELDS, _ = _table_spec(F.CHANGES)
+#: The reviewer's 是/否 "the penalty record was checked" (jidi_xl.fields.PENALTIES_CHECKED): read and
+#: written by name in reader.py/generate.py, as udfs.tables.penalty_record reads it.
+PENALTIES_CHECKED = F.PENALTIES_CHECKED.name
+PENALTIES_CHECKED_LABEL = F.PENALTIES_CHECKED.label
+PENALTIES_CHECKED_HELP = F.PENALTIES_CHECKED.help
 
 
-def _lists() -> list[tuple[str, str, list[str]]]:
-    rs = load_ruleset()
+
+def _lists(rs: RuleSet) -> list[tuple[str, str, list[str]]]:
     out = [("lst_yesno", "是/否", [YES, NO]), ("lst_outcomes", "改判结果", list(OUTCOMES))]
     for kind in ("industries", "size_classes", "degrees", "titles", "penalty_kinds", "penalty_subjects",
                  "revocation_grounds", "change_kinds"):
@@ -395,29 +345,28 @@ def list_for(kind: str) -> str | None:
 
 # -- building the layout ------------------------------------------------------------------------------
 
-def _table(L: Layout, sheet: str, row: int, col: int, nrows: int, headers: list[str], kinds: list[str],
-           fields: list[str], names: list[str] | None, block: str, json: str, label: str, helps=None,
-           numbered: bool = True) -> None:
+def _table(L: Layout, sheet: str, row: int, col: int, t: F.Table, numbered: bool = True) -> None:
     """A header row at ``row`` and an input block below it, with a 序号 column before ``col``.
 
     The big tables are not ``numbered``: a number in every row would make each of their 1,000 rows a
     cell the headless engine must load (it walks a sheet to its last used row); their header gives
     the offset between 序号 and Excel's row number instead.
     """
+    headers, kinds, keys, names = _table_spec(t)
+    nrows, block, json, label = t.rows, t.name, t.path, t.label
     L.text(sheet, row, col - 1, "序号" if numbered else f"序号=行号−{row + 1}", "header")
     for j, h in enumerate(headers):
         L.text(sheet, row, col + j, h, "header")
     for i in range(nrows if numbered else 0):
         L.text(sheet, row + 1 + i, col - 1, i + 1, "num")
-    for j, (h, k, f) in enumerate(zip(headers, kinds, fields)):
-        nm = names[j] if names else f"{block}_{f}"
-        L.add(name=nm, sheet=sheet, row=row + 1, col=col + j, nrows=nrows, label=f"{label}·{h}", kind=k,
-              json=f"{json}[].{f}", help=(helps or {}).get(f, ""))
+    for j, (h, k, f, c) in enumerate(zip(headers, kinds, keys, t.input_columns)):
+        L.add(name=names[j], sheet=sheet, row=row + 1, col=col + j, nrows=nrows, label=f"{label}·{h}", kind=k,
+              json=f"{json}[].{f}", help=c.help)
     L.add(name=block, sheet=sheet, row=row + 1, col=col, nrows=nrows, ncols=len(headers), label=label, kind="table",
           json=json, help=f"{len(headers)} 列：{'、'.join(headers)}；空行跳过")
 
 
-def _basic(L: Layout) -> None:
+def _basic(L: Layout, rs: RuleSet) -> None:
     s = S_BASIC
     L.widths[s] = [(0, 0, 18), (1, 1, 50), (2, 2, 22), (3, 3, 70)]
     L.text(s, 0, 0, "基本信息：基地、参照日期，第六条基本条件、第七条服务功能、第八条鼓励特征", "title", 3)
@@ -426,7 +375,7 @@ def _basic(L: Layout) -> None:
         L.text(s, 2, j, h, "header")
     L.freeze[s] = (3, 0)
     r = 3
-    for article, title, note, group, fields in BASIC_GROUPS:
+    for article, title, note, group, fields in basic_groups(rs):
         L.text(s, r, 1, title + (f"（{note}）" if note else ""), "section", 3)
         first = r + 1
         for name, label, kind, json, help in fields:
@@ -451,10 +400,7 @@ def _roster(L: Layout) -> None:
            "（工信部联企业〔2011〕300号）判定。缺少判定所需数据的企业暂不计入，结果为“待核实”。空行跳过；统一社会信用代码不得重复。",
            "note", 9)
     L.height(s, 1, 33)
-    helps = {"industry": "每家企业只属于一个产业", "sector": "划型所依据的行业", "size_class": "已申报的规模；空则按指标判定",
-             "beijing_registered": "注册地在本市选“是”", "credit_code": "18 位，不得重复"}
-    _table(L, s, 2, 1, ROSTER_ROWS, ROSTER_COLUMNS, ROSTER_KINDS, ROSTER_FIELDS, ROSTER_NAMES, "in_roster",
-           "firms.roster", "入驻企业名册", helps, numbered=False)
+    _table(L, s, 2, 1, F.ROSTER, numbered=False)
     L.freeze[s] = (3, 2)
 
 
@@ -465,8 +411,7 @@ def _staff(L: Layout) -> None:
     L.text(s, 1, 0, "为小微企业服务的人员。本科及以上学历或中级及以上技术职称者计入（规则集 staff_rule = any），不少于 8 人。"
            "填写名单时以名单为准；不填名单时按“基本信息”中的申报人数判断。", "note", 3)
     L.height(s, 1, 48)
-    _table(L, s, 2, 1, STAFF_ROWS, STAFF_COLUMNS, STAFF_KINDS, STAFF_FIELDS, None, "in_staff", "staff.members", "服务人员名单",
-           numbered=False)
+    _table(L, s, 2, 1, F.STAFF, numbered=False)
     L.freeze[s] = (3, 0)
 
 
@@ -480,16 +425,14 @@ def _conduct(L: Layout) -> None:
     L.height(s, 1, 48)
     # spec §0: a blank table alone never reads as "checked, none" — the reviewer says so here
     L.text(s, 2, 1, PENALTIES_CHECKED_LABEL, "label", 2)
-    L.add(name=PENALTIES_CHECKED, sheet=s, row=2, col=3, label=PENALTIES_CHECKED_LABEL, kind="bool",
-          json="conduct.penalties", help=PENALTIES_CHECKED_HELP)
+    pc = F.PENALTIES_CHECKED
+    L.add(name=pc.name, sheet=s, row=2, col=3, label=pc.label, kind=pc.cell_kind, json=pc.path, help=pc.help)
     L.text(s, 2, 4, "选“是”时表格中的记录（可为空）即处罚记录；留空或“否”且表格为空 → 待核实", "help")
-    _table(L, s, 3, 1, PENALTY_ROWS, PENALTY_COLUMNS, PENALTY_KINDS, PENALTY_FIELDS, None, "in_penalties",
-           "conduct.penalties", "处罚记录")
+    _table(L, s, 3, 1, F.PENALTIES)
     r = 4 + PENALTY_ROWS + 1
     L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，两年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
            "section", 4)
-    _table(L, s, r + 1, 1, REVOCATION_ROWS, REVOCATION_COLUMNS, REVOCATION_KINDS, REVOCATION_FIELDS, None,
-           "in_revocations", "revocations", "撤销记录")
+    _table(L, s, r + 1, 1, F.REVOCATIONS)
     L.freeze[s] = (4, 0)
 
 
@@ -498,7 +441,7 @@ def _changes(L: Layout) -> None:
     L.widths[s] = [(0, 0, 6), (1, 1, 16), (2, 3, 13), (4, 4, 18), (5, 5, 10), (6, 6, 80)]
     L.text(s, 0, 0, "重大变更备案（第十七条：名称、地址、主营业务变更后 30 个工作日内备案）", "title", 6)
     L.text(s, 1, 0, "备案期限为变更日后第 30 个工作日（变更当日不计入；按国务院节假日安排，调休上班日计入）；当日备案为按期。", "note", 6)
-    _table(L, s, 2, 1, CHANGE_ROWS, CHANGE_COLUMNS, CHANGE_KINDS, CHANGE_FIELDS, None, "in_changes", "changes", "重大变更")
+    _table(L, s, 2, 1, F.CHANGES)
     for j, h in enumerate(["备案期限（第30个工作日）", "结果", "数据"]):
         L.text(s, 2, 4 + j, h, "header")
     for i in range(CHANGE_ROWS):
@@ -526,15 +469,8 @@ def _eval(L: Layout) -> None:
     L.height(s, 1, 33)
     for j, h in ((0, "条款"), (1, "项目"), (3, "填写"), (4, "说明")):
         L.text(s, 2, j, h, "header", {1: 2, 4: last}.get(j))
-    fields = [
-        ("第十三条", "in_participated", "按要求参加绩效评价", "bool", "evaluation.participated", "未按要求参加的，视同评价结果不合格"),
-        ("第十五条第（一）项", "in_false_materials", "在申请认定和绩效评价中提供虚假材料和数据", "bool",
-         "evaluation.false_materials", "选“是”属第十五条撤销情形"),
-        ("第十五条", "in_decision_date", "撤销决定日期（适用第十五条时）", "date", "evaluation.decision_date",
-         "用于计算两年内不得再次申请的截止日"),
-        ("第十三条", "in_entered_score", "评价总分（直接录入，可空）", "points", "evaluation.score",
-         "百分制；同时填写专家评分时以专家均分为准"),
-    ]
+    g = F.GROUP["evaluation"]
+    fields = [(art, *_cell(f)) for art, f in zip(g.articles, F.group_fields(g), strict=True)]
     for i, (art, name, label, kind, json, help) in enumerate(fields):
         r = 3 + i
         L.text(s, r, 0, art, "article")
@@ -547,18 +483,16 @@ def _eval(L: Layout) -> None:
     for j, h in enumerate(head):
         L.text(s, r0 + 1, j, h, "header")
     L.text(s, r0 + 2, 2, "专家姓名", "label")
-    L.add(name="in_expert_names", sheet=s, row=r0 + 2, col=5, ncols=EXPERT_COLS, label="专家姓名", kind="text",
-          json="evaluation.rubric.experts[].name")
+    ex_name, ex_scores = F.EXPERTS.column("name"), F.EXPERTS.column("scores")
+    L.add(name=ex_name.name, sheet=s, row=r0 + 2, col=5, ncols=EXPERT_COLS, label=ex_name.label, kind=ex_name.cell_kind,
+          json=ex_name.path)
     top = r0 + 3
     for i in range(INDICATOR_ROWS):
         L.text(s, top + i, 0, i + 1, "num")
-    for name, col, label, kind, json in (("in_rubric_codes", 1, "指标代码", "text", "evaluation.rubric.indicators[].code"),
-                                         ("in_rubric_names", 2, "指标名称", "text", "evaluation.rubric.indicators[].name"),
-                                         ("in_max_points", 3, "指标满分", "points", "evaluation.rubric.indicators[].max_points"),
-                                         ("in_weights", 4, "指标权重（空=满分）", "points", "evaluation.rubric.indicators[].weight")):
-        L.add(name=name, sheet=s, row=top, col=col, nrows=INDICATOR_ROWS, label=label, kind=kind, json=json)
-    L.add(name="in_scores", sheet=s, row=top, col=5, nrows=INDICATOR_ROWS, ncols=EXPERT_COLS,
-          label="专家评分（行=指标，列=专家）", kind="points", json="evaluation.rubric.experts[].scores[]")
+    for col, c in enumerate(F.INDICATORS.columns, start=1):
+        L.add(name=c.name, sheet=s, row=top, col=col, nrows=INDICATOR_ROWS, label=c.label, kind=c.cell_kind, json=c.path)
+    L.add(name=ex_scores.name, sheet=s, row=top, col=5, nrows=INDICATOR_ROWS, ncols=EXPERT_COLS,
+          label=ex_scores.label, kind=ex_scores.cell_kind, json=ex_scores.path + "[]")
     tot = top + INDICATOR_ROWS
     L.text(s, tot, 2, "专家总分（按权重折算）", "label")
     for j in range(EXPERT_COLS):
@@ -593,17 +527,15 @@ def _overrides(L: Layout) -> None:
         L.text(s, r, 2, c.article, "static")
         L.text(s, r, 3, c.title + ("（绩效评价）" if c is EVAL_ART15 else "（认定）" if c.rule == "art15" else ""), "static")
         # the recognition's computed result; for a dated condition of an evaluation-only book, the 12-31 one
-        dated = c in CONDITIONS[:10] and c.rule not in DATE_FREE
+        dated = c in BASIC and c.rule not in DATE_FREE
         shown = f'=IF({REC_GUARD}="",out_eval_{c.rule}_computed,{computed})' if dated else f"={computed}"
         L.formula(s, r, 4, shown, "result")
-        L.add(name=f"in_ovr_{c.rule}", sheet=s, row=r, col=5, label=f"{c.article}改判结果", kind="outcome",
-              json=f"overrides[{c.rule}].outcome", help="留空表示不改判")
-        L.add(name=f"in_ovr_reason_{c.rule}", sheet=s, row=r, col=6, label=f"{c.article}改判理由", kind="reason",
-              json=f"overrides[{c.rule}].justification", help="改判必须附书面理由（至少 4 个字）")
-        L.add(name=f"in_ovr_reviewer_{c.rule}", sheet=s, row=r, col=7, label=f"{c.article}复核人", kind="text",
-              json=f"overrides[{c.rule}].reviewer")
-    L.add(name="in_overrides", sheet=s, row=3, col=5, nrows=len(OVERRIDABLE), ncols=3, label="复核改判（结果、理由、复核人）",
-          kind="table", json="overrides", help="每个条件一行：改判结果、改判理由、复核人")
+        for col, f in enumerate(F.OVERRIDES.input_columns, start=5):
+            L.add(name=f"{f.name}_{c.rule}", sheet=s, row=r, col=col, label=f"{c.article}{f.label}", kind=f.cell_kind,
+                  json=f"{F.OVERRIDES.path}[{c.rule}].{f.key}", help=f.help)
+    t = F.OVERRIDES
+    L.add(name=t.name, sheet=s, row=3, col=5, nrows=len(OVERRIDABLE), ncols=len(t.input_columns), label=t.label,
+          kind="table", json=t.path, help=f"每个条件一行：{'、'.join(t.headers)}")
     L.cond.append((s, 3, 4, 2 + len(OVERRIDABLE), 4, "result"))
     L.freeze[s] = (3, 0)
 
@@ -629,7 +561,7 @@ def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: 
     L.out(f"{prefix}_reason", s, r, 7, f"{label}理由", "out_text", part["理由"])
 
 
-def _results(L: Layout) -> None:
+def _results(L: Layout, rs: RuleSet) -> None:
     s = S_RESULT
     L.widths[s] = [(0, 0, 9), (1, 1, 24), (2, 2, 18), (3, 3, 15), (4, 4, 10), (5, 5, 12), (6, 6, 70), (7, 7, 46)]
     L.text(s, 0, 0, "评价结果（全部由公式计算；请在黄色填写区修改数据后重新计算）", "title", 7)
@@ -638,7 +570,6 @@ def _results(L: Layout) -> None:
     L.text(s, 1, 2, "申请受理截止日期", "label")
     L.out("out_ref_date", s, 1, 3, "申请受理截止日期", "out_date", guarded("=in_ref_date", REC_GUARD))
     L.text(s, 1, 5, "规则集", "label")
-    rs = load_ruleset()
     L.text(s, 1, 6, f"{rs.id}：{rs.title}（{rs.document}）", "static")
     head = ["编号", "条件", "依据", "计算结果", "复核改判", "最终结果", "数据", "理由"]
 
@@ -700,7 +631,7 @@ def _results(L: Layout) -> None:
     for j, h in enumerate(head):
         L.text(s, r + 2, j, h, "header")
     etop = r + 3
-    for i, c in enumerate(CONDITIONS[:10]):
+    for i, c in enumerate(BASIC):
         rr = etop + i
         L.height(s, rr, 45)
         L.text(s, rr, 0, c.rule, "static")
@@ -714,11 +645,12 @@ def _results(L: Layout) -> None:
               guarded(f"=JIDI_OVERRIDE(out_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})", EVAL_GUARD),
               "与参照日期无关：一、认定条件的计算结果，或有书面理由的复核改判结果")
         L.text(s, rr, 6, "与参照日期无关：计算结果、数据和理由见“一、认定条件”", "help")
-    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=10, label="第六条十项（12月31日）最终结果",
+    nb = len(BASIC)
+    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=nb, label="第六条十项（12月31日）最终结果",
           kind="result", role="output")
-    L.cond.append((s, etop, 3, etop + 9, 5, "result"))
-    L.cond.append((s, etop, 6, etop + 9, 7, "error_text"))
-    r = etop + 10
+    L.cond.append((s, etop, 3, etop + nb - 1, 5, "result"))
+    L.cond.append((s, etop, 6, etop + nb - 1, 7, "error_text"))
+    r = etop + nb
     L.text(s, r, 0, "基础门槛条件（第六条十项合并）", "section", 2)
     L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", guarded("=JIDI_COMBINE(out_eval_basic_outcomes)", EVAL_GUARD),
           "任一不符合则不符合，否则任一待核实则待核实")
@@ -775,9 +707,8 @@ def _results(L: Layout) -> None:
     L.freeze[s] = (5, 0)
 
 
-def _chart(L: Layout) -> None:
+def _chart(L: Layout, rs: RuleSet) -> None:
     s = S_CHART
-    rs = load_ruleset()
     L.widths[s] = [(0, 0, 18), (1, 2, 14)]
     L.text(s, 0, 0, "入驻企业产业分布（名册全部企业；橙色为主导产业）", "title", 2)
     for j, h in enumerate(["所属产业", "入驻企业数", "其中主导产业"]):
@@ -811,34 +742,54 @@ def _params(L: Layout) -> None:
     L.anchors["params"] = (s, 3, 0)
 
 
-def _lists_sheet(L: Layout) -> None:
+def _lists_sheet(L: Layout, rs: RuleSet) -> None:
     s = S_LISTS
-    LISTS[:] = _lists()
-    for j, (name, title, values) in enumerate(LISTS):
+    L.lists = _lists(rs)
+    for j, (name, title, values) in enumerate(L.lists):
         L.text(s, 0, j, title, "header")
         for i, v in enumerate(values):
             L.text(s, 1 + i, j, v, "static")
         L.add(name=name, sheet=s, row=1, col=j, nrows=len(values), label=f"下拉列表：{title}", kind="list", role="list")
-    L.widths[s] = [(0, len(LISTS) - 1, 24)]
+    L.widths[s] = [(0, len(L.lists) - 1, 24)]
 
 
-def build() -> Layout:
-    L = Layout()
-    _basic(L)
+def build(rs: RuleSet | None = None) -> Layout:
+    """The layout of the standard workbook for rule-set ``rs`` (the default rule-set when None)."""
+    rs = rs if rs is not None else load_ruleset()
+    L = Layout(ruleset=rs)
+    _basic(L, rs)
     _roster(L)
     _staff(L)
     _conduct(L)
     _changes(L)
     _eval(L)
     _overrides(L)
-    _results(L)
-    _chart(L)
+    _results(L, rs)
+    _chart(L, rs)
     _params(L)
-    _lists_sheet(L)
+    _lists_sheet(L, rs)
     return L
 
 
-LAYOUT = build()
+@functools.lru_cache(maxsize=8)
+def layout_for(rs: RuleSet) -> Layout:
+    """:func:`build` once per rule-set (a layout is not modified after it is built)."""
+    return build(rs)
+
+
+def default_layout() -> Layout:
+    return layout_for(load_ruleset())
+
+
+def __getattr__(name: str) -> Any:
+    # LAYOUT, BASIC_GROUPS, LISTS: the default rule-set's, made on first use rather than at import time
+    if name == "LAYOUT":
+        return default_layout()
+    if name == "BASIC_GROUPS":
+        return basic_groups(load_ruleset())
+    if name == "LISTS":
+        return default_layout().lists
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: The names the xlwings ribbon (helper 4) reads: they must exist.
 RIBBON_NAMES = ("out_recognition_verdict", "out_failing_articles", "out_grade", "out_stars")

@@ -20,7 +20,7 @@ from jidi_xl.errors import InputError, InputProblem, RuleSetError
 from jidi_xl.ruleset import DEFAULT_RULESET, PARAMS_DIR, load_ruleset
 
 from . import TEMPLATE_PATH
-from .layout import LAYOUT
+from .layout import default_layout
 
 __all__ = ["ADVICE", "WHAT", "UnknownRuleSet", "book_limits", "recorded_key", "standard_limits", "template_for"]
 
@@ -47,7 +47,7 @@ def standard_limits(template: str | None = None) -> PackageLimits:
     bounds = {}
     for sheet, (r, c) in extents.items():
         notes = [f"标准模板的{n.label}最多 {n.nrows} 行（第 {n.row + 1}–{n.row + n.nrows} 行）"
-                 for n in LAYOUT.inputs() if n.sheet == sheet and n.kind == "table" and n.row + n.nrows == r]
+                 for n in default_layout().inputs() if n.sheet == sheet and n.kind == "table" and n.row + n.nrows == r]
         bounds[sheet] = SheetBounds(r, c, "；".join(notes) or
                                     f"标准模板的「{sheet}」工作表只用到第 {r} 行、第 {ox.num2col(c)} 列（{ox.a1(r, c)}）")
     return GENERIC_LIMITS.with_sheets(bounds, WHAT)
@@ -102,7 +102,7 @@ def recorded_key(path: str | os.PathLike) -> str | None:
     Call it on a file that passed at least the generic package guard."""
     from python_calamine import CalamineWorkbook
 
-    n = LAYOUT["info_ruleset"]
+    n = default_layout()["info_ruleset"]
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(n.sheet)
     rows = sheet.to_python(skip_empty_area=False, nrows=n.row + 1)
     v = rows[n.row][n.col] if len(rows) > n.row and len(rows[n.row]) > n.col else None
@@ -128,5 +128,5 @@ def book_limits(path: str | os.PathLike) -> PackageLimits:
     try:
         return standard_limits(template_for(key))
     except RuleSetError as exc:
-        where = LAYOUT["info_ruleset"].where
+        where = default_layout()["info_ruleset"].where
         raise UnknownRuleSet([InputProblem(where, f"工作簿记录的规则集 {key!r} 无法使用：{exc}")], str(path)) from None

@@ -13,24 +13,24 @@ Values come from python-calamine (cached values only; about 10 ms for a full ros
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from jidi_xl import checks
+from jidi_xl import fields as F
 from jidi_xl.case import FORMAT, parse_case
 from jidi_xl.errors import InputError, InputProblem
-from jidi_xl.results import Outcome
 from jidi_xl.ruleset import DEFAULT_RULESET, load_ruleset
-from udfs import tables
-from udfs.adapters import UdfInputError, boolean, code, integer, is_empty, number, to_date
+from udfs.adapters import is_empty
 
-from .layout import (OVERRIDABLE, LAYOUT, PENALTIES_CHECKED, PENALTY_FIELDS, REVOCATION_FIELDS, ROSTER_FIELDS, STAFF_FIELDS,
-                     CHANGE_FIELDS, S_BASIC, Layout, Name)
+from .codec import BadCell, decode_value
+from .layout import OVERRIDABLE, S_BASIC, Layout, Name, default_layout
 from .limits import book_limits
 
-_NEITHER = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"   # as jidi_xl.case says it
+_NEITHER = checks.NO_BLOCK   # as jidi_xl.case says it
 
 
 # -- the file -------------------------------------------------------------------------------------
@@ -114,54 +114,13 @@ class Book:
 
 # -- cell conversion (the UDFs' own adapters) -------------------------------------------------------
 
-class _Bad(Exception):
-    pass
+_Bad = BadCell
 
 
-def convert(kind: str, v: Any, field: str = "") -> Any:
-    """A cell value as a case value, converted as the UDFs convert it; raises :class:`_Bad` with a message."""
-    rs = load_ruleset()
-    try:
-        if is_empty(v):
-            return None
-        if kind in ("text", "credit_code", "reason"):
-            if isinstance(v, float) and v.is_integer():
-                v = int(v)
-            if isinstance(v, (date, datetime)):
-                v = v.isoformat()
-            s = str(v).strip()
-            return (s.upper() if kind == "credit_code" else s) or None
-        if kind == "bool":
-            return boolean(v, field)
-        if kind in ("number", "points"):
-            return number(v, field)
-        if kind == "percent":
-            x = number(v, field)
-            if x is not None and x > 1:
-                raise _Bad(f"{x:g} 超过 100%；请以百分比格式填写（如 92%）")
-            return x
-        if kind == "int":
-            return integer(v, field)
-        if kind == "year":
-            y = integer(v, field)
-            if y is not None and not 2000 <= y <= 2100:
-                raise _Bad(f"年份 {y} 不在 2000–2100 之间")
-            return y
-        if kind == "date":
-            d = to_date(v, field)
-            return d.isoformat() if d else None
-        if kind.startswith("code:"):
-            return code(v, field, kind[5:], rs)
-        if kind == "sector":
-            return tables.sector_code(rs, v, field)
-        if kind == "outcome":
-            try:
-                return Outcome.parse(str(v).strip()).value
-            except ValueError:
-                raise _Bad(f"未知的改判结果 {v!r}；请从下拉列表选择（符合/不符合/待核实）") from None
-    except UdfInputError as exc:
-        raise _Bad(exc.message) from None
-    raise _Bad(f"未知的类型 {kind}")
+def convert(kind: str, v: Any, field: str = "", rs=None) -> Any:
+    """A cell value as a case value, converted as the UDFs convert it (:func:`workbooks.codec.decode_value`);
+    raises :class:`BadCell` with a message."""
+    return decode_value(kind, v, field, rs if rs is not None else load_ruleset())
 
 
 # -- read_case --------------------------------------------------------------------------------------
@@ -194,7 +153,7 @@ class _Reader:
             self.where[path] = where
         raw = self.book.value(n.sheet, r, c)
         try:
-            return convert(kind or n.kind, raw, label or n.label)
+            return convert(kind or n.kind, raw, label or n.label, self.L.ruleset)
         except _Bad as exc:
             self.problem(where, f"{label or n.label}：{exc}")
             self.bad.add(path.split(".")[0])
@@ -249,9 +208,9 @@ def _flags(R: _Reader, group: str, json_key: str, case: dict) -> None:
     R.where[json_key] = g.where
     if any(v is _BAD for _, v in marks) or all(v is None for _, v in marks):
         return
-    blank = [n.label for n, v in marks if v is None]
-    if blank:
-        R.problem(g.where, f"{g.label.split('（')[0]}：部分项目未选择（{'、'.join(blank)}）；请为每一项选择“是”或“否”")
+    bad = checks.partly_blank([n.label for n, v in marks if v is None])
+    if bad:
+        R.problem(g.where, f"{g.label.split('（')[0]}：{bad}")
         return
     case[json_key] = [n.json[len(json_key) + 1:-1] for n, v in marks if v]
 
@@ -263,28 +222,29 @@ def _case(R: _Reader) -> dict:
     case: dict = {"format": FORMAT, "ruleset": str(ruleset)}       # rs.key: "bj-2022" or "bj-2022@2025"
     R.where["ruleset"] = info.where
 
+    evaluation = F.find("evaluation")
     simple = [n for n in L.inputs() if n.json and "[" not in n.json and n.kind not in ("group", "table")
-              and not n.json.startswith("evaluation.") and n.name != PENALTIES_CHECKED]
+              and not n.json.startswith(evaluation.path + ".") and n.name != F.PENALTIES_CHECKED.name]
     for n in simple:
         _set(case, n.json, R.one(n.name))
-    case.setdefault("base", {})
-    R.where["base"] = R.name("in_base_name").where
+    base = F.find("base")
+    case.setdefault(base.key, {})
+    R.where[base.path] = R.name(base.items[0].name).where
 
-    # 第六条第（五）项
-    leading = [R.one(k, path=f"firms.leading_industries[{i}]") for i, k in enumerate(("in_leading_1", "in_leading_2"))]
-    R.where["firms.leading_industries"] = R.name("in_leading").where
-    leading = [x for x in leading if x is not None and x is not _BAD]
-    if leading:
-        case.setdefault("firms", {})["leading_industries"] = leading
+    # arrays of codes typed into single cells (主导产业一、二)
+    for f in F.fields():
+        if f.cells:
+            got = [R.one(name, path=f"{f.path}[{i}]") for i, (name, _, _) in enumerate(f.cells)]
+            R.where[f.path] = R.name(f.name).where
+            got = [x for x in got if x is not None and x is not _BAD]
+            if got:
+                _set(case, f.path, got)
 
-    # lists; the penalty record needs the reviewer's 处罚记录已核查 (udfs.tables.penalty_record reads it alike)
-    checked = R.one(PENALTIES_CHECKED, path="conduct.penalties_checked")
-    for block, fields, path, need, what in (
-            ("in_roster", ROSTER_FIELDS, "firms.roster", ("name",), "入驻企业有数据但缺少企业名称"),
-            ("in_penalties", PENALTY_FIELDS, "conduct.penalties", ("date", "kind", "subject"), "处罚记录须填写日期、类型和对象"),
-            ("in_staff", STAFF_FIELDS, "staff.members", ("name",), "服务人员有数据但缺少姓名"),
-            ("in_revocations", REVOCATION_FIELDS, "revocations", ("date", "ground"), "撤销记录须填写日期和原因"),
-            ("in_changes", CHANGE_FIELDS, "changes", ("kind", "changed_on"), "重大变更须填写变更事项和变更日期")):
+    # tables; the penalty record needs the reviewer's 处罚记录已核查 (udfs.tables.penalty_record reads it alike)
+    checked = R.one(F.PENALTIES_CHECKED.name, path=f"{F.PENALTIES.path}_checked")
+    for t in (F.ROSTER, F.PENALTIES, F.STAFF, F.REVOCATIONS, F.CHANGES):
+        block, fields, path, what = t.name, t.keys, t.path, t.incomplete
+        need = [c.key for c in t.input_columns if c.required]
         rows = R.rows(block, fields, path)
         n = R.name(block)
         R.where[path] = n.where
@@ -297,28 +257,31 @@ def _case(R: _Reader) -> dict:
             if ok:
                 good.append(item)
                 kept.append(k)
-        if good or (path == "conduct.penalties" and checked is True):
+        if good or (t is F.PENALTIES and checked is True):
             # 是 → the rows, possibly none; blank/否 with no rows → absent: not checked (待核实), never "none"
             _set(case, path, good)
         _remap(R, path, len(rows), kept)
 
-    _flags(R, "in_service_functions", "service_functions", case)
-    _flags(R, "in_encouraged", "encouraged", case)
+    for cf in F.walk():
+        if isinstance(cf, F.CodeFlags):
+            _flags(R, cf.name, cf.path, case)
 
-    # 第四章
+    # 第四章: the evaluation's own cells, kept only with an evaluation year
+    year_f, ref_f = F.find("evaluation.year"), F.find("recognition.reference_date")
     ev = {}
-    for key in ("in_participated", "in_false_materials", "in_entered_score", "in_decision_date"):
-        v = R.one(key)
-        if v is not None and v is not _BAD:
-            ev[L[key].json.split(".", 1)[1]] = v
+    for f in evaluation.items:
+        if isinstance(f, F.Field) and f.name and f is not year_f:
+            v = R.one(f.name)
+            if v is not None and v is not _BAD:
+                ev[f.key] = v
     rubric = _rubric(R)
     if rubric:
-        ev["rubric"] = rubric
-    year = R.one("in_eval_year")
-    year_at, ref_at = R.name("in_eval_year").where, R.name("in_ref_date").where
-    R.where["evaluation"] = R.where["evaluation.year"] = year_at
+        ev[F.INDICATORS.path.split(".")[-2]] = rubric
+    year = R.one(year_f.name)
+    year_at, ref_at = R.name(year_f.name).where, R.name(ref_f.name).where
+    R.where[evaluation.path] = R.where[year_f.path] = year_at
     if year is not None and year is not _BAD:
-        case["evaluation"] = {"year": year, **ev}
+        case[evaluation.key] = {year_f.key: year, **ev}
     elif ev and year is None:
         R.problem(year_at, "填写了绩效评价数据（“绩效评价”工作表）但未填写绩效评价年度；请填写评价年度")
 
@@ -345,27 +308,29 @@ def _remap(R: _Reader, path: str, n_rows: int, kept: list[int]) -> None:
 
 def _rubric(R: _Reader) -> dict | None:
     """The indicator rows and the expert columns holding any score (as the JIDI_SCORE UDF reads them)."""
-    codes, names, maxp, weights = (R.name(k) for k in ("in_rubric_codes", "in_rubric_names", "in_max_points", "in_weights"))
-    scores, experts = R.name("in_scores"), R.name("in_expert_names")
+    code_f, name_f, max_f, weight_f = F.INDICATORS.columns       # the catalogue's indicator columns, in order
+    codes, names, maxp, weights = (R.name(c.name) for c in F.INDICATORS.columns)
+    ex_name, ex_scores = F.EXPERTS.columns
+    scores, experts = R.name(ex_scores.name), R.name(ex_name.name)
     R.where["evaluation.rubric"] = scores.where
     R.where["evaluation.rubric.indicators"] = f"{maxp.sheet}!{maxp.ref}"
     R.where["evaluation.rubric.experts"] = scores.where
     inds = []
     for i in range(maxp.nrows):
-        cells = [(codes, "in_rubric_codes"), (names, "in_rubric_names"), (maxp, "in_max_points"), (weights, "in_weights")]
+        cells = [(codes, code_f), (names, name_f), (maxp, max_f), (weights, weight_f)]
         raw = [R.book.value(n.sheet, n.row + i, n.col) for n, _ in cells]
         raw_scores = [R.book.value(scores.sheet, scores.row + i, scores.col + j) for j in range(scores.ncols)]
         if all(is_empty(x) for x in raw + raw_scores):
             continue
         k = len(inds)
         vals = {f: R.cell(n, n.row + i, n.col, path=f"evaluation.rubric.indicators[{k}].{f}")
-                for (n, _), f in zip(cells, ("code", "name", "max_points", "weight"))}
+                for n, f in ((n, c.key) for n, c in cells)}
         R.where[f"evaluation.rubric.indicators[{k}]"] = f"{maxp.sheet}!{xl_rowcol_to_cell(maxp.row + i, maxp.col)}"
-        if vals["max_points"] is None:
+        if vals[max_f.key] is None:
             R.problem(f"{maxp.sheet}!{xl_rowcol_to_cell(maxp.row + i, maxp.col)}",
                       f"评分表第{i + 1}行：有数据但缺少指标满分；请填写满分或清空该行")
-        ind = {"code": vals["code"] if vals["code"] not in (None, _BAD) else str(i + 1)}
-        for f in ("name", "max_points", "weight"):
+        ind = {code_f.key: vals[code_f.key] if vals[code_f.key] not in (None, _BAD) else str(i + 1)}
+        for f in (name_f.key, max_f.key, weight_f.key):
             if vals[f] not in (None, _BAD):
                 ind[f] = vals[f]
         inds.append((i, ind))
@@ -393,8 +358,7 @@ def _rubric(R: _Reader) -> dict | None:
 def _overrides(R: _Reader, case: dict) -> None:
     out = []
     for c, _ in OVERRIDABLE:
-        n_out, n_why, n_who = (R.name(f"in_ovr_{c.rule}"), R.name(f"in_ovr_reason_{c.rule}"),
-                               R.name(f"in_ovr_reviewer_{c.rule}"))
+        n_out, n_why, n_who = (R.name(f"{f.name}_{c.rule}") for f in F.OVERRIDES.input_columns)
         k = len(out)
         outcome = R.cell(n_out, n_out.row, n_out.col, path=f"overrides[{k}].outcome")
         why = R.cell(n_why, n_why.row, n_why.col, path=f"overrides[{k}].justification")
@@ -406,9 +370,9 @@ def _overrides(R: _Reader, case: dict) -> None:
             continue
         if outcome is _BAD or why is _BAD:
             continue
-        if why is None or len(why.strip()) < 4:
-            R.problem(n_why.where, f"{c.article}：改判必须附书面理由（至少 4 个字）；请补充改判理由，或清空改判结果",
-                      "an override needs a written justification")
+        bad = checks.justification(why)
+        if bad:
+            R.problem(n_why.where, f"{c.article}：{bad}，或清空改判结果", "an override needs a written justification")
             continue
         ov = {"rule": c.rule, "outcome": outcome, "justification": why}
         if who not in (None, _BAD):
@@ -429,14 +393,16 @@ def _cell_of(R: _Reader, path: str) -> str:
     return S_BASIC
 
 
-def read_case(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict:
+def read_case(xlsx_path: str | Path, layout: Layout | None = None) -> dict:
     """The case of a filled workbook (format jidi-xl/case@1), or :class:`InputError` naming every bad cell."""
     return read_parsed_case(xlsx_path, layout)[0]
 
 
-def read_parsed_case(xlsx_path: str | Path, layout: Layout = LAYOUT):
-    """(case dict, parsed :class:`jidi_xl.case.Case`): :func:`read_case` without parsing the case twice."""
-    R = _Reader(xlsx_path, layout)
+def read_parsed_case(xlsx_path: str | Path, layout: Layout | None = None):
+    """(case dict, parsed :class:`jidi_xl.case.Case`): :func:`read_case` without parsing the case twice.
+
+    ``layout``: the layout to read by (default: the default rule-set's)."""
+    R = _Reader(xlsx_path, layout if layout is not None else default_layout())
     try:
         case = _case(R)
     except InputError:
@@ -465,10 +431,11 @@ def _result_value(kind: str, v: Any) -> Any:
     return v
 
 
-def read_results(xlsx_path: str | Path, layout: Layout = LAYOUT) -> dict[str, Any]:
+def read_results(xlsx_path: str | Path, layout: Layout | None = None) -> dict[str, Any]:
     """{out_ name: cached value} — a single cell's value, or a list of rows for a range. Empty is None.
 
     Dates are returned as ``datetime.date`` where the cell has a date format (calamine decides)."""
+    layout = layout if layout is not None else default_layout()
     book = Book(xlsx_path)
     out: dict[str, Any] = {}
     for n in layout.outputs():

@@ -51,7 +51,7 @@ def test_decorated_twin(excel_udfs, name):
 def test_twins_call_the_safe_function(excel_udfs):
     excel, _ = excel_udfs
     assert excel.JIDI_ART6_4(5000.0, 500.0) == REGISTRY["JIDI_ART6_4"].func(5000.0, 500.0)
-    assert excel.JIDI_ART6_4(building_m2=4999.0, public_m2=500.0, part="结果") == "不符合"
+    assert excel.JIDI_ART6_4(building_area=4999.0, public_area=500.0, part="结果") == "不符合"
     with pytest.raises(TypeError):                  # wrong arity is a Python caller's error; Excel cannot make it
         excel.JIDI_ART6_4(1, 2, 3, 4)
 

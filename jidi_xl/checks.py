@@ -1,0 +1,116 @@
+"""The one validation layer: every check across fields written once.
+
+Each function takes plain values (already converted: from JSON by ``jidi_xl.case``, from cells by
+``workbooks.reader`` or by the ``JIDI_`` UDFs through ``udfs.adapters``) and returns the Chinese message
+of the problem, or None. The caller names the field the way its face does — a case path
+(``parse_case``), ``工作表!单元格`` (the workbook reader maps the path back to its cell), the argument's
+label (a UDF's ``输入错误：…``) — and so the check and its wording live here only. Which fields a check
+compares is declared in the field catalogue (:data:`jidi_xl.fields.CHECKS`).
+"""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from . import fields as F
+
+
+#: A case must ask for something: a recognition, an annual evaluation, or both (JSON and workbook alike).
+NO_BLOCK = "至少需要 recognition（认定）或 evaluation（绩效评价）之一，请补充评价类型"
+
+
+def _n(x: Any) -> str:
+    return str(x)      # as the value was given (600, 600.5): the reviewer finds it as typed
+
+
+def not_more(check: str, small: Any, big: Any) -> str | None:
+    """A value that must not exceed another (公共服务空间 ≤ 建筑总面积, 满意数 ≤ 有效问卷数): the catalogue's
+    :class:`~jidi_xl.fields.Check` ``check`` says which and how to say it."""
+    if small is None or big is None or not small > big:
+        return None
+    return F.CHECK[check].message.format(small=_n(small), big=_n(big))
+
+
+def check_paths(check: str) -> tuple[str, str]:
+    """(the field a problem is reported on, the field it is compared with) of a catalogue check."""
+    c = F.CHECK[check]
+    return c.small, c.big
+
+
+def zero_responses(satisfied: Any, responses: Any) -> str | None:
+    if responses == 0 and satisfied is not None:
+        return "有效问卷数为 0，无法计算满意度；请填写有效问卷数或直接填写满意度"
+    return None
+
+
+def rate_disagrees(rate: Any, satisfied: Any, responses: Any) -> str | None:
+    """A satisfaction rate given with its counts must agree with them (to 1/1000)."""
+    if rate is None or satisfied is None or not responses:
+        return None
+    if abs(Fraction(str(rate)) - Fraction(satisfied, responses)) > Fraction(1, 1000):
+        return f"满意度 {rate} 与 {satisfied}/{responses} 不一致；请只填写一种或核对"
+    return None
+
+
+def over_percent(rate: Any) -> str | None:
+    """A rate typed as a number above 100% (92 for 92%)."""
+    maximum = F.find("satisfaction.rate").maximum
+    if rate is not None and rate > maximum:
+        return f"{_n(rate)} 超过 100%；请以百分比格式填写（如 92%）"
+    return None
+
+
+def score_over_max(score: Any, max_score: Any) -> str | None:
+    if score is not None and score > max_score:
+        return f"评价得分 {_n(score)} 超过满分 {_n(max_score)}；请核对"
+    return None
+
+
+def score_over_indicator(score: Any, max_points: Any) -> str | None:
+    if score is not None and max_points is not None and score > max_points:
+        return f"得分 {_n(score)} 超过该指标满分 {_n(max_points)}"
+    return None
+
+
+def filed_before_change(changed_on: date | None, filed_on: date | None) -> str | None:
+    if changed_on and filed_on and filed_on < changed_on:
+        return f"备案日期 {filed_on} 早于变更日期 {changed_on}；请核对"
+    return None
+
+
+class DuplicateCodes:
+    """统一社会信用代码 seen so far in one roster: :meth:`see` says when a code comes again."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def see(self, code: str | None, where: str) -> str | None:
+        if not code:
+            return None
+        if code in self.seen:
+            return f"统一社会信用代码 {code} 与 {self.seen[code]} 重复；同一企业只能登记一次"
+        self.seen[code] = where
+        return None
+
+
+def justification(text: Any) -> str | None:
+    """An override's written reason: at least the catalogue's minimum length, spaces not counted."""
+    need = F.OVERRIDES.column("justification").min_length
+    if text is None or len(str(text).strip()) < need:
+        return f"改判必须附书面理由（至少 {need} 个字，不能只填空格）；请补充改判理由"
+    return None
+
+
+def partly_blank(blank_labels: list[str]) -> str | None:
+    """A 是/否 group with some cells chosen and others left blank (all blank is "not entered")."""
+    if blank_labels:
+        return f"部分项目未选择（{'、'.join(blank_labels)}）；请为每一项选择“是”或“否”"
+    return None
+
+
+def incomplete_row(table: F.Table, item: dict) -> str | None:
+    """A table row that lacks a required column (a firm without its name, a penalty without its date…)."""
+    if any(item.get(c.key) is None for c in table.input_columns if c.required):
+        return f"{table.incomplete}；请补全或清空该行"
+    return None

@@ -1,0 +1,663 @@
+"""The field catalogue: every input of the case format declared once.
+
+Each :class:`Field` says its place in the case (its key inside a :class:`Section` or :class:`Table`, so its
+path is ``area.building_m2``), its type, unit, range, code list (a ``codes.yaml`` kind), its Chinese label
+and help text, and — when it is on the standard workbook — its defined name and the workbook group it sits
+in. Flag groups (第六条 items, 第七条 service functions, 第八条 features) and tables (roster, staff,
+penalties, revocations, changes, rubric, overrides) are declarations too: a group's width is
+``len(group.fields)``, never a typed number.
+
+From this module are derived: the JSON Schema (:func:`case_schema`; the committed
+``schema/case.schema.json`` is its output for the default rule-set), the workbook's input cells, names
+and validation (``workbooks.layout``), the two directions of the case ⇄ cells codec
+(``workbooks.generate.case_cells``, ``workbooks.reader``), the UDF argument contracts (``udfs.tables``,
+``udfs.functions``) and the field tables of the docs.
+
+This is the case format: it sits below ``udfs`` and ``workbooks`` and imports neither. The fields derived
+from a code list (第七条 service functions, 第八条 features) are expanded from the rule-set passed in
+(:func:`code_flags`), never from a rule-set loaded at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .ruleset import DEFAULT_RULESET, KEY_PATTERN   # constants only: importing the module loads no rule-set
+
+if TYPE_CHECKING:   # only for annotations: the catalogue is data, it loads no rule-set
+    from .ruleset import RuleSet
+
+FORMAT = "jidi-xl/case@1"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+OUTCOME_CODES = ("PASS", "FAIL", "REVIEW")
+
+#: Chinese names of the code lists, as the workbook's drop-downs and the docs name them.
+CODE_KINDS = {"industries": "所属产业", "size_classes": "企业规模", "degrees": "学历", "titles": "职称",
+              "penalty_kinds": "处罚类型", "penalty_subjects": "处罚对象", "revocation_grounds": "撤销原因",
+              "change_kinds": "变更事项", "service_functions": "服务功能", "encouraged_features": "鼓励特征"}
+
+# Workbook sheets (their names are the workbook's; the layout owns everything else about them).
+S_BASIC, S_ROSTER, S_STAFF, S_CONDUCT, S_CHANGES, S_EVAL, S_OVR = (
+    "基本信息", "入驻企业", "服务人员", "处罚与撤销", "重大变更", "绩效评价", "复核改判")
+
+
+# -- declarations ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One input value.
+
+    ``type``: ``string`` · ``date`` (text YYYY-MM-DD) · ``boolean`` · ``number`` · ``integer`` · ``code``
+    (one code of ``codes``, or of ``enum``) · ``codes`` (an array of distinct codes) · ``numbers`` (an
+    array of numbers or nulls). ``kind`` is the workbook's cell kind (``workbooks.layout.KINDS``), derived
+    from the type unless given. ``name`` is the workbook's defined name; ``""``: not on the workbook (or,
+    for a table column, named ``<table name>_<key>``).
+    """
+
+    key: str
+    type: str
+    label: str = ""
+    help: str = ""
+    name: str = ""
+    kind: str = ""
+    unit: str = ""
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    min_length: int | None = None
+    max_items: int | None = None
+    codes: str | None = None          # a codes.yaml kind
+    enum: tuple | None = None          # a fixed code list (no labels), when not from codes.yaml
+    pattern: str | None = None
+    default: Any = None
+    description: str = ""              # the schema's description (English or the code legend)
+    cells: tuple[tuple[str, str, str], ...] = ()   # a ``codes`` field typed into single cells: (name, label, help)
+    path: str = ""                     # set by the enclosing Section/Table: "area.building_m2"
+
+    @property
+    def cell_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        if self.type in ("code", "codes") and self.codes:
+            return f"code:{self.codes}"
+        return {"string": "text", "date": "date", "boolean": "bool", "number": "number", "integer": "int"}.get(self.type, "text")
+
+
+@dataclass(frozen=True)
+class Section:
+    """An object of the case (``area``, ``operator``…, or the root)."""
+
+    key: str
+    items: tuple                       # Field | Section | Table | CodeFlags, in case (schema) order
+    required: bool = False
+    nullable: bool = True
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """An array of objects: each item has the ``columns`` (Fields). On the workbook: one row per item,
+    ``rows`` rows, the block named ``name`` whose columns are the fields that have a ``label``."""
+
+    key: str
+    columns: tuple[Field, ...]
+    name: str = ""
+    label: str = ""                    # the block's Chinese name (its cells are "label·header")
+    rows: int = 0
+    required: bool = False
+    nullable: bool = True
+    min_items: int | None = None
+    incomplete: str = ""               # the reader's message for a row lacking a required column
+    path: str = ""
+
+    @property
+    def input_columns(self) -> tuple[Field, ...]:
+        return tuple(c for c in self.columns if c.label)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.label for c in self.input_columns]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.input_columns]
+
+    def column(self, key: str) -> Field:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class CodeFlags:
+    """An array of codes of a code list entered as one 是/否 cell per code (第七条, 第八条). Its fields are
+    the rule-set's code list: :func:`code_flags` expands them."""
+
+    key: str
+    codes: str
+    name: str                           # the group's defined name over its cells
+    prefix: str                         # each cell's name: prefix + code
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A block of the workbook's 基本信息 sheet (or the 绩效评价 sheet's fields): its article, title,
+    note and fields in sheet order. ``flags``: the defined name over its leading 是/否 fields
+    (``flag_fields``), the argument of the article's ``JIDI_`` function; its width is their number."""
+
+    key: str
+    sheet: str
+    article: str
+    title: str
+    note: str = ""
+    fields: tuple[str, ...] = ()        # case paths, in sheet order
+    flags: str | None = None
+    flag_count: int = 0                 # how many leading fields the flags name spans (set by _group)
+    codeflags: str | None = None        # a CodeFlags path: the group is its expanded cells
+    articles: tuple[str, ...] = ()      # per field, for a sheet that shows an article on every row
+
+
+# -- the catalogue ---------------------------------------------------------------------------------
+
+def _flag(key, label, name, help="") -> Field:
+    return Field(key, "boolean", label, help, name)
+
+
+def _date(key, label="", help="", name="", required=False, description="") -> Field:
+    return Field(key, "date", label, help, name, required=required, description=description)
+
+
+CASE = Section("", (
+    Field("format", "const", default=FORMAT, required=True),
+    Field("ruleset", "string", "规则集编号", default=DEFAULT_RULESET, pattern=KEY_PATTERN),
+    Field("case_id", "string", "案例编号", "用于文件名和报告，可空", "in_case_id"),
+    Field("description", "string", "案例说明（可空）", "", "in_description"),
+    Section("base", (
+        Field("name", "string", "示范基地名称", "必填", "in_base_name", required=True, min_length=1),
+        Field("operator_name", "string", "运营主体名称", "", "in_operator_name"),
+        Field("credit_code", "string", "运营主体统一社会信用代码", "18 位", "in_operator_credit_code", kind="credit_code"),
+    ), required=True, nullable=False),
+    Section("recognition", (
+        _date("reference_date", "申请受理截止日期（认定参照日）",
+              "认定评价的参照日：成立年限、两年内处罚、入驻企业数均以此日为准（spec §1）", "in_ref_date", required=True),
+    )),
+    Section("evaluation", (
+        Field("year", "integer", "绩效评价年度", "绩效评价针对的自然年（通常为上一年）；基础条件按该年 12 月 31 日复核",
+              "in_eval_year", kind="year", required=True, minimum=2000, maximum=2100),
+        _flag("participated", "按要求参加绩效评价", "in_participated", "未按要求参加的，视同评价结果不合格"),
+        _flag("false_materials", "在申请认定和绩效评价中提供虚假材料和数据", "in_false_materials", "选“是”属第十五条撤销情形"),
+        Field("score", "number", "评价总分（直接录入，可空）", "百分制；同时填写专家评分时以专家均分为准", "in_entered_score",
+              kind="points", unit="分", minimum=0),
+        Section("rubric", (
+            Table("indicators", (
+                Field("code", "string", "指标代码", name="in_rubric_codes", required=True),
+                Field("name", "string", "指标名称", name="in_rubric_names"),
+                Field("max_points", "number", "指标满分", name="in_max_points", kind="points", required=True,
+                      exclusive_minimum=0),
+                Field("weight", "number", "指标权重（空=满分）", name="in_weights", kind="points", exclusive_minimum=0),
+            ), label="评价指标", required=True, nullable=False, min_items=1, rows=10),
+            Table("experts", (
+                Field("name", "string", "专家姓名", name="in_expert_names"),
+                Field("scores", "numbers", "专家评分（行=指标，列=专家）", name="in_scores", kind="points", required=True,
+                      minimum=0),
+            ), label="评审专家", required=True, nullable=False, min_items=1, rows=9),
+        )),
+        _date("decision_date", "撤销决定日期（适用第十五条时）", "用于计算两年内不得再次申请的截止日", "in_decision_date",
+              description="date of the Bureau's revocation decision, when 第十五条 applies (for the ban end date)"),
+    ), required=False),
+    Section("operator", (
+        _flag("independent_legal_person", "具有独立法人资格", "in_independent_legal_person"),
+        _flag("registered_in_beijing", "注册地在本市", "in_registered_in_beijing"),
+        _date("established_on", "运营主体成立日期", "满两年按周年计算，含当日", "in_established_on"),
+        _flag("rolling_incubation", "具有滚动孵化小型、微型企业成长的功能", "in_rolling_incubation"),
+    )),
+    Section("conduct", (
+        _flag("good_operation", "经营状况良好，管理规范", "in_good_operation"),
+        _flag("serious_dishonesty", "存在司法、行政机关认定的严重失信行为", "in_serious_dishonesty",
+              "选“是”表示存在严重失信行为（不符合）"),
+        Table("penalties", (
+            _date("date", "处罚日期", required=True),
+            Field("kind", "code", "处罚类型", codes="penalty_kinds", required=True),
+            Field("subject", "code", "处罚对象", codes="penalty_subjects", required=True),
+            Field("description", "string", "说明"),
+        ), "in_penalties", "处罚记录", rows=50, incomplete="处罚记录须填写日期、类型和对象"),
+    )),
+    Section("planning", (
+        _flag("project_approval_complete", "基地建设立项手续完备", "in_project_approval_complete"),
+        _flag("fits_policy", "符合本市产业政策和发展规划", "in_fits_policy"),
+        _flag("clear_positioning", "具有明确的发展方向、产业定位和完善的管理制度", "in_clear_positioning"),
+    )),
+    Section("area", (
+        Field("building_m2", "number", "基地建筑总面积（平方米）", "只填数字，不带单位", "in_building_m2", unit="m²", minimum=0),
+        Field("public_service_m2", "number", "公共服务空间（平方米）", "不能大于建筑总面积", "in_public_service_m2", unit="m²",
+              minimum=0),
+    )),
+    Section("firms", (
+        Field("leading_industries", "codes", codes="industries", max_items=2, name="in_leading",
+              cells=(("in_leading_1", "主导产业一", "从下拉列表选择；可空"), ("in_leading_2", "主导产业二", "从下拉列表选择；可空"))),
+        _flag("hpp_manufacturing", "申报为聚集“高精尖”领域制造业企业的基地", "in_hpp",
+              "选“是”且主导产业均在高精尖清单内时，另按 40 家、80% 的通道判断"),
+        Table("roster", (
+            Field("name", "string", "企业名称", name="in_roster_name", required=True, min_length=1),
+            Field("credit_code", "string", "统一社会信用代码", "18 位，不得重复", "in_roster_credit_code", kind="credit_code",
+                  description="统一社会信用代码 (18 chars)"),
+            Field("industry", "code", "所属产业", "每家企业只属于一个产业", "in_roster_industry", codes="industries"),
+            Field("sector", "string", "划型行业", "划型所依据的行业", "in_roster_sector", kind="sector",
+                  description="《中小企业划型标准规定》 sector code (size_standards.yaml)"),
+            Field("employees", "integer", "从业人员（人）", name="in_roster_employees", unit="人", minimum=0),
+            Field("revenue_10k", "number", "营业收入（万元）", name="in_roster_revenue", unit="万元", minimum=0),
+            Field("assets_10k", "number", "资产总额（万元）", name="in_roster_assets", unit="万元", minimum=0),
+            Field("size_class", "code", "企业规模（已申报）", "已申报的规模；空则按指标判定", "in_roster_size_class",
+                  codes="size_classes"),
+            Field("beijing_registered", "boolean", "注册地在本市", "注册地在本市选“是”", "in_roster_beijing"),
+        ), "in_roster", "入驻企业名册", rows=1000, incomplete="入驻企业有数据但缺少企业名称"),
+    )),
+    Section("governance", (
+        _flag("governance_structure", "运营主体治理结构完善、运营管理规范", "in_governance_structure"),
+        _flag("strategic_plan", "有明确的战略规划", "in_strategic_plan"),
+        _flag("development_goals", "有明确的发展目标", "in_development_goals"),
+        _flag("implementation_plan", "有明确的实施方案", "in_implementation_plan"),
+    )),
+    Section("management", (
+        _flag("management_rules", "具有健全的管理制度", "in_management_rules"),
+        _flag("service_process", "具有完备的服务流程", "in_service_process"),
+        _flag("service_ledger", "具有明晰的服务台账", "in_service_ledger"),
+        _flag("fee_standards", "具有明确的收费标准", "in_fee_standards"),
+        _flag("quality_supervision", "具有服务质量监督保证措施", "in_quality_supervision"),
+    )),
+    Section("staff", (
+        Field("declared_qualified", "integer", "申报的本科及以上学历或中级及以上职称服务人员数（人）", "未填名单时按此人数判断",
+              "in_staff_declared", unit="人", minimum=0),
+        Table("members", (
+            Field("name", "string", "姓名", required=True),
+            Field("degree", "code", "学历", codes="degrees"),
+            Field("title", "code", "职称", codes="titles"),
+        ), "in_staff", "服务人员名单", rows=200, incomplete="服务人员有数据但缺少姓名"),
+    )),
+    Section("satisfaction", (
+        Field("rate", "number", "入驻小微企业用户满意度（%）", "按百分比填写，如 92%", "in_satisfaction_rate", kind="percent",
+              minimum=0, maximum=1),
+        Field("satisfied", "integer", "满意问卷数（份）", "", "in_satisfied", unit="份", minimum=0),
+        Field("responses", "integer", "有效问卷数（份）", "", "in_responses", unit="份", minimum=0),
+        _flag("free_public_service", "为入驻企业提供一定的公益性免费服务", "in_free_public_service"),
+    )),
+    Section("service_station", (
+        _flag("office_and_equipment", "配有固定的办公场所和服务设备", "in_station_office"),
+        _flag("staff_with_posts", "配有明确岗位设置的服务工作人员", "in_station_staff"),
+        _flag("work_guides", "具有完备的工作指南和制度流程", "in_station_guides"),
+        _flag("brokering_services", "统筹调配服务资源，为入驻企业提供各类对接服务", "in_station_brokering"),
+    )),
+    CodeFlags("service_functions", "service_functions", "in_service_functions", "in_sf_"),
+    CodeFlags("encouraged", "encouraged_features", "in_encouraged", "in_enc_"),
+    Table("revocations", (
+        _date("date", "撤销日期", required=True),
+        Field("ground", "code", "撤销原因", codes="revocation_grounds", required=True),
+    ), "in_revocations", "撤销记录", rows=10, incomplete="撤销记录须填写日期和原因"),
+    Table("changes", (
+        Field("kind", "code", "变更事项", codes="change_kinds", required=True),
+        _date("changed_on", "变更日期", required=True),
+        _date("filed_on", "备案日期"),
+    ), "in_changes", "重大变更", rows=10, incomplete="重大变更须填写变更事项和变更日期"),
+    # One row per overridable rule on the workbook (the rules' registry gives the rows: workbooks.layout).
+    Table("overrides", (
+        Field("rule", "string", required=True),
+        Field("outcome", "code", "改判结果", "留空表示不改判", "in_ovr", kind="outcome", enum=OUTCOME_CODES, required=True),
+        Field("justification", "string", "改判理由", "改判必须附书面理由（至少 4 个字）", "in_ovr_reason", kind="reason",
+              required=True, min_length=4),
+        Field("reviewer", "string", "复核人", "", "in_ovr_reviewer"),
+    ), "in_overrides", "复核改判（结果、理由、复核人）"),
+), required=True, nullable=False)
+
+#: The reviewer's 是/否 "the penalty record was checked". Its case value is the *presence* of
+#: conduct.penalties: 是 → conduct.penalties = the table's rows (possibly []); blank/否 → the rows if any,
+#: else the key is absent (待核实) — spec §0: a blank table alone never reads as "checked, none".
+PENALTIES_CHECKED = Field("penalties_checked", "boolean", "处罚记录已核查", "已核查信用中国、裁判文书等记录；无处罚也须选“是”",
+                          "in_penalties_checked", path="conduct.penalties")
+
+#: The workbook's groups of single input cells, in sheet order.
+GROUPS: tuple[Group, ...] = (
+    Group("kind", S_BASIC, "", "基地与评价类型", "认定（申请受理截止日期）和绩效评价（评价年度）至少填写一项",
+          ("case_id", "base.name", "base.operator_name", "base.credit_code", "description", "recognition.reference_date",
+           "evaluation.year")),
+    Group("art6_1", S_BASIC, "第六条第（一）项", "运营主体资格与成立时间", "一般应具有独立法人资格，注册地在本市，成立两年以上，具有滚动孵化功能",
+          ("operator.independent_legal_person", "operator.registered_in_beijing", "operator.rolling_incubation",
+           "operator.established_on"), flags="in_art6_1_flags"),
+    Group("art6_2", S_BASIC, "第六条第（二）项", "诚信守法", "处罚记录及“处罚记录已核查”填在“处罚与撤销”工作表",
+          ("conduct.good_operation", "conduct.serious_dishonesty")),
+    Group("art6_3", S_BASIC, "第六条第（三）项", "立项与产业定位", "",
+          ("planning.project_approval_complete", "planning.fits_policy", "planning.clear_positioning"), flags="in_art6_3_flags"),
+    Group("art6_4", S_BASIC, "第六条第（四）项", "场地面积", "建筑总面积不少于 5000 平方米，公共服务空间不少于 500 平方米（含本数）",
+          ("area.building_m2", "area.public_service_m2")),
+    Group("art6_5", S_BASIC, "第六条第（五）项", "入驻企业与主导产业", "入驻企业名册填在“入驻企业”工作表；主导产业可空（按名册推定）",
+          ("firms.leading_industries", "firms.hpp_manufacturing")),
+    Group("art6_6", S_BASIC, "第六条第（六）项", "治理与规划", "",
+          ("governance.governance_structure", "governance.strategic_plan", "governance.development_goals",
+           "governance.implementation_plan"), flags="in_art6_6_flags"),
+    Group("art6_7", S_BASIC, "第六条第（七）项", "管理制度与服务台账", "",
+          ("management.management_rules", "management.service_process", "management.service_ledger",
+           "management.fee_standards", "management.quality_supervision"), flags="in_art6_7_flags"),
+    Group("art6_8", S_BASIC, "第六条第（八）项", "服务人员", "名单填在“服务人员”工作表；填写名单时以名单为准",
+          ("staff.declared_qualified",)),
+    Group("art6_9", S_BASIC, "第六条第（九）项", "满意度与公益服务", "满意度可直接填写，或填写满意问卷数和有效问卷数（精确比较，不低于 90%）",
+          ("satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses", "satisfaction.free_public_service")),
+    Group("art6_10", S_BASIC, "第六条第（十）项", "企业服务站", "",
+          ("service_station.office_and_equipment", "service_station.staff_with_posts", "service_station.work_guides",
+           "service_station.brokering_services"), flags="in_art6_10_flags"),
+    Group("art7", S_BASIC, "第七条", "服务功能", "八项中至少具备三项；含基地引入的第三方专业机构的服务。每项均须选择“是”或“否”",
+          codeflags="service_functions"),
+    Group("art8", S_BASIC, "第八条", "鼓励发展特征（不作为认定条件，供优先支持参考）", "每项均须选择“是”或“否”；全部留空表示未填",
+          codeflags="encouraged"),
+    Group("evaluation", S_EVAL, "", "绩效评价", "",
+          ("evaluation.participated", "evaluation.false_materials", "evaluation.decision_date", "evaluation.score"),
+          articles=("第十三条", "第十五条第（一）项", "第十五条", "第十三条")),
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A cross-field check declared with the fields it compares (applied by :mod:`jidi_xl.checks`):
+    ``small`` must not exceed ``big``; the problem is reported on ``small``."""
+
+    id: str
+    small: str
+    big: str
+    message: str        # with {small} and {big}
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("public_space", "area.public_service_m2", "area.building_m2",
+          "公共服务空间 {small} m² 大于建筑总面积 {big} m²，数据矛盾；请核对两项面积"),
+    Check("satisfied", "satisfaction.satisfied", "satisfaction.responses", "满意数 {small} 大于有效问卷数 {big}；请核对"),
+)
+CHECK = {c.id: c for c in CHECKS}
+
+#: The argument cells of each condition's ``JIDI_`` function on the workbook, by rule id: the UDF argument
+#: contracts. ``{ref}`` is the block's date (the layout fills it in), ``group:K`` the flag group ``K`` of
+#: :data:`GROUPS`, ``checked`` the 处罚记录已核查 cell (:data:`PENALTIES_CHECKED`); anything else a case path
+#: (a field, a table or a code-flag list).
+CONDITION_ARGS: dict[str, tuple[str, ...]] = {
+    "art6_1": ("{ref}", "group:art6_1", "operator.established_on"),
+    "art6_2": ("{ref}", "conduct.good_operation", "conduct.penalties", "checked", "conduct.serious_dishonesty"),
+    "art6_3": ("group:art6_3",),
+    "art6_4": ("area.building_m2", "area.public_service_m2"),
+    "art6_5": ("firms.roster", "firms.leading_industries", "firms.hpp_manufacturing"),
+    "art6_6": ("group:art6_6",),
+    "art6_7": ("group:art6_7",),
+    "art6_8": ("staff.members", "staff.declared_qualified"),
+    "art6_9": ("satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses", "satisfaction.free_public_service"),
+    "art6_10": ("group:art6_10",),
+    "art7": ("service_functions",),
+    "art15": ("{ref}", "revocations"),
+    "art15_triggers": ("evaluation.year", "evaluation.false_materials", "conduct.penalties", "checked",
+                       "conduct.serious_dishonesty"),
+}
+
+
+# -- walking the catalogue ----------------------------------------------------------------------------
+
+def _set_paths(node, prefix: str):
+    path = f"{prefix}.{node.key}" if prefix and node.key else (node.key or prefix)
+    if isinstance(node, Section):
+        return replace(node, path=path, items=tuple(_set_paths(x, path) for x in node.items))
+    if isinstance(node, Table):
+        return replace(node, path=path, columns=tuple(replace(c, path=f"{path}[].{c.key}") for c in node.columns))
+    return replace(node, path=path)
+
+
+CASE = _set_paths(CASE, "")
+
+
+def walk(node=None) -> Iterator:
+    """Every declaration under ``node`` (the whole case by default), depth first, in case order."""
+    node = CASE if node is None else node
+    yield node
+    if isinstance(node, Section):
+        for x in node.items:
+            yield from walk(x)
+
+
+def find(path: str):
+    """The declaration at a case path (``area.building_m2``, ``firms.roster``, ``firms.roster[].name``)."""
+    for node in walk():
+        if node.path == path:
+            return node
+        if isinstance(node, Table):
+            for c in node.columns:
+                if c.path == path:
+                    return c
+    raise KeyError(f"no field {path!r} in the catalogue (jidi_xl/fields.py)")
+
+
+def fields() -> list[Field]:
+    """Every single-valued field (table columns excluded), in case order."""
+    return [n for n in walk() if isinstance(n, Field)]
+
+
+def tables() -> list[Table]:
+    return [n for n in walk() if isinstance(n, Table)]
+
+
+TABLE = {t.path: t for t in tables()}
+ROSTER, STAFF, PENALTIES = TABLE["firms.roster"], TABLE["staff.members"], TABLE["conduct.penalties"]
+REVOCATIONS, CHANGES, OVERRIDES = TABLE["revocations"], TABLE["changes"], TABLE["overrides"]
+INDICATORS, EXPERTS = TABLE["evaluation.rubric.indicators"], TABLE["evaluation.rubric.experts"]
+GROUP = {g.key: g for g in GROUPS}
+
+
+def group_fields(g: Group) -> list[Field]:
+    return [find(p) for p in g.fields]
+
+
+def flag_fields(g: Group) -> list[Field]:
+    """The leading 是/否 fields a group's ``flags`` name spans: the arguments of its article's function."""
+    if not g.flags:
+        return []
+    out = []
+    for f in group_fields(g):
+        if f.type != "boolean":
+            break
+        out.append(f)
+    return out
+
+
+def code_flags(cf: CodeFlags | str, rs: "RuleSet") -> list[Field]:
+    """The 是/否 cells of a code list, one per code of ``rs`` (its codes.yaml), in the list's order."""
+    if isinstance(cf, str):
+        cf = find(cf)
+    return [Field(c, "boolean", lbl, "", f"{cf.prefix}{c}", path=f"{cf.path}[{c}]") for c, lbl in rs.codes[cf.codes].items()]
+
+
+def argument_name(arg: str) -> str:
+    """The workbook defined name of one entry of :data:`CONDITION_ARGS` (``{ref}`` is returned as is)."""
+    if arg == "{ref}":
+        return arg
+    if arg == "checked":
+        return PENALTIES_CHECKED.name
+    if arg.startswith("group:"):
+        g = GROUP[arg[6:]]
+        return g.flags or find(g.codeflags).name
+    return find(arg).name
+
+
+def width(group_key: str, rs: "RuleSet | None" = None) -> int:
+    """How many cells a flag group's ``JIDI_`` argument spans (第六条 items; 第七条/第八条 need ``rs``)."""
+    g = GROUP[group_key]
+    if g.codeflags:
+        if rs is None:
+            raise ValueError(f"the width of {group_key} comes from the rule-set's code list: pass rs")
+        return len(code_flags(g.codeflags, rs))
+    return len(flag_fields(g))
+
+
+# -- the JSON Schema ----------------------------------------------------------------------------------
+
+def _legend(rs: "RuleSet", kind: str) -> str:
+    return "; ".join(f"{c}={lbl}" for c, lbl in rs.codes[kind].items())
+
+
+def _field_schema(f: Field, rs: "RuleSet") -> dict:
+    if f.type == "const":
+        return {"const": f.default}
+    null = not f.required
+    if f.type == "codes":
+        out: dict = {"type": ["array", "null"]}
+        if f.max_items is not None:
+            out["maxItems"] = f.max_items
+        out["uniqueItems"] = True
+        out["items"] = {"type": "string", "enum": list(rs.codes[f.codes]), "description": _legend(rs, f.codes)}
+        return out
+    if f.type == "numbers":
+        item = {"type": ["number", "null"]}
+        if f.minimum is not None:
+            item["minimum"] = f.minimum
+        return {"type": "array" if f.required else ["array", "null"], "items": item}
+    base = {"date": "string", "code": "string"}.get(f.type, f.type)
+    out = {"type": [base, "null"] if null else base}
+    if f.default is not None:
+        out["default"] = f.default
+    if f.type == "date":
+        if f.required:
+            out["format"] = "date"
+        out["pattern"] = DATE_PATTERN
+    if f.pattern:
+        out["pattern"] = f.pattern
+    if f.min_length is not None:
+        out["minLength"] = f.min_length
+    if f.minimum is not None:
+        out["minimum"] = f.minimum
+    if f.exclusive_minimum is not None:
+        out["exclusiveMinimum"] = f.exclusive_minimum
+    if f.maximum is not None:
+        out["maximum"] = f.maximum
+    if f.type == "code":
+        codes = list(rs.codes[f.codes]) if f.codes else list(f.enum or ())
+        out["enum"] = codes + ([None] if null else [])
+        if f.codes:
+            out["description"] = _legend(rs, f.codes)
+    if f.description:
+        out["description"] = f.description
+    return out
+
+
+def _object_schema(props: dict, required: list[str], nullable: bool) -> dict:
+    return {"type": ["object", "null"] if nullable else "object", "additionalProperties": False,
+            "properties": props, "required": required}
+
+
+def _node_schema(node, rs: "RuleSet") -> dict:
+    if isinstance(node, Field):
+        return _field_schema(node, rs)
+    if isinstance(node, CodeFlags):
+        return {"type": ["array", "null"], "uniqueItems": True,
+                "items": {"type": "string", "enum": list(rs.codes[node.codes]), "description": _legend(rs, node.codes)}}
+    if isinstance(node, Table):
+        out: dict = {"type": ["array", "null"] if node.nullable else "array"}
+        if node.min_items is not None:
+            out["minItems"] = node.min_items
+        item = {"type": "object", "additionalProperties": False,
+                "properties": {c.key: _field_schema(c, rs) for c in node.columns},
+                "required": [c.key for c in node.columns if c.required]}
+        out["items"] = item
+        return out
+    props = {x.key: _node_schema(x, rs) for x in node.items}
+    return _object_schema(props, [x.key for x in node.items if getattr(x, "required", False)], node.nullable)
+
+
+def case_schema(rs: "RuleSet") -> dict:
+    """The JSON Schema (draft 2020-12) of a case under rule-set ``rs`` (its code lists)."""
+    root = _node_schema(CASE, rs)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://jidi-xl.example/case.schema.json",
+            "$comment": "generated from jidi_xl/fields.py — do not edit (python -m jidi_xl.fields)",
+            "title": "jidi-xl case: one base's data for recognition and/or annual evaluation",
+            "type": "object", "additionalProperties": False, "required": root["required"],
+            "properties": root["properties"]}
+
+
+# -- the docs' field table ---------------------------------------------------------------------------
+
+_TYPE_DOC = {"string": "string", "date": "date", "boolean": "boolean", "number": "number", "integer": "integer",
+             "code": "code", "codes": "array of code", "numbers": "array of number/null", "const": "const"}
+
+
+def _range_doc(f: Field) -> str:
+    parts = []
+    if f.minimum is not None:
+        parts.append(f"≥ {f.minimum:g}")
+    if f.exclusive_minimum is not None:
+        parts.append(f"> {f.exclusive_minimum:g}")
+    if f.maximum is not None:
+        parts.append(f"≤ {f.maximum:g}")
+    if f.min_length is not None:
+        parts.append(f"至少 {f.min_length} 个字")
+    if f.max_items is not None:
+        parts.append(f"至多 {f.max_items} 项")
+    return "，".join(parts)
+
+
+def reference_rows(rs: "RuleSet") -> list[tuple[str, ...]]:
+    """(case path, type, unit, range, code list, required, Chinese label, workbook name) of every input
+    field, in case order: the generated field table of docs/case-format.md."""
+    rows = []
+
+    def row(f: Field, path: str, name: str) -> None:
+        codes = f"`{f.codes}`" if f.codes else ("、".join(f"`{c}`" for c in f.enum) if f.enum else "")
+        rows.append((f"`{path}`", _TYPE_DOC.get(f.type, f.type), f.unit, _range_doc(f), codes, "是" if f.required else "",
+                     f.label, f"`{name}`" if name else ""))
+
+    for node in walk():
+        if isinstance(node, Field) and node.type != "const":
+            row(node, node.path, node.name)
+        elif isinstance(node, CodeFlags):
+            cells = code_flags(node, rs)
+            rows.append((f"`{node.path}`", "array of code", "", "", f"`{node.codes}`", "", CODE_KINDS.get(node.codes, ""),
+                         f"`{node.name}`（{len(cells)} 格：{cells[0].name} …）"))
+        elif isinstance(node, Table):
+            rows.append((f"`{node.path}[]`", "array", "", f"至少 {node.min_items} 项" if node.min_items else "", "",
+                         "是" if node.required else "", node.label, f"`{node.name}`" if node.name else ""))
+            for c in node.columns:
+                name = c.name or (f"{node.name}_{c.key}" if node.name and c.label else "")
+                row(c, f"{node.path}[].{c.key}", name if node is not OVERRIDES else (f"{c.name}_<条件编号>" if c.name else ""))
+    return rows
+
+
+def markdown_table(rs: "RuleSet") -> str:
+    head = ["字段 field", "类型", "单位", "范围", "代码表", "必填", "中文名称", "工作簿名称"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(x.replace("|", "\\|") for x in r) + " |" for r in reference_rows(rs)]
+    return "\n".join(out) + "\n"
+
+
+#: The generated schema file (``python -m jidi_xl.fields``; ``jidi-xl regenerate``).
+SCHEMA_PATH = Path(__file__).parent / "schema" / "case.schema.json"
+
+
+def schema_text(rs: "RuleSet") -> str:
+    import json
+
+    return json.dumps(case_schema(rs), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m jidi_xl.fields [--check]``: write (or check) jidi_xl/schema/case.schema.json."""
+    import sys
+
+    from .ruleset import load_ruleset
+
+    argv = sys.argv[1:] if argv is None else argv
+    path = SCHEMA_PATH
+    text = schema_text(load_ruleset())
+    same = path.exists() and path.read_text(encoding="utf-8") == text
+    if "--check" in argv:
+        if not same:
+            print(f"{path} 不是最新，请运行 python -m jidi_xl.fields (stale)", file=sys.stderr)
+        return 0 if same else 1
+    if not same:
+        path.write_text(text, encoding="utf-8")
+        print(f"写入 {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
