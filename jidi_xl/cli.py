@@ -378,8 +378,10 @@ def workbook(notice: str | None, ruleset_id: str | None, output: Path | None, li
         _echo(f"规则集 {rs.id}（{rs.document}）已知的年度通知（第 N 年的通知评价 N−1 年度）：")
         for year in known_notices(rs.id):
             n = load_ruleset(rs.id, notice=year)
+            info = n.notice_info
+            assert info is not None               # loaded with a notice year: the rule-set carries that notice
             marks = sum(1 for p in n.data["notice_fixes"] if n.param(p).placeholder)
-            _echo(f"  {year}  {n.key}  评价 {n.notice_info.evaluation_year} 年度  {n.notice_info.title}"
+            _echo(f"  {year}  {n.key}  评价 {info.evaluation_year} 年度  {info.title}"
                   f"（{marks} 项暂定）")
         return
     if output is None:
@@ -397,7 +399,8 @@ def workbook(notice: str | None, ruleset_id: str | None, output: Path | None, li
     data, _ = build(rs=rs)
     write_bytes_atomic(output, data, "输出工作簿")
     _echo(f"✔ {output}：标准评价工作簿，规则集 {rs.key}" +
-          (f"（{rs.notice} 年通知，评价 {rs.notice_info.evaluation_year} 年度；暂定数值见“参数”工作表）" if rs.notice else ""))
+          (f"（{rs.notice} 年通知，评价 {rs.notice_info.evaluation_year} 年度；暂定数值见“参数”工作表）"
+           if rs.notice_info is not None else ""))     # rs.notice is set exactly when notice_info is (RuleSet)
 
 
 @main.command(help="评价报告：一个基地的中文评价报告（A4 PDF 或 HTML），供评审人打印、签字、归档。 "

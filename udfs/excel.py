@@ -22,7 +22,7 @@ same results (tests install pywin32 stubs to exercise the real decorators).
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import xlwings as xw
 
@@ -110,7 +110,9 @@ def _excel_function(u: Udf) -> Callable[..., Any]:
     excel_function.__name__ = excel_function.__qualname__ = u.name
     excel_function.__module__ = __name__
     excel_function.__doc__ = wizard_description(u)
-    excel_function.__signature__ = signature
+    # inspect.signature (and xlwings, which reads it) honours a function's __signature__; typeshed declares no
+    # such attribute on functions, hence the cast
+    cast(Any, excel_function).__signature__ = signature
     # @xw.func must be applied last: xw.arg re-runs xw.func without arguments, which resets the category.
     for a in u.args:
         options = {"ndim": 2} if a.range else {}
@@ -171,4 +173,5 @@ def main() -> None:
     book.app.alert(text, title=TITLE, mode="critical" if problem else "info")
 
 
-__all__ = [*REGISTRY, "main", "evaluate_book", "summary", "read_outputs", "excel_arg_name", "wizard_description"]
+# list(REGISTRY) + […], not [*REGISTRY, …]: ruff (PLE0604) cannot tell that unpacking the dict gives its str keys
+__all__ = list(REGISTRY) + ["main", "evaluate_book", "summary", "read_outputs", "excel_arg_name", "wizard_description"]

@@ -128,7 +128,7 @@ def _compile_pass_guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             for a in args:
                 if isinstance(a, Ranges):
-                    a.value
+                    _ = a.value         # read for its effect: RangeValueError while the range has no value yet
         except RangeValueError:
             return sh.NONE
         return fn(*args)

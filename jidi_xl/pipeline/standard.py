@@ -44,6 +44,7 @@ from workbooks.limits import ADVICE, WHAT, UnknownRuleSet, book_limits, standard
 from ..engine import _ooxml as ox
 from ..engine.package import GENERIC_LIMITS, PackageError, PackageLimits, check_package
 from ..errors import InputProblem, RuleSetError
+from ..ruleset import RuleSet, load_ruleset
 from ..engine.recalc import CompiledTemplate, RecalcResult, Recalculator
 from ..engine.structure import BookStructure, NotStandardWorkbook, compare, formula_entries
 from ..engine.xlsxwrite import WriteReport, write_cached_values
@@ -189,7 +190,7 @@ class StandardEngine:
         self._key_rect = _Rect.of(n.sheet, n.ref)
         self._key_where = n.where
         self._others: dict[str, StandardEngine] = {}      # engines of the other rule-set keys met, by key
-        self._rs = None
+        self._rs: RuleSet | None = None
         self.limits = standard_limits(self.template)
         # the full path checks each file with the same limits: one check per file (memoised), not two
         self.recalculator = Recalculator(formulas_functions(), limits=self.limits)
@@ -215,10 +216,8 @@ class StandardEngine:
         return self._recorded(self._reference()) or ""
 
     @property
-    def ruleset(self):
+    def ruleset(self) -> RuleSet:
         if self._rs is None:
-            from ..ruleset import load_ruleset
-
             self._rs = load_ruleset(self.key)
         return self._rs
 

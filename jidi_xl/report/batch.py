@@ -209,13 +209,15 @@ class Journal:
         self.folder = folder
         self.meta = folder / "journal.json"
         self.note = ""
-        old = None
+        old: dict | None = None
         with contextlib.suppress(OSError, ValueError):
-            old = json.loads(self.meta.read_text(encoding="utf-8"))
-        if resume and old is None:
-            self.note = "没有可继续的进度记录，从头开始"
-        elif resume and old.get("signature") != signature:
-            self.note = "上次进度记录来自不同的程序版本、规则、模板或输入文件夹，全部重新评价"
+            loaded = json.loads(self.meta.read_text(encoding="utf-8"))
+            old = loaded if isinstance(loaded, dict) else None      # valid JSON but not ours (damaged): no record
+        if resume:
+            if old is None:
+                self.note = "没有可继续的进度记录，从头开始"
+            elif old.get("signature") != signature:
+                self.note = "上次进度记录来自不同的程序版本、规则、模板或输入文件夹，全部重新评价"
         if not resume or self.note:
             if folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
@@ -232,6 +234,8 @@ class Journal:
             e = json.loads((self.folder / f"{self.key(rel)}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(e, dict):
+            return None            # valid JSON but not an entry (a damaged journal): redo
         if e.get("file") != rel or e.get("sha256") != digest:
             return None            # changed input: redo
         out = e.get("output")
@@ -353,25 +357,26 @@ def _work(task: _Task) -> _Done:
         o.output = None
     done = _Done(task.rel, o)
     if task.report and o.evaluated and not o.blank:
-        _write_book_report(task, o, done)
+        _write_book_report(task, task.report, o, done)
     return done
 
 
 REPORT_FAILED = "未生成报告：生成报告时程序出错（{}），不是提交文件的问题；请将此信息反馈给维护人员"
 
 
-def _write_book_report(task: _Task, o: WorkbookOutcome, done: _Done) -> None:
-    """The base's report, from the inputs the rules engine just evaluated (outside the file's time limit: the
-    file is not to blame for rendering). A fault writing it names the report's path (:class:`OutputError`)."""
+def _write_book_report(task: _Task, report: str, o: WorkbookOutcome, done: _Done) -> None:
+    """The base's report (to ``report``, the task's), from the inputs the rules engine just evaluated (outside the
+    file's time limit: the file is not to blame for rendering). A fault writing it names the report's path
+    (:class:`OutputError`)."""
     from datetime import datetime
 
     from .document import context, report_of_workbook, write_report
 
     try:
         rep, case, src = report_of_workbook(task.src, o, name=task.rel)
-        make_dir(Path(task.report).parent, "评价报告文件夹")
-        write_report(context(rep, case, src, datetime.fromisoformat(task.at)), task.report)
-        done.report = task.report
+        make_dir(Path(report).parent, "评价报告文件夹")
+        write_report(context(rep, case, src, datetime.fromisoformat(task.at)), report)
+        done.report = report
     except OutputError as exc:
         done.output_fault = str(exc)
     except Exception as exc:  # noqa: BLE001 — a rendering fault is ours: said in the row, the batch goes on
@@ -528,7 +533,7 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
                                        at.isoformat() if reports is not None else ""))
         result.reused = len(recorded)
 
-        done: dict[str, tuple[SummaryRow | None, Failure | None]] = {}
+        done: dict[str, SummaryRow | Failure] = {}         # rel -> its summary row, or why it has none
         if tasks:
             from tqdm import tqdm
 
@@ -543,12 +548,15 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
                 if d.output_fault:
                     raise OutputError(d.output_fault)
                 o = d.outcome
-                row = _row(o, d.rel) if o.evaluated else None
-                if row is not None:
+                if o.evaluated:
+                    row = _row(o, d.rel)
                     row.report = d.report
-                fail = None if row else _failure(o, d.rel)
-                journal.record(d.rel, digests[d.rel], row, fail, o.output)
-                done[d.rel] = (row, fail)
+                    journal.record(d.rel, digests[d.rel], row, None, o.output)
+                    done[d.rel] = row
+                else:
+                    fail = _failure(o, d.rel)
+                    journal.record(d.rel, digests[d.rel], None, fail, o.output)
+                    done[d.rel] = fail
                 result.outcomes.append(o)
                 bar.update()
 
@@ -560,20 +568,23 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
             finally:
                 bar.close()
         for e in entries:
+            item: SummaryRow | Failure
             if e.rel in recorded:
                 hit = recorded[e.rel]
-                row = SummaryRow(**hit["row"]) if hit.get("row") else None
-                if row is not None and reports is not None:
-                    row.report = str(report_path(reports, e.rel))
-                fail = None if row else Failure(**hit["failure"])
+                if hit.get("row"):
+                    item = SummaryRow(**hit["row"])
+                    if reports is not None:
+                        item.report = str(report_path(reports, e.rel))
+                else:
+                    item = Failure(**hit["failure"])
             elif e.rel in done:
-                row, fail = done[e.rel]
+                item = done[e.rel]
             else:
                 continue
-            if row:
-                result.rows.append(row)
+            if isinstance(item, SummaryRow):
+                result.rows.append(item)
             else:
-                result.failures.append(fail)
+                result.failures.append(item)
         result.outcomes.sort(key=lambda o: o.file)
         result.rows.sort(key=lambda r: r.file)
         result.failures.sort(key=lambda f: f.file)

@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from udfs.adapters import is_empty
+from workbooks.expected import blank_outputs, expected_outputs, same
+from workbooks.generate import notice_cells
+from workbooks.layout import LAYOUT
+from workbooks.reader import Book, read_parsed_case
+
+from ..engine import LintError, RecalcError, RecalcLoadError
 from ..errors import InputError, RuleSetError
+from ..evaluate import evaluate_case
+from ..pipeline.standard import StandardEngine
+from ..ruleset import DEFAULT_RULESET, load_ruleset
 
 
 @dataclass
@@ -57,12 +67,6 @@ def _cell_problems(result) -> list[str]:
 def _no_inputs(path: Path) -> bool:
     """True when every input cell of the standard layout holds what the blank template of the book's rule-set
     holds: empty, or — a notice's workbook — the notice's rubric it came filled with (workbooks.generate.notice_cells)."""
-    from workbooks.generate import notice_cells
-    from workbooks.layout import LAYOUT
-    from workbooks.reader import Book
-
-    from ..ruleset import DEFAULT_RULESET, load_ruleset
-
     try:
         book = Book(path)
         info = LAYOUT["info_ruleset"]
@@ -81,9 +85,6 @@ def _no_inputs(path: Path) -> bool:
 
 def _compare(res: WorkbookOutcome, result, expected: dict[str, Any]) -> None:
     """Every single-cell result of the layout against its expected value (workbooks.expected gives one for each)."""
-    from workbooks.expected import same
-    from workbooks.layout import LAYOUT
-
     for name, want in expected.items():
         n = LAYOUT[name]
         got = result.values.get((n.sheet, n.ref))
@@ -95,10 +96,6 @@ def _compare(res: WorkbookOutcome, result, expected: dict[str, Any]) -> None:
 def _change_rows(path: Path) -> list[int]:
     """The 0-based rows of the 重大变更 block that hold a change, in order: the reader skips blank rows, so
     the k-th filing of the case sits on the k-th of these rows (its result cells are on the same row)."""
-    from udfs.adapters import is_empty
-    from workbooks.layout import LAYOUT
-    from workbooks.reader import Book
-
     n, book = LAYOUT["in_changes"], Book(path)
     return [i for i in range(n.nrows)
             if not all(is_empty(book.value(n.sheet, n.row + i, c)) for c in range(n.col, n.col + n.ncols))]
@@ -108,8 +105,6 @@ def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
     """The blank template: nothing to evaluate. Every result cell must show what a book with no input
     shows (workbooks.expected.blank_outputs): 未作认定评价 / 未评价 / 未作绩效评价 and blanks — no error
     value, and no 符合 anywhere (a condition with no data is never a PASS, spec §0)."""
-    from workbooks.expected import blank_outputs
-
     res.blank = True
     _compare(res, result, blank_outputs())
     res.seconds = time.perf_counter() - t0
@@ -123,14 +118,6 @@ def _done(res: WorkbookOutcome, t0: float) -> WorkbookOutcome:
 
 def process_workbook(path: str | Path, output: str | Path | None, engine=None, compare: bool = True) -> WorkbookOutcome:
     """Recalculate ``path`` (writing the copy to ``output`` when given) and compare with the rules engine."""
-    from workbooks.expected import expected_outputs
-    from workbooks.layout import LAYOUT
-    from workbooks.reader import read_parsed_case
-
-    from ..engine import LintError, RecalcError, RecalcLoadError
-    from ..pipeline.standard import StandardEngine
-    from ..evaluate import evaluate_case
-
     t0 = time.perf_counter()
     path = Path(path)
     res = WorkbookOutcome(file=str(path))
@@ -182,10 +169,10 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
     rows = _change_rows(path)
-    if len(rows) != len(report.filings):      # cannot happen with the reader's own blank-row rule; say so if it does
+    aligned = len(rows) == len(report.filings)
+    if not aligned:      # cannot happen with the reader's own blank-row rule; say so if it does
         res.problems.append(f"{LAYOUT['in_changes'].where}：{len(rows)} 行重大变更，读出 {len(report.filings)} 项备案，"
                             "无法逐行核对（请删除只含空格的行后重试）")
-        rows = None
-    _compare(res, result, expected_outputs(raw, report, case, rows))
+    _compare(res, result, expected_outputs(raw, report, case, rows if aligned else None))
     res.seconds = time.perf_counter() - t0
     return res

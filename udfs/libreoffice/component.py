@@ -24,6 +24,7 @@ import os
 import sys
 import time
 import traceback
+from typing import Any
 
 import uno
 import unohelper
@@ -36,7 +37,8 @@ META: dict = {}  # replaced by build.py
 
 PATHS_FILE = "python-paths.json"     # written by udfs.libreoffice.install into <profile>/user/jidi-xl/
 LAST_FILE = "last-evaluation.json"
-_STATE = {"runtime": None, "error": None, "user_dir": None}
+# the runtime module once imported, the Chinese error that stopped it, the profile folder: None until known
+_STATE: dict[str, Any] = {"runtime": None, "error": None, "user_dir": None}
 _FUNCS = {f["name"]: f for f in META.get("functions", [])}
 
 
@@ -108,10 +110,11 @@ def runtime(ctx):
         _STATE["runtime"] = importlib.import_module(META.get("target", "udfs.libreoffice.runtime"))
         _log(ctx, f"jidi-xl loaded from {root} (paths recorded at {source}); Python {sys.version.split()[0]}")
     except Exception as exc:  # noqa: BLE001
-        _STATE["error"] = (f"安装错误：LibreOffice 的 Python（{sys.executable} {_version(sys.version_info[:3])}）无法导入 "
-                           f"jidi-xl（{type(exc).__name__}: {exc}）。请确认 jidi-xl 已用同一主次版本的 Python 安装，"
-                           "再运行 jidi-xl addin install --libreoffice。见 docs/libreoffice-setup.md")
-        _log(ctx, _STATE["error"] + "\n" + traceback.format_exc())
+        error = (f"安装错误：LibreOffice 的 Python（{sys.executable} {_version(sys.version_info[:3])}）无法导入 "
+                 f"jidi-xl（{type(exc).__name__}: {exc}）。请确认 jidi-xl 已用同一主次版本的 Python 安装，"
+                 "再运行 jidi-xl addin install --libreoffice。见 docs/libreoffice-setup.md")
+        _STATE["error"] = error
+        _log(ctx, error + "\n" + traceback.format_exc())
     return _STATE["runtime"]
 
 
