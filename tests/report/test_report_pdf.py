@@ -226,3 +226,30 @@ def test_same_input_and_time_give_the_same_html(rendered):
     a = render_html(context(evaluate_case(parse_case(raw)), parse_case(raw), Source("x.json", "0" * 64, "案例 JSON"), FIXED))
     b = render_html(context(evaluate_case(parse_case(raw)), parse_case(raw), Source("x.json", "0" * 64, "案例 JSON"), FIXED))
     assert a == b and "2026-12-01 09:00:00" in a
+
+
+@pytest.mark.parametrize("cid", CASES)
+def test_every_table_declares_its_column_widths(rendered, cid):
+    """The CSS lays tables out with table-layout: fixed (benchmarks/README.md: a third of a report's time went to
+    measuring cells); every table therefore carries its <colgroup>, else its columns would all be equally wide."""
+    html = rendered[cid][1]
+    assert "table-layout: fixed" in html
+    assert "<table" in html
+    for chunk in html.split("<table")[1:]:
+        assert chunk.split(">", 1)[1].lstrip().startswith("<colgroup>"), chunk[:120]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was_after_a_render(tmp_path, enabled):
+    import gc
+
+    from jidi_xl.report.document import write_pdf
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        write_pdf("<html><body><p>评价报告</p></body></html>", str(tmp_path / "x.pdf"))
+        assert gc.isenabled() is enabled
+        assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        (gc.enable if was else gc.disable)()
