@@ -231,7 +231,7 @@ CONDITIONS: list[Condition] = [_condition(r) for r in RULES.conditions]
 #: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
 BASIC: list[Condition] = [c for c in CONDITIONS if c.rule in {r.id for r in RULES.basic}]
 # The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
-EVAL_ART15 = _condition(RULES.get(EVAL_RULE))
+EVAL_ART15 = _condition(RULES.find(EVAL_RULE))
 #: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
 OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
     [(EVAL_ART15, "out_eval_art15_computed")]

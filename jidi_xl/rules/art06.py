@@ -10,11 +10,11 @@ from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
-from ..case import Penalty, StaffMember
+from ..case import Case, Penalty, StaffMember
 from ..results import Outcome, Result, combine, pct
 from ..ruleset import RuleSet
 from .common import flags, num
-from .declare import CONDITION, Rule
+from .declare import CONDITION, Rule, reads_case
 
 ART6_1 = Rule("art6_1", "第六条第（一）项", "运营主体资格与成立时间", role=CONDITION, overridable=True, basic=True)
 ART6_1_FLAGS = ART6_1.part("法人资格与孵化功能")
@@ -245,3 +245,64 @@ def art6_10_station(rs: RuleSet, office_and_equipment, staff_with_posts, work_gu
     return flags(ART6_10, {
         "固定办公场所和服务设备": office_and_equipment, "明确岗位的服务人员": staff_with_posts,
         "工作指南和制度流程": work_guides, "统筹资源提供对接服务": brokering_services})
+
+
+# -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+
+@reads_case(ART6_1)
+def _art6_1(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_1_operator(case.ruleset, ref, g("operator.independent_legal_person"), g("operator.registered_in_beijing"),
+                           case.date("operator.established_on"), g("operator.rolling_incubation"))
+
+
+@reads_case(ART6_2)
+def _art6_2(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_2_conduct(case.ruleset, ref, g("conduct.good_operation"), case.penalties, g("conduct.serious_dishonesty"))
+
+
+@reads_case(ART6_3)
+def _art6_3(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_3_planning(case.ruleset, g("planning.project_approval_complete"), g("planning.fits_policy"),
+                           g("planning.clear_positioning"))
+
+
+@reads_case(ART6_4)
+def _art6_4(case: Case, ref: date) -> Result:
+    return art6_4_area(case.ruleset, case.get("area.building_m2"), case.get("area.public_service_m2"))
+
+
+@reads_case(ART6_6)
+def _art6_6(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_6_governance(case.ruleset, g("governance.governance_structure"), g("governance.strategic_plan"),
+                             g("governance.development_goals"), g("governance.implementation_plan"))
+
+
+@reads_case(ART6_7)
+def _art6_7(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_7_management(case.ruleset, g("management.management_rules"), g("management.service_process"),
+                             g("management.service_ledger"), g("management.fee_standards"),
+                             g("management.quality_supervision"))
+
+
+@reads_case(ART6_8)
+def _art6_8(case: Case, ref: date) -> Result:
+    return art6_8_staff(case.ruleset, case.staff, case.get("staff.declared_qualified"))
+
+
+@reads_case(ART6_9)
+def _art6_9(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_9_satisfaction(case.ruleset, g("satisfaction.rate"), g("satisfaction.satisfied"),
+                               g("satisfaction.responses"), g("satisfaction.free_public_service"))
+
+
+@reads_case(ART6_10)
+def _art6_10(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_10_station(case.ruleset, g("service_station.office_and_equipment"), g("service_station.staff_with_posts"),
+                           g("service_station.work_guides"), g("service_station.brokering_services"))

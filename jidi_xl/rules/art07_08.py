@@ -1,13 +1,15 @@
 """第七条 (at least three of eight service functions) and 第八条 (encouraged features)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Sequence
 
 from .. import readings
+from ..case import Case
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .common import zh_count
-from .declare import CONDITION, INFO, Rule
+from .declare import CONDITION, INFO, Rule, reads_case
 
 ART7 = Rule("art7", "第七条", "服务功能", role=CONDITION, overridable=True)
 ART8 = Rule("art8", "第八条", "鼓励发展特征（优先支持参考）", role=INFO)
@@ -40,3 +42,10 @@ def art8_encouraged(rs: RuleSet, features: Sequence[str] | None) -> Result:
     return ART8.result(Outcome.PASS,
                        f"具备 {len(have)}/{len(order)} 项：{names}", "第八条为鼓励性条款，不作为认定条件，仅供优先支持参考",
                        value=have)
+
+
+# -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+
+@reads_case(ART7)
+def _art7(case: Case, ref: date) -> Result:
+    return art7_services(case.ruleset, case.get("service_functions"))

@@ -6,15 +6,17 @@ while they are placeholders every result says so.
 """
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
+from ..case import Case
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .chapter5 import ART15_TRIGGERS
 from .common import zh_count
-from .declare import EVALUATION, Rule
+from .declare import EVALUATION, Rule, reads_case
 
 GRADES = {"fail": "不合格", "fair": "一般", "good": "较好"}
 PLACEHOLDER_NOTE = "（星级分档、资金档次为暂定参数，待年度通知确认）"
@@ -158,3 +160,15 @@ def consequence(rs: RuleSet, grade_code: str | None, star_count: int | None, tie
         t = f"第{tier}档" if tier else "不在资金档次内"
         return f"保留称号，分级分档给予资金奖励：{t}，建设项目优先支持（{art14}）"
     return "待核实"
+
+
+# -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+
+@reads_case(ART13)
+def _art13(case: Case, snapshot: date) -> Result:
+    return participation(case.ruleset, case.get("evaluation.participated"))
+
+
+@reads_case(SCORE)
+def _score(case: Case, snapshot: date) -> Result:
+    return evaluation_score(case.ruleset, case.get("evaluation.score"), case.get("evaluation.rubric"))

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Sequence
 
 from .. import readings
-from ..case import Penalty
+from ..case import Case, Penalty
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .art06 import disqualifying
-from .declare import CONDITION, EVALUATION, Rule
+from .declare import CONDITION, EVALUATION, Rule, reads_case
 
 # decision (readings.BAN_ART15_ONLY): the grounds of 第十五条 carry the ban; 第十四条's do not
 BAN_GROUNDS = ("false_materials", "penalty", "dishonesty")
@@ -90,3 +90,22 @@ def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | 
     if false_materials is None or serious_dishonesty is None or unchecked:
         return ART15_TRIGGERS.result(Outcome.REVIEW, "虚假材料/严重失信/处罚记录未填", f"{ART15_TRIGGERS.article}情形待核实")
     return ART15_TRIGGERS.result(Outcome.PASS, f"{start} 至 {end} 无{ART15_TRIGGERS.article}情形", "无撤销情形")
+
+
+# -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+
+def _revocations(case: Case) -> list[tuple[date, str]]:
+    return [(date.fromisoformat(r["date"]), r["ground"]) for r in case.get("revocations", [])]
+
+
+@reads_case(ART15)
+def _art15(case: Case, ref: date) -> Result:
+    return reapplication_ban(case.ruleset, ref, _revocations(case))
+
+
+@reads_case(ART15_TRIGGERS)
+def _art15_triggers(case: Case, snapshot: date) -> Result:
+    """The evaluation's 第十五条 check over the evaluated year (readings.evaluation_period)."""
+    start, end = readings.evaluation_period(snapshot.year)
+    return art15_triggers(case.ruleset, start, end, case.get("evaluation.false_materials"), case.penalties,
+                          case.get("conduct.serious_dishonesty"))

@@ -5,7 +5,7 @@ A :class:`Rule` is declared once, at module level beside the function that compu
     ART6_4 = Rule("art6_4", "第六条第（四）项", "场地面积", role=CONDITION, basic=True)
 
     @ART6_4
-    def art6_4_area(rs, building_m2, public_service_m2):
+    def art6_4_area(rs, …):
         \"\"\"基地建筑总面积不少于5000平方米……公共服务空间不少于500平方米。
 
         (notes in English after the first paragraph)
@@ -20,8 +20,9 @@ A :class:`Rule` is declared once, at module level beside the function that compu
   declared the same way (``RULE.part("成立时间")``), so no id/article/title string is ever typed twice.
 * :data:`RULES` is the ordered registry (recognition conditions in article order, then the evaluation's rules,
   then the rest); ``RULE_IDS`` and every list of conditions are derived from it, and outputs are matched by id.
-* A condition reads its inputs from a case through ``from_case`` (wired in ``jidi_xl/evaluate.py`` with
-  ``reads_case``); a new rule is its declaration, its function and that wiring — ``RULES.register`` (or
+* A rule reads its inputs from a case through ``from_case``, wired with :func:`reads_case` beside the rule in
+  its own module (so a field's case path is written in its catalogue declaration and its rule, and
+  ``jidi_xl/evaluate.py`` names none); a new rule is its declaration, its function and that wiring — ``RULES.register`` (or
   ``RULES.extended`` for one ``with`` block) puts it in every derived list. ``udfs.registry.udf`` names a rule id,
   and the UDF catalogue's article column is read from here.
 * Where a rule reads what the text leaves open, it calls :mod:`jidi_xl.readings` (one place, each reading with
@@ -190,3 +191,14 @@ def by_id(results: list[Result]) -> dict[str, Result]:
             raise ValueError(f"two results for rule {r.rule}")
         out[r.rule] = r
     return out
+
+
+def reads_case(rule: Rule) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Wire ``rule`` to a case: ``fn(case, reference date) -> Result`` (for an evaluation rule, the date is the
+    evaluation's 12-31). Declared beside the rule; :mod:`jidi_xl.evaluate` calls it through ``rule.from_case``."""
+    def deco(fn: Callable[..., Result]) -> Callable[..., Result]:
+        if rule.from_case is not None:
+            raise ValueError(f"rule {rule.id} already reads a case")
+        rule.from_case = fn
+        return fn
+    return deco

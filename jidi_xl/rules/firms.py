@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
-from ..case import Firm
+from ..case import Case, Firm
 from ..results import Outcome, Result, pct
 from ..ruleset import RuleSet
-from .declare import CONDITION, Rule
+from .declare import CONDITION, Rule, reads_case
 
 SIZE_ART = "工信部联企业〔2011〕300号"
 SIZE = Rule("size", SIZE_ART, "企业规模", source=SIZE_ART)
@@ -231,3 +232,12 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: 
         "n": n, "pending": len(maybe), "leading": leading, "leading_derived": derived,
         "leading_count": l_sure, "ratio": ratio, "ratio_all": ratio_all, "resident_total": all_resident,
         "track": carried, "hpp_applies": applies})
+
+
+# -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+
+@reads_case(ART6_5)
+def _art6_5(case: Case, ref: date) -> Result:
+    g = case.get
+    return art6_5_firms(case.ruleset, case.firms if g("firms.roster") is not None else None, g("firms.leading_industries"),
+                        g("firms.hpp_manufacturing"))
