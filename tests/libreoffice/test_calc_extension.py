@@ -16,16 +16,10 @@ from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.ruleset import load_ruleset
 from udfs.host import wizard_description
 from udfs.libreoffice import BUTTON_URL, build_extension, libreoffice_copy, programmatic_name
-from udfs.libreoffice.build import LibreOfficeMissing, program_dir
 from udfs.registry import INPUT_ERROR, REGISTRY
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 
-try:
-    program_dir()
-    HAVE_LO = shutil.which("soffice") is not None and Path("/usr/bin/python3").exists()
-except LibreOfficeMissing:
-    HAVE_LO = False
-pytestmark = pytest.mark.skipif(not HAVE_LO, reason="LibreOffice not installed (.ci/run installs it)")
+from .available import HAVE_LO, pytestmark  # noqa: F401 — skipped where LibreOffice is not installed
 
 SAMPLE = SAMPLES_DIR / "01_general_track_pass.xlsx"
 SAMPLES = [TEMPLATE_PATH, *sorted(SAMPLES_DIR.glob("*.xlsx"))]

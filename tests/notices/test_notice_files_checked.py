@@ -67,15 +67,22 @@ def test_a_spoiled_notice_file_is_refused_naming_file_and_path(params, how, word
         assert w in msg, msg
 
 
-def test_a_new_year_is_one_data_file(params):
-    """Copy a year's file to a new year: the package knows it, with nothing else changed."""
-    notices = params / "bj-2022" / "notices"
+def _new_year(notices, pass_score: int) -> int:
+    """A copy of the shipped year's notice file as a new year (five years on) with another pass score."""
     new = YEAR + 5
     data = yaml.safe_load((notices / f"{YEAR}.yaml").read_text(encoding="utf-8"))
     data["year"] = new
-    data["recognition"]["application_deadline"]["value"] = data["recognition"]["application_deadline"]["value"].replace(year=new)
-    data["chapter4"]["pass_score"]["value"] = 75
+    deadline = data["recognition"]["application_deadline"]
+    deadline["value"] = deadline["value"].replace(year=new)
+    data["chapter4"]["pass_score"]["value"] = pass_score
     (notices / f"{new}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return new
+
+
+def test_a_new_year_is_one_data_file(params):
+    """Copy a year's file to a new year: the package knows it, with nothing else changed."""
+    notices = params / "bj-2022" / "notices"
+    new = _new_year(notices, pass_score=75)
     assert new in ruleset.known_notices()
     rs = ruleset.load_ruleset(f"bj-2022@{new}")
     assert rs.p("chapter4.pass_score") == 75 and rs.notice_info.evaluation_year == new - 1
@@ -93,12 +100,7 @@ def test_a_new_years_pass_score_reaches_every_engine(params, tmp_path, monkeypat
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     template_for.cache_clear()
     notices = params / "bj-2022" / "notices"
-    new = YEAR + 5
-    data = yaml.safe_load((notices / f"{YEAR}.yaml").read_text(encoding="utf-8"))
-    data["year"] = new
-    data["recognition"]["application_deadline"]["value"] = data["recognition"]["application_deadline"]["value"].replace(year=new)
-    data["chapter4"]["pass_score"]["value"] = 75
-    (notices / f"{new}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    new = _new_year(notices, pass_score=75)
     root = ruleset.Path(ruleset.__file__).resolve().parents[1]
     raw = json.loads((root / "examples" / "09_evaluation_fair.json").read_text(encoding="utf-8"))
     engine = StandardEngine(fast=False)

@@ -2,9 +2,7 @@
 a real LibreOffice with the extension installed into a private profile."""
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,14 +12,9 @@ from jidi_xl.cli import main
 from jidi_xl.pipeline.standard import StandardEngine
 from jidi_xl.ruleset import DEFAULT_RULESET, known_notices
 from udfs.libreoffice import build_extension
-from udfs.libreoffice.build import LibreOfficeMissing, program_dir
 
-try:
-    program_dir()
-    HAVE_LO = shutil.which("soffice") is not None and Path("/usr/bin/python3").exists()
-except LibreOfficeMissing:
-    HAVE_LO = False
-pytestmark = pytest.mark.skipif(not HAVE_LO, reason="LibreOffice not installed (.ci/run installs it)")
+from ..libreoffice.available import pytestmark  # noqa: F401 — skipped where LibreOffice is not installed
+from .test_notice_workbooks import retag
 
 YEAR = known_notices()[0]
 KEY = f"{DEFAULT_RULESET}@{YEAR}"
@@ -48,19 +41,6 @@ def book(tmp_path_factory) -> Path:
     return path
 
 
-def _retag(src: Path, dst: Path, new: str) -> None:
-    zin = zipfile.ZipFile(src)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info)
-            if info.filename == "xl/sharedStrings.xml":
-                assert f">{KEY}<".encode() in body
-                body = body.replace(f">{KEY}<".encode(), f">{new}<".encode())
-            zout.writestr(info, body)
-    dst.write_bytes(buf.getvalue())
-
-
 NAMES = ["out_recognition_verdict", "out_grade", "out_art6_4", "out_trimmed_mean", "out_n", "out_art7_count"]
 
 
@@ -82,7 +62,7 @@ def test_libreoffice_reads_the_documents_recorded_notice(office, book, tmp_path)
     """The same workbook recording a notice the package does not know: every JIDI_ cell says so in LibreOffice
     (the add-in read the document's info_ruleset, not a default)."""
     bad = tmp_path / "bad.xlsx"
-    _retag(book, bad, f"{DEFAULT_RULESET}@2031")
+    retag(book, bad, KEY, f"{DEFAULT_RULESET}@2031")
     got = office.run([{"op": "load", "path": str(bad)}, {"op": "recalc"}, {"op": "read_named", "names": NAMES},
                       {"op": "close"}])[2]
     for n in ("out_trimmed_mean", "out_n", "out_art7_count"):       # cells that call a JIDI_ function unguarded

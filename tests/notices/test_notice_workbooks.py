@@ -126,7 +126,7 @@ def test_same_scores_different_rubric_give_different_grades(tmp_path):
         assert got[y][0] == want[0] and got[y][1] == pytest.approx(want[1])
 
 
-def _retag(src: Path, dst: Path, old: str, new: str) -> None:
+def retag(src: Path, dst: Path, old: str, new: str) -> None:
     """A copy whose recorded rule-set key reads ``new`` (same length: the shared string rewritten in place)."""
     zin = zipfile.ZipFile(src)
     buf = io.BytesIO()
@@ -144,7 +144,7 @@ def _retag(src: Path, dst: Path, old: str, new: str) -> None:
 def test_a_workbook_of_an_unknown_notice_is_refused_naming_the_cell(books, tmp_path, tag):
     src = books[SHIPPED[0]]
     bad = tmp_path / "bad.xlsx"
-    _retag(src, bad, f"{DEFAULT_RULESET}@{SHIPPED[0]}", tag)
+    retag(src, bad, f"{DEFAULT_RULESET}@{SHIPPED[0]}", tag)
     before = bad.read_bytes()
     for cmd in (["check", bad], ["recalc", bad, "-o", tmp_path / "out.xlsx"]):
         res = cli(*cmd)
