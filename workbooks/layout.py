@@ -174,6 +174,7 @@ class Layout:
     anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)        # where the generator puts things
     lists: list[tuple[str, str, list[str]]] = field(default_factory=list)           # (name, title, values) of _lists
     ruleset: Any = None                                                              # the RuleSet it was built for
+    conditions: Any = None                                                           # its Conditions (derive_conditions)
 
     # -- building --------------------------------------------------------------------------------
     def add(self, **kw) -> Name:
@@ -228,18 +229,39 @@ def _condition(rule: Rule) -> Condition:
     return Condition(rule.id, rule.article, rule.title, call)
 
 
-#: The conditions of the recognition verdict, in article order (RULES.conditions).
-CONDITIONS: list[Condition] = [_condition(r) for r in RULES.conditions]
-#: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
-BASIC: list[Condition] = [c for c in CONDITIONS if c.rule in {r.id for r in RULES.basic}]
-# The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
-EVAL_ART15 = _condition(RULES.get(EVAL_RULE))
-#: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
-OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
-    [(EVAL_ART15, "out_eval_art15_computed")]
+@dataclass(frozen=True)
+class Conditions:
+    """The condition rows of one layout, derived from the rule registry when the layout is built."""
+    all: list[Condition]                       # the recognition's conditions, in article order (RULES.conditions)
+    basic: list[Condition]                     # the 第六条 basic conditions, re-checked at the evaluation's 12-31
+    eval_art15: Condition                      # the evaluation's 第十五条 check (its own rule id, overridden apart)
+    overridable: list[tuple[Condition, str]]   # every condition a reviewer may override, with its computed cell
+    date_free: frozenset[str]                  # conditions that do not depend on a date
 
+
+def derive_conditions() -> Conditions:
+    """The conditions as :data:`jidi_xl.rules.RULES` declares them *now*: :func:`build` calls this, so a rule
+    registered later (``RULES.extended`` in a test rule-set) gets its rows in the workbook it builds."""
+    conds = [_condition(r) for r in RULES.conditions]
+    basic_ids = {r.id for r in RULES.basic}
+    eval_art15 = _condition(RULES.get(EVAL_RULE))
+    return Conditions(conds, [c for c in conds if c.rule in basic_ids], eval_art15,
+                      [(c, f"out_{c.rule}_computed") for c in conds] + [(eval_art15, "out_eval_art15_computed")],
+                      frozenset(c.rule for c in conds if "{ref}" not in c.call))
+
+
+# The default registry's conditions, for callers that read them by name (docs, reader, expected outputs).
+_DEFAULT = derive_conditions()
+#: The conditions of the recognition verdict, in article order (RULES.conditions).
+CONDITIONS: list[Condition] = _DEFAULT.all
+#: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
+BASIC: list[Condition] = _DEFAULT.basic
+# The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
+EVAL_ART15 = _DEFAULT.eval_art15
+#: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
+OVERRIDABLE: list[tuple[Condition, str]] = _DEFAULT.overridable
 #: Conditions that do not depend on a date (the reference date or the evaluation's 12-31).
-DATE_FREE = frozenset(c.rule for c in CONDITIONS if "{ref}" not in c.call)
+DATE_FREE = _DEFAULT.date_free
 
 #: The evaluation's snapshot day (readings.EVAL_SNAPSHOT: 12-31 of the evaluation year), as the texts name it.
 _SNAP = readings.evaluation_snapshot(2000)
@@ -532,6 +554,8 @@ def _eval(L: Layout) -> None:
 
 def _overrides(L: Layout) -> None:
     s = S_OVR
+    K = L.conditions
+    BASIC, EVAL_ART15, OVERRIDABLE, DATE_FREE = K.basic, K.eval_art15, K.overridable, K.date_free
     L.widths[s] = [(0, 0, 6), (1, 1, 10), (2, 2, 18), (3, 3, 22), (4, 5, 13), (6, 6, 70), (7, 7, 18)]
     L.text(s, 0, 0, "复核改判（办法“原则上”“一般应”等条款留有裁量）", "title", 7)
     L.text(s, 1, 0, "复核人可改判任一条件：选择改判结果并填写不少于 4 个字的书面理由（没有理由的改判不生效，显示“输入错误”）。"
@@ -569,7 +593,7 @@ def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: 
     there in every book; 三 takes them from there. (Decision: ``formulas`` evaluates both branches of an
     IF, so giving 三 its own cells would call each JIDI_ function twice — measured +59 formula cells and
     about +60 ms CPU per recalculation, against the cold-recalc target of 2 s.)"""
-    free = c.rule in DATE_FREE
+    free = c.rule in L.conditions.date_free
     part = {p: condition_formula(c, p, ref, None if free else guard) for p in ("", "数据", "理由")}
     L.out(f"{prefix}_computed", s, r, 3, f"{label}计算结果", "result", part[""])
     L.out(f"{prefix}_override", s, r, 4, f"{label}复核改判", "out_text",
@@ -583,6 +607,8 @@ def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: 
 
 def _results(L: Layout, rs: RuleSet) -> None:
     s = S_RESULT
+    K = L.conditions
+    CONDITIONS, BASIC, EVAL_ART15, DATE_FREE = K.all, K.basic, K.eval_art15, K.date_free
     L.widths[s] = [(0, 0, 9), (1, 1, 24), (2, 2, 18), (3, 3, 15), (4, 4, 10), (5, 5, 12), (6, 6, 70), (7, 7, 46)]
     L.text(s, 0, 0, "评价结果（全部由公式计算；请在黄色填写区修改数据后重新计算）", "title", 7)
     L.text(s, 1, 0, "示范基地", "label")
@@ -777,7 +803,7 @@ def _lists_sheet(L: Layout, rs: RuleSet) -> None:
 def build(rs: RuleSet | None = None) -> Layout:
     """The layout of the standard workbook for rule-set ``rs`` (the default rule-set when None)."""
     rs = rs if rs is not None else load_ruleset()
-    L = Layout(ruleset=rs)
+    L = Layout(ruleset=rs, conditions=derive_conditions())
     _basic(L, rs)
     _roster(L)
     _staff(L)
