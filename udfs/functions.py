@@ -31,7 +31,8 @@ def rs():
 def _ref(x, field="参照日期") -> date:
     d = to_date(x, field)
     if d is None:
-        raise UdfInputError(field, "缺少参照日期（申请受理截止日期或评价年度12月31日）")
+        snap = readings.evaluation_snapshot(2000)        # the evaluation's snapshot day (readings.EVAL_SNAPSHOT)
+        raise UdfInputError(field, f"缺少参照日期（申请受理截止日期或评价年度{snap.month}月{snap.day}日）")
     rs().check_in_force(d, field)
     return d
 

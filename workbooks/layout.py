@@ -461,7 +461,7 @@ def _conduct(L: Layout) -> None:
     s = S_CONDUCT
     L.widths[s] = [(0, 0, 6), (1, 1, 14), (2, 2, 40), (3, 3, 14), (4, 4, 50)]
     L.text(s, 0, 0, "处罚记录（第六条第（二）项、第十五条第（二）项）", "title", 4)
-    L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前 {art6_2.penalty_window_years} 年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
+    L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前{art6_2.penalty_window_years:zh}年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
            "评价年度内的同类处罚属第十五条撤销情形。核查后在“处罚记录已核查”选“是”：表格为空即无处罚；"
            "未选或选“否”且表格为空时，处罚记录视为未填，第六条第（二）项和第十五条为“待核实”。", "note", 4)
     L.height(s, 1, 48)
@@ -472,7 +472,7 @@ def _conduct(L: Layout) -> None:
     L.text(s, 2, 4, "选“是”时表格中的记录（可为空）即处罚记录；留空或“否”且表格为空 → 待核实", "help")
     _table(L, s, 3, 1, F.PENALTIES)
     r = 4 + PENALTY_ROWS + 1
-    L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，{art15.ban_years} 年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
+    L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，{art15.ban_years:zh}年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
            "section", 4)
     _table(L, s, r + 1, 1, F.REVOCATIONS)
     L.freeze[s] = (4, 0)
@@ -620,7 +620,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     head = ["编号", "条件", "依据", "计算结果", "复核改判", "最终结果", "数据", "理由"]
 
     # 一、认定条件
-    L.text(s, 3, 0, f"一、认定条件（第六条 {len(BASIC)} 项基本条件、第七条服务功能、第十五条再次申请限制；参照日：申请受理截止日期）", "section", 7)
+    L.text(s, 3, 0, f"一、认定条件（第六条{texts.zh_count(len(BASIC))}项基本条件、第七条服务功能、第十五条再次申请限制；参照日：申请受理截止日期）", "section", 7)
     for j, h in enumerate(head):
         L.text(s, 4, j, h, "header")
     top = 5
@@ -693,12 +693,12 @@ def _results(L: Layout, rs: RuleSet) -> None:
               "与参照日期无关：一、认定条件的计算结果，或有书面理由的复核改判结果")
         L.text(s, rr, 6, "与参照日期无关：计算结果、数据和理由见“一、认定条件”", "help")
     nb = len(BASIC)
-    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=nb, label=f"第六条 {nb} 项（{SNAP_ZH}）最终结果",
+    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=nb, label=f"第六条{texts.zh_count(nb)}项（{SNAP_ZH}）最终结果",
           kind="result", role="output")
     L.cond.append((s, etop, 3, etop + nb - 1, 5, "result"))
     L.cond.append((s, etop, 6, etop + nb - 1, 7, "error_text"))
     r = etop + nb
-    L.text(s, r, 0, f"基础门槛条件（第六条 {nb} 项合并）", "section", 2)
+    L.text(s, r, 0, f"基础门槛条件（第六条{texts.zh_count(nb)}项合并）", "section", 2)
     L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", guarded("=JIDI_COMBINE(out_eval_basic_outcomes)", EVAL_GUARD),
           "任一不符合则不符合，否则任一待核实则待核实")
     r += 1
@@ -708,7 +708,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     L.text(s, r, 1, c.title, "static")
     L.text(s, r, 2, c.article, "static")
     _condition_row(L, s, r, c, "out_eval_art15", "第十五条撤销情形", "out_eval_snapshot", EVAL_GUARD,
-                   "评价年度内有第十五条情形为不符合（撤销称号，{art15.ban_years} 年内不得再次申请）")
+                   "评价年度内有第十五条情形为不符合（撤销称号，{art15.ban_years:zh}年内不得再次申请）")
     L.cond.append((s, r - 1, 3, r, 5, "result"))
     L.cond.append((s, r, 6, r, 7, "error_text"))
     # Without an evaluation year 评价结果 says NOT_EVALUATED and 处理 NO_EVALUATION; every other cell is blank.

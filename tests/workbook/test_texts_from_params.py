@@ -106,19 +106,21 @@ def test_the_workbook_texts_state_no_typed_number_of_law(real):
     ("art17.filing_working_days", "第 {} 个工作日"),
     ("art6_8.min_qualified_staff", "不少于 {} 人"),
     ("art6_5.hpp.min_firms", "{} 家"),
-    ("art15.ban_years", "{} 年内不得再次申请"),
+    ("art15.ban_years", "{:zh}年内不得再次申请"),
     ("chapter4.trim_min_experts", "专家 {} 位及以上"),
 ])
 def test_the_workbook_texts_follow_the_rule_set(real, path, expect):
     """The scan above would pass on a workbook that dropped its figures: these texts name the moved values."""
     moved = _perturbed(real)
-    text = expect.format(texts.figure(moved.p(path)))
+    value = moved.p(path)
+    text = expect.replace("{:zh}", texts.figure(value, zh=True)).format(texts.figure(value))
     assert any(text in t for _, t in _layout_texts(layout.build(moved))), text
 
 
 def test_the_default_workbook_states_the_measures_figures(real):
     all_text = "\n".join(t for _, t in _layout_texts(layout.default_layout()))
-    for text in ("不少于 5,000 平方米", "第 30 个工作日", "不少于 8 人", "（40 家、80%）", "不低于 90%"):
+    for text in ("不少于 5,000 平方米", "第 30 个工作日", "不少于 8 人", "（40 家、80%）", "不低于 90%", "两年内不得再次申请",
+                 "成立两年以上", "第六条十项基本条件"):
         assert text in all_text
 
 
@@ -150,3 +152,4 @@ def test_an_unknown_parameter_in_a_template_is_an_error(real):
     with pytest.raises(KeyError, match="art6_4.no_such"):
         texts.fill(real, "不少于 {art6_4.no_such} 平方米")
     assert texts.fill(real, "{not a path} {x}") == "{not a path} {x}"
+    assert texts.fill(real, "{art15.ban_years:zh}年、{art15.ban_years} 年") == "两年、2 年"
