@@ -421,7 +421,7 @@ def _basic(L: Layout, rs: RuleSet) -> None:
 
 
 #: The trimmed mean of the experts' totals (readings.TRIMMED_MEAN), as the workbook states it.
-TRIM = "专家 {chapter4.trim_min_experts} 位及以上时去掉 {chapter4.trim_each_side} 个最高分和 {chapter4.trim_each_side} 个最低分"
+TRIM = "专家 {chapter4.trim_min_experts} 位及以上时去掉{chapter4.trim_each_side:zh}个最高分和{chapter4.trim_each_side:zh}个最低分"
 #: Who counts under 第六条第（八）项, by the rule-set's switch (readings.STAFF_RULE, art6_8.staff_rule).
 STAFF_RULE_TEXTS = {"any": "本科及以上学历或中级及以上技术职称者计入（具备其一即可）",
                     "both": "同时具有本科及以上学历和中级及以上技术职称者计入"}
@@ -662,7 +662,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
          '=JIDI_CONCENTRATION(in_roster,in_leading,"all")', "参考值"),
         ("out_track", "满足的通道", "out_text", "=JIDI_TRACK(in_roster,in_leading,in_hpp)", "一般基地（{art6_5.general.min_firms} 家、{art6_5.general.min_concentration}）/ "
          "高精尖制造业基地（{art6_5.hpp.min_firms} 家、{art6_5.hpp.min_concentration}）/ 未达标"),
-        ("out_art7_count", "第七条具备的服务功能项数", "out_int", "=JIDI_ART7_COUNT(in_service_functions)", "至少 {art7.min_functions} 项"),
+        ("out_art7_count", "第七条具备的服务功能项数", "out_int", "=JIDI_ART7_COUNT(in_service_functions)", "至少{art7.min_functions:zh}项"),
     ]
     for i, (name, label, kind, f, help) in enumerate(rows):
         L.text(s, r + 1 + i, 0, label, "label", 2)
