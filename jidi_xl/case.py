@@ -25,6 +25,7 @@ from typing import Any
 
 import jsonschema
 
+from . import readings
 from .errors import InputError, InputProblem
 from . import checks, fields, values
 from .results import Outcome, Override
@@ -414,7 +415,7 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
     if not present["recognition"] and not present["evaluation"]:
         problems.append(InputProblem("recognition / evaluation", checks.NO_BLOCK))
 
-    latest_ref = max([d for d in (ref, date(year, 12, 31) if year else None) if d], default=None)
+    latest_ref = max([d for d in (ref, readings.evaluation_snapshot(year) if year else None) if d], default=None)
     if est and latest_ref and est > latest_ref:
         problems.append(InputProblem("operator.established_on", f"成立日期 {est} 晚于参照日期 {latest_ref}，不可能；请核对成立日期"))
 

@@ -159,6 +159,15 @@ def trimmed_mean(totals: Sequence[Any], min_experts: int, each_side: int) -> Fra
     return sum(vals, Fraction(0)) / len(vals)
 
 
+def trimmed_out(totals: Sequence[Any], min_experts: int, each_side: int) -> set[int]:
+    """The positions of the totals :func:`trimmed_mean` leaves out (ties: the earlier expert counts as lower),
+    for a report that marks them."""
+    if len(totals) < min_experts:
+        return set()
+    ranked = sorted(range(len(totals)), key=lambda i: (exact(totals[i]), i))
+    return set(ranked[:each_side]) | set(ranked[len(ranked) - each_side:])
+
+
 STAR_BANDS = _r("star_bands", "§7",
                 "Stars by score band [lower, next lower); 不合格 has no star; bands and tiers are the year's notice "
                 "(placeholders until entered).", "chapter4.star_bands")

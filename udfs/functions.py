@@ -9,6 +9,7 @@ from datetime import date
 
 from jidi_xl import checks
 from jidi_xl import fields as F
+from jidi_xl import readings
 from jidi_xl.results import Outcome, apply_override, combine, outcome_of
 from jidi_xl import rules
 from jidi_xl.rules.chapter4 import GRADES, consequence
@@ -30,7 +31,8 @@ def rs():
 def _ref(x, field="参照日期") -> date:
     d = to_date(x, field)
     if d is None:
-        raise UdfInputError(field, "缺少参照日期（申请受理截止日期或评价年度12月31日）")
+        snap = readings.evaluation_snapshot(2000)        # the evaluation's snapshot day (readings.EVAL_SNAPSHOT)
+        raise UdfInputError(field, f"缺少参照日期（申请受理截止日期或评价年度{snap.month}月{snap.day}日）")
     rs().check_in_force(d, field)
     return d
 
@@ -95,7 +97,7 @@ def small_micro_count(roster):
     return sum(1 for s in rules.firms.classify_roster(rs(), firms) if s.counts)
 
 
-@udf("JIDI_LEADING_INDUSTRIES", "主导产业：已申报的，或按名册中本市小微企业最多的两个产业推定", "art6_5", "文本",
+@udf("JIDI_LEADING_INDUSTRIES", "主导产业：已申报的，或按名册中本市小微企业最多的产业推定（个数为规则集的主导产业数）", "art6_5", "文本",
      R("roster", "入驻企业名册（9列）", range=True), R("leading", "已申报主导产业（可空）", range=True, optional=True))
 def leading_industries(roster, leading=None):
     r = _art6_5(roster, leading, None)
@@ -130,7 +132,7 @@ CHECKED_ARG = R("checked", "处罚记录已核查（是/否）：选“是”时
 
 # -- 第六条 other items ---------------------------------------------------------------------------------
 
-@udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立满两年、滚动孵化功能", "art6_1", "结果/数据/理由/依据",
+@udf("JIDI_ART6_1", "第六条第（一）项：独立法人、注册在本市、成立年限（规则集门槛）、滚动孵化功能", "art6_1", "结果/数据/理由/依据",
      R("ref_date", "参照日期"), R("flags", f"独立法人资格、注册地在本市、滚动孵化功能（{F.width('art6_1')}格是/否）", range=True),
      R("established_on", "成立日期"), PART_ARG)
 def art6_1(ref_date, flags, established_on, part=None):
@@ -138,7 +140,7 @@ def art6_1(ref_date, flags, established_on, part=None):
     return pick(rules.art6_1_operator(rs(), _ref(ref_date), a, b, to_date(established_on, "成立日期"), c), part)
 
 
-@udf("JIDI_ART6_2", "第六条第（二）项：经营良好，两年内无刑事及严重行政处罚，无严重失信", "art6_2", "结果/数据/理由/依据",
+@udf("JIDI_ART6_2", "第六条第（二）项：经营良好，申请前规定年限内无刑事及严重行政处罚，无严重失信", "art6_2", "结果/数据/理由/依据",
      R("ref_date", "参照日期"), R("good_operation", "经营良好、管理规范（是/否）"),
      R("penalties", "处罚记录（4列：日期、类型、对象、说明）", range=True), CHECKED_ARG,
      R("dishonesty", "存在严重失信行为（是/否）"), PART_ARG)
@@ -153,7 +155,7 @@ def art6_3(flags, part=None):
     return pick(rules.art6_3_planning(rs(), *_flags(flags, "art6_3", "立项与定位")), part)
 
 
-@udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积不少于5000平方米，公共服务空间不少于500平方米", "art6_4", "结果/数据/理由/依据",
+@udf("JIDI_ART6_4", "第六条第（四）项：建筑总面积、公共服务空间不少于规则集门槛", "art6_4", "结果/数据/理由/依据",
      R("building_area", "建筑总面积（㎡）"), R("public_area", "公共服务空间（㎡）"), PART_ARG)
 def art6_4(building_area, public_area, part=None):
     b, p = number(building_area, "建筑总面积"), number(public_area, "公共服务空间")
@@ -175,13 +177,13 @@ def art6_7(flags, part=None):
     return pick(rules.art6_7_management(rs(), *_flags(flags, "art6_7", "管理制度")), part)
 
 
-@udf("JIDI_ART6_8", "第六条第（八）项：本科及以上学历或中级及以上职称的服务人员不少于8人", "art6_8", "结果/数据/理由/依据/值（人数）",
+@udf("JIDI_ART6_8", "第六条第（八）项：本科及以上学历或中级及以上职称的服务人员不少于规则集门槛", "art6_8", "结果/数据/理由/依据/值（人数）",
      R("staff", "服务人员名单（3列：姓名、学历、职称）", range=True), R("declared", "申报的符合条件人数（可空）"), PART_ARG)
 def art6_8(staff, declared, part=None):
     return pick(rules.art6_8_staff(rs(), tables.staff(rs(), staff), integer(declared, "申报人数")), part)
 
 
-@udf("JIDI_ART6_9", "第六条第（九）项：满意度不低于90%且提供公益性免费服务", "art6_9", "结果/数据/理由/依据/值（满意度）",
+@udf("JIDI_ART6_9", "第六条第（九）项：满意度不低于规则集门槛且提供公益性免费服务", "art6_9", "结果/数据/理由/依据/值（满意度）",
      R("rate", "满意度（0–100%，可空）"), R("satisfied", "满意问卷数（可空）"), R("responses", "有效问卷数（可空）"),
      R("free_service", "提供公益性免费服务（是/否）"), PART_ARG)
 def art6_9(rate, satisfied, responses, free_service, part=None):
@@ -205,7 +207,7 @@ SF_FLAGS = "服务功能每项一格是/否（按代码表 service_functions 的
 
 # -- 第七条、第八条、第十五条 and the verdict ------------------------------------------------------------
 
-@udf("JIDI_ART7", "第七条：八项服务功能中至少具备三项", "art7", "结果/数据/理由/依据/值",
+@udf("JIDI_ART7", "第七条：服务功能具备项数不少于规则集门槛", "art7", "结果/数据/理由/依据/值",
      R("flags", SF_FLAGS + "（创业辅导…产业链服务）", range=True), PART_ARG)
 def art7(flags, part=None):
     return pick(rules.art7_services(rs(), tables.flag_list(rs(), flags, "service_functions", "服务功能")), part)
@@ -223,14 +225,14 @@ def art8(flags, part=None):
     return pick(rules.art8_encouraged(rs(), tables.flag_list(rs(), flags, "encouraged_features", "鼓励特征")), part or "数据")
 
 
-@udf("JIDI_BAN", "第十五条：是否在撤销称号后两年内（不得再次申请）", "art15", "结果/数据/理由/依据",
+@udf("JIDI_BAN", "第十五条：是否在撤销称号后的再次申请限制期内", "art15", "结果/数据/理由/依据",
      R("ref_date", "申请受理截止日期"), R("revocations", "撤销记录（2列：日期、原因）", range=True), PART_ARG)
 def ban(ref_date, revocations, part=None):
     ref = _ref(ref_date)
     return pick(rules.reapplication_ban(rs(), ref, tables.revocations(rs(), revocations, ref)), part)
 
 
-@udf("JIDI_BAN_END", "第十五条：撤销后可再次申请的最早日期（撤销日 + 2年）", "art15", "日期",
+@udf("JIDI_BAN_END", "第十五条：撤销后可再次申请的最早日期（撤销日加限制年数，按周年）", "art15", "日期",
      R("revoked_on", "撤销日期"))
 def ban_end(revoked_on):
     d = to_date(revoked_on, "撤销日期")
@@ -259,7 +261,7 @@ def combine_(outcomes):
     return combine(outcome_of(v) for v in cells(outcomes) if not is_empty(v)).zh
 
 
-@udf("JIDI_RECOGNITION", "认定结论：第六条十项、第七条均符合且不在两年限制期内", "recognition", "结论文本",
+@udf("JIDI_RECOGNITION", "认定结论：各项认定条件（第六条、第七条、第十五条再次申请限制）的合并结果", "recognition", "结论文本",
      R("outcomes", "各项条件的最终结果", range=True))
 def recognition(outcomes):
     return VERDICT_ZH[combine(outcome_of(v) for v in cells(outcomes))]
@@ -310,7 +312,7 @@ def expert_total(max_points, weights, scores):
     return rules.chapter4.expert_total(inds, experts[0]["scores"]) if experts else None
 
 
-@udf("JIDI_TRIMMED_MEAN", "专家总分的去极值平均：5位及以上专家时去掉一个最高分和一个最低分", "score", "分数",
+@udf("JIDI_TRIMMED_MEAN", "专家总分的去极值平均：专家人数达到规则集门槛时去掉最高分和最低分", "score", "分数",
      R("totals", "各专家总分", range=True), reading="trimmed_mean")
 def trimmed_mean(totals):
     vals = [number(v, f"专家总分第{i + 1}项") for i, v in enumerate(cells(totals))]
@@ -384,14 +386,15 @@ def art15(year, false_materials, penalties, checked, dishonesty, part=None):
     y = integer(year, "评价年度")
     if y is None:
         raise UdfInputError("评价年度", "缺少评价年度")
-    rs().check_in_force(date(y, 12, 31), "评价年度截止日")
-    return pick(rules.art15_triggers(rs(), date(y, 1, 1), date(y, 12, 31), boolean(false_materials, "虚假材料"),
+    start, end = readings.evaluation_period(y)
+    rs().check_in_force(end, "评价年度截止日")
+    return pick(rules.art15_triggers(rs(), start, end, boolean(false_materials, "虚假材料"),
                                      tables.penalty_record(rs(), penalties, checked), boolean(dishonesty, "严重失信")), part)
 
 
 # -- 第十七条 ------------------------------------------------------------------------------------------
 
-@udf("JIDI_FILING_DEADLINE", "第十七条：变更后第30个工作日（不含变更当日，含调休上班日）", "art17", "日期",
+@udf("JIDI_FILING_DEADLINE", "第十七条：备案期限，变更后第 N 个工作日（N 见规则集；不含变更当日，含调休上班日）", "art17", "日期",
      R("changed_on", "变更日期"))
 def filing_deadline(changed_on):
     d = to_date(changed_on, "变更日期")
@@ -407,7 +410,7 @@ def workdays(start_date, end_date):
     return rs().calendar.working_days_between(a, b) if a and b else None
 
 
-@udf("JIDI_ART17", "第十七条：重大变更是否在30个工作日内备案", "art17", "结果/数据/理由/依据/值（期限）",
+@udf("JIDI_ART17", "第十七条：重大变更是否在规定的工作日数内备案", "art17", "结果/数据/理由/依据/值（期限）",
      R("kind", "变更事项（名称/地址/主营业务）"), R("changed_on", "变更日期"), R("filed_on", "备案日期（可空）"), PART_ARG)
 def art17(kind, changed_on, filed_on, part=None):
     k = code(kind, "变更事项", "change_kinds", rs())

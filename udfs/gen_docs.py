@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+from jidi_xl import texts
 from jidi_xl.ruleset import load_ruleset
 
 from . import adapters, tables
@@ -50,7 +52,7 @@ LISTS = (
 FLAG_LISTS = (("JIDI_ART7、JIDI_ART7_COUNT", "service_functions"), ("JIDI_ART8", "encouraged_features"))
 PART_MEANING = {
     "outcome": "结果：符合 / 不符合 / 待核实（省略 part 时的默认值）",
-    "figures": "数据：比较所用的数字，如 `5,000 ≥ 5,000 m²`",
+    "figures": "数据：比较所用的数字，如 `6,200 ≥ {art6_4.min_building_area_m2} m²`",
     "reason": "理由：一句中文说明",
     "article": "依据：所适用的条款，如 `第六条第（四）项`",
     "title": "条件：条件的简称",
@@ -117,7 +119,7 @@ def _conventions(rs) -> list[str]:
         "| part | 返回 |",
         "|---|---|",
     ]
-    for key, meaning in PART_MEANING.items():
+    for key, meaning in ((k, texts.fill(rs, m)) for k, m in PART_MEANING.items()):
         lines.append(f"| {_code(parts[key])} | {meaning} |")
     lines += [
         "",
@@ -132,7 +134,7 @@ def _conventions(rs) -> list[str]:
         f"- **是/否**：逻辑值 TRUE/FALSE、数字 1/0，或文字——“是”：{_code(sorted(adapters.TRUE_TEXT))}；"
         f"“否”：{_code(sorted(adapters.FALSE_TEXT))}。",
         "- **数字**：只填数字（可带千位分隔符）；带单位或文字的返回输入错误；面积、人数、金额不能为负。",
-        "- **比率**（集聚度、满意度）：0–1 之间的小数，单元格设为百分比格式即可显示为 %；满意度也接受 90% 这样的百分比格式输入。",
+        f"- **比率**（集聚度、满意度）：0–1 之间的小数，单元格设为百分比格式即可显示为 %；满意度也接受 {texts.figure(rs.p('art6_9.min_satisfaction'))} 这样的百分比格式输入。",
         "- **下拉列表**：代码或中文名称均可（见下文“下拉列表取值”）。",
         "",
     ]
@@ -187,6 +189,26 @@ def _lists(rs) -> list[str]:
     return lines
 
 
+def _thresholds(rs) -> list[str]:
+    """The rule-set's numbers of law, which the functions' descriptions do not state (jidi_xl.texts: they are
+    declared before a rule-set is chosen and serve every rule-set)."""
+    lines = ["## 规则集门槛（thresholds）", "",
+             f"函数说明不写具体数值；计算使用规则集 `{rs.id}`（{_md(rs.document)}）的参数，"
+             "标准评价工作簿的“参数”工作表列出全部参数。本页生成时的门槛：", "",
+             "| 参数 | 数值 | 依据 |", "|---|---|---|"]
+    for p in rs.parameters():
+        if isinstance(p.value, (int, Fraction)) and not isinstance(p.value, bool) and not p.placeholder:
+            unit = "" if isinstance(p.value, Fraction) else UNIT_ZH.get(p.unit, p.unit)
+            lines.append(f"| `{p.path}` | {texts.figure(p.value)}{' ' + unit if unit else ''} | {_md(p.source)} |")
+    lines.append("")
+    return lines
+
+
+#: the units of the rule-set's parameters, as the thresholds table writes them
+UNIT_ZH = {"year": "年", "m2": "平方米", "firm": "家", "person": "人", "working_day": "个工作日", "expert": "位专家",
+           "point": "分", "": ""}
+
+
 def _signature(u) -> str:
     args = [f"[{excel_arg_name(a.name)}]" if a.optional else excel_arg_name(a.name) for a in u.args]
     return f"={u.name}({', '.join(args)})"
@@ -216,7 +238,7 @@ def _catalogue() -> list[str]:
 def render() -> str:
     formulas_functions()       # imports udfs.functions: the registry is complete
     rs = load_ruleset()
-    return "\n".join(_header() + _conventions(rs) + _tables(rs) + _lists(rs) + _catalogue()).rstrip() + "\n"
+    return "\n".join(_header() + _conventions(rs) + _thresholds(rs) + _tables(rs) + _lists(rs) + _catalogue()).rstrip() + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

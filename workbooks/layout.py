@@ -17,6 +17,7 @@ All rows/columns here are 0-based (XlsxWriter's convention); ``Name.ref`` gives 
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from jidi_xl import fields as F
+from jidi_xl import readings, texts
 from jidi_xl.fields import CODE_KINDS
 from jidi_xl.rules import RULES, Rule
 from jidi_xl.rules.chapter5 import EVAL_RULE
@@ -42,7 +44,7 @@ SHEETS: list[tuple[str, str]] = [
     (S_BASIC, "基地基本信息、参照日期、评价年度，第六条各项、第七条服务功能、第八条鼓励特征"),
     (S_ROSTER, "入驻企业名册（第六条第（五）项），至多 1000 家"),
     (S_STAFF, "服务人员名单（第六条第（八）项），至多 200 人"),
-    (S_CONDUCT, "处罚记录（第六条第（二）项、第十五条）与撤销记录（第十五条两年限制）"),
+    (S_CONDUCT, "处罚记录（第六条第（二）项、第十五条）与撤销记录（第十五条再次申请限制）"),
     (S_CHANGES, "重大变更及备案（第十七条），含备案期限和结果"),
     (S_EVAL, "绩效评价（第四章）：参加情况、虚假材料、评分表（指标 × 专家）"),
     (S_OVR, "复核改判：复核人对各条件的改判结果和书面理由"),
@@ -172,6 +174,7 @@ class Layout:
     anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)        # where the generator puts things
     lists: list[tuple[str, str, list[str]]] = field(default_factory=list)           # (name, title, values) of _lists
     ruleset: Any = None                                                              # the RuleSet it was built for
+    conditions: Any = None                                                           # its Conditions (derive_conditions)
 
     # -- building --------------------------------------------------------------------------------
     def add(self, **kw) -> Name:
@@ -226,18 +229,43 @@ def _condition(rule: Rule) -> Condition:
     return Condition(rule.id, rule.article, rule.title, call)
 
 
-#: The conditions of the recognition verdict, in article order (RULES.conditions).
-CONDITIONS: list[Condition] = [_condition(r) for r in RULES.conditions]
-#: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
-BASIC: list[Condition] = [c for c in CONDITIONS if c.rule in {r.id for r in RULES.basic}]
-# The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
-EVAL_ART15 = _condition(RULES.find(EVAL_RULE))
-#: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
-OVERRIDABLE: list[tuple[Condition, str]] = [(c, f"out_{c.rule}_computed") for c in CONDITIONS] + \
-    [(EVAL_ART15, "out_eval_art15_computed")]
+@dataclass(frozen=True)
+class Conditions:
+    """The condition rows of one layout, derived from the rule registry when the layout is built."""
+    all: list[Condition]                       # the recognition's conditions, in article order (RULES.conditions)
+    basic: list[Condition]                     # the 第六条 basic conditions, re-checked at the evaluation's 12-31
+    eval_art15: Condition                      # the evaluation's 第十五条 check (its own rule id, overridden apart)
+    overridable: list[tuple[Condition, str]]   # every condition a reviewer may override, with its computed cell
+    date_free: frozenset[str]                  # conditions that do not depend on a date
 
+
+def derive_conditions() -> Conditions:
+    """The conditions as :data:`jidi_xl.rules.RULES` declares them *now*: :func:`build` calls this, so a rule
+    registered later (``RULES.extended`` in a test rule-set) gets its rows in the workbook it builds."""
+    conds = [_condition(r) for r in RULES.conditions]
+    basic_ids = {r.id for r in RULES.basic}
+    eval_art15 = _condition(RULES.find(EVAL_RULE))
+    return Conditions(conds, [c for c in conds if c.rule in basic_ids], eval_art15,
+                      [(c, f"out_{c.rule}_computed") for c in conds] + [(eval_art15, "out_eval_art15_computed")],
+                      frozenset(c.rule for c in conds if "{ref}" not in c.call))
+
+
+# The default registry's conditions, for callers that read them by name (docs, reader, expected outputs).
+_DEFAULT = derive_conditions()
+#: The conditions of the recognition verdict, in article order (RULES.conditions).
+CONDITIONS: list[Condition] = _DEFAULT.all
+#: The 第六条 basic conditions, re-checked at the evaluation's 12-31 (RULES.basic).
+BASIC: list[Condition] = _DEFAULT.basic
+# The evaluation's 第十五条 check has its own rule id (jidi_xl.rules.chapter5.EVAL_RULE): overridden separately.
+EVAL_ART15 = _DEFAULT.eval_art15
+#: Every condition a reviewer may override (jidi_xl.rules.RULE_IDS), in that order, with its computed cell.
+OVERRIDABLE: list[tuple[Condition, str]] = _DEFAULT.overridable
 #: Conditions that do not depend on a date (the reference date or the evaluation's 12-31).
-DATE_FREE = frozenset(c.rule for c in CONDITIONS if "{ref}" not in c.call)
+DATE_FREE = _DEFAULT.date_free
+
+#: The evaluation's snapshot day (readings.EVAL_SNAPSHOT: 12-31 of the evaluation year), as the texts name it.
+_SNAP = readings.evaluation_snapshot(2000)
+SNAP_ZH = f"{_SNAP.month} 月 {_SNAP.day} 日"
 
 # A workbook asks for a recognition (申请受理截止日期 filled), an annual evaluation (评价年度 filled), or both.
 # A block that was not asked for says so in its headline cell and stays blank everywhere else: never a
@@ -392,6 +420,20 @@ def _basic(L: Layout, rs: RuleSet) -> None:
         r += 1
 
 
+#: The trimmed mean of the experts' totals (readings.TRIMMED_MEAN), as the workbook states it.
+TRIM = "专家 {chapter4.trim_min_experts} 位及以上时去掉{chapter4.trim_each_side:zh}个最高分和{chapter4.trim_each_side:zh}个最低分"
+#: Who counts under 第六条第（八）项, by the rule-set's switch (readings.STAFF_RULE, art6_8.staff_rule).
+STAFF_RULE_TEXTS = {"any": "本科及以上学历或中级及以上技术职称者计入（具备其一即可）",
+                    "both": "同时具有本科及以上学历和中级及以上技术职称者计入"}
+
+
+def staff_rule_text(rs: RuleSet) -> str:
+    rule = readings.STAFF_RULE.value(rs)
+    if rule not in STAFF_RULE_TEXTS:
+        raise ValueError(f"rule-set {rs.id}: art6_8.staff_rule must be one of {', '.join(STAFF_RULE_TEXTS)}, not {rule!r}")
+    return STAFF_RULE_TEXTS[rule]
+
+
 def _roster(L: Layout) -> None:
     s = S_ROSTER
     L.widths[s] = [(0, 0, 6), (1, 1, 34), (2, 2, 22), (3, 3, 16), (4, 4, 22), (5, 7, 14), (8, 8, 16), (9, 9, 13)]
@@ -408,7 +450,7 @@ def _staff(L: Layout) -> None:
     s = S_STAFF
     L.widths[s] = [(0, 0, 6), (1, 1, 18), (2, 3, 16)]
     L.text(s, 0, 0, "服务人员名单（第六条第（八）项）", "title", 3)
-    L.text(s, 1, 0, "为小微企业服务的人员。本科及以上学历或中级及以上技术职称者计入（规则集 staff_rule = any），不少于 8 人。"
+    L.text(s, 1, 0, "为小微企业服务的人员。" + staff_rule_text(L.ruleset) + "，不少于 {art6_8.min_qualified_staff} 人。"
            "填写名单时以名单为准；不填名单时按“基本信息”中的申报人数判断。", "note", 3)
     L.height(s, 1, 48)
     _table(L, s, 2, 1, F.STAFF, numbered=False)
@@ -419,7 +461,7 @@ def _conduct(L: Layout) -> None:
     s = S_CONDUCT
     L.widths[s] = [(0, 0, 6), (1, 1, 14), (2, 2, 40), (3, 3, 14), (4, 4, 50)]
     L.text(s, 0, 0, "处罚记录（第六条第（二）项、第十五条第（二）项）", "title", 4)
-    L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前两年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
+    L.text(s, 1, 0, "单位或法定代表人受到的刑事处罚、严重行政处罚等。申请受理截止日期前{art6_2.penalty_window_years:zh}年内（含两端）的刑事及严重行政处罚使第六条第（二）项不符合；"
            "评价年度内的同类处罚属第十五条撤销情形。核查后在“处罚记录已核查”选“是”：表格为空即无处罚；"
            "未选或选“否”且表格为空时，处罚记录视为未填，第六条第（二）项和第十五条为“待核实”。", "note", 4)
     L.height(s, 1, 48)
@@ -430,7 +472,7 @@ def _conduct(L: Layout) -> None:
     L.text(s, 2, 4, "选“是”时表格中的记录（可为空）即处罚记录；留空或“否”且表格为空 → 待核实", "help")
     _table(L, s, 3, 1, F.PENALTIES)
     r = 4 + PENALTY_ROWS + 1
-    L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，两年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
+    L.text(s, r, 0, "撤销记录（第十五条：因第十五条情形被撤销称号的，{art15.ban_years:zh}年内不得再次申请；因绩效评价不合格（第十四条）被撤销的不受此限）",
            "section", 4)
     _table(L, s, r + 1, 1, F.REVOCATIONS)
     L.freeze[s] = (4, 0)
@@ -439,16 +481,16 @@ def _conduct(L: Layout) -> None:
 def _changes(L: Layout) -> None:
     s = S_CHANGES
     L.widths[s] = [(0, 0, 6), (1, 1, 16), (2, 3, 13), (4, 4, 18), (5, 5, 10), (6, 6, 80)]
-    L.text(s, 0, 0, "重大变更备案（第十七条：名称、地址、主营业务变更后 30 个工作日内备案）", "title", 6)
-    L.text(s, 1, 0, "备案期限为变更日后第 30 个工作日（变更当日不计入；按国务院节假日安排，调休上班日计入）；当日备案为按期。", "note", 6)
+    L.text(s, 0, 0, "重大变更备案（第十七条：名称、地址、主营业务变更后 {art17.filing_working_days} 个工作日内备案）", "title", 6)
+    L.text(s, 1, 0, "备案期限为变更日后第 {art17.filing_working_days} 个工作日（变更当日不计入；按国务院节假日安排，调休上班日计入）；当日备案为按期。", "note", 6)
     _table(L, s, 2, 1, F.CHANGES)
-    for j, h in enumerate(["备案期限（第30个工作日）", "结果", "数据"]):
+    for j, h in enumerate(["备案期限（第{art17.filing_working_days}个工作日）", "结果", "数据"]):
         L.text(s, 2, 4 + j, h, "header")
     for i in range(CHANGE_ROWS):
         r, x = 3 + i, 4 + i    # 0-based row; Excel row number
         blank = f'AND(B{x}="",C{x}="",D{x}="")'
         L.out(f"out_art17_deadline_{i + 1}", s, r, 4, f"第{i + 1}项变更的备案期限", "out_date",
-              f'=IF(C{x}="","",JIDI_FILING_DEADLINE(C{x}))', "变更日后第 30 个工作日")
+              f'=IF(C{x}="","",JIDI_FILING_DEADLINE(C{x}))', "变更日后第 {art17.filing_working_days} 个工作日")
         L.out(f"out_art17_result_{i + 1}", s, r, 5, f"第{i + 1}项变更的备案结果", "result",
               f'=IF({blank},"",JIDI_ART17(B{x},C{x},D{x}))', "按期备案为符合；逾期为不符合；未填备案日期为待核实")
         L.out(f"out_art17_figures_{i + 1}", s, r, 6, f"第{i + 1}项变更的数据", "out_text",
@@ -465,7 +507,7 @@ def _eval(L: Layout) -> None:
     L.widths[s] = [(0, 0, 18), (1, 1, 12), (2, 2, 40), (3, 3, 10), (4, 4, 14), (5, last, 10)]
     L.text(s, 0, 0, "绩效评价（第四章第十三条、第十四条）", "title", last)
     L.text(s, 1, 0, "评价上一自然年的情况（评价年度填在“基本信息”）。评分：按年度通知的指标体系录入各指标满分、权重（空则等于满分）和各位专家的评分；"
-           "专家 5 位及以上时去掉一个最高分和一个最低分后平均。也可只填写评价总分。", "note", last)
+           + TRIM + "后平均。也可只填写评价总分。", "note", last)
     L.height(s, 1, 33)
     for j, h in ((0, "条款"), (1, "项目"), (3, "填写"), (4, "说明")):
         L.text(s, 2, j, h, "header", {1: 2, 4: last}.get(j))
@@ -501,7 +543,7 @@ def _eval(L: Layout) -> None:
                   "out_number")
     L.add(name="out_expert_totals", sheet=s, row=tot, col=5, ncols=EXPERT_COLS, label="各专家总分", kind="out_number",
           role="output", help="每位专家各指标得分按权重折算后相加；评分不全时为空")
-    L.text(s, tot + 1, 2, "去极值平均分（5 位及以上专家时去掉一个最高分和一个最低分）", "label")
+    L.text(s, tot + 1, 2, "去极值平均分（" + TRIM + "）", "label")
     # JIDI_SCORE with the entered total left out: the engine's rubric score — blank while any expert's scores are
     # incomplete (the score is 待核实 then), never a mean of the complete columns only
     L.out("out_trimmed_mean", s, tot + 1, 5, "专家去极值平均分", "out_number", '=JIDI_SCORE(in_max_points,in_weights,in_scores,"")',
@@ -512,10 +554,12 @@ def _eval(L: Layout) -> None:
 
 def _overrides(L: Layout) -> None:
     s = S_OVR
+    K = L.conditions
+    BASIC, EVAL_ART15, OVERRIDABLE, DATE_FREE = K.basic, K.eval_art15, K.overridable, K.date_free
     L.widths[s] = [(0, 0, 6), (1, 1, 10), (2, 2, 18), (3, 3, 22), (4, 5, 13), (6, 6, 70), (7, 7, 18)]
     L.text(s, 0, 0, "复核改判（办法“原则上”“一般应”等条款留有裁量）", "title", 7)
     L.text(s, 1, 0, "复核人可改判任一条件：选择改判结果并填写不少于 4 个字的书面理由（没有理由的改判不生效，显示“输入错误”）。"
-           "改判不抹去计算结果，“评价结果”工作表同时显示两者（本表的计算结果为认定的结果；只作绩效评价时，与日期有关的条件为 12 月 31 日复核的结果）。第十五条在认定中是再次申请限制（art15），在绩效评价中是撤销情形（art15_triggers），分别改判。",
+           "改判不抹去计算结果，“评价结果”工作表同时显示两者（本表的计算结果为认定的结果；只作绩效评价时，与日期有关的条件为 " + SNAP_ZH + " 复核的结果）。第十五条在认定中是再次申请限制（art15），在绩效评价中是撤销情形（art15_triggers），分别改判。",
            "note", 7)
     L.height(s, 1, 33)
     for j, h in enumerate(["序号", "条件编号", "依据", "条件", "计算结果", "改判结果", "改判理由（至少4个字）", "复核人"]):
@@ -549,7 +593,7 @@ def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: 
     there in every book; 三 takes them from there. (Decision: ``formulas`` evaluates both branches of an
     IF, so giving 三 its own cells would call each JIDI_ function twice — measured +59 formula cells and
     about +60 ms CPU per recalculation, against the cold-recalc target of 2 s.)"""
-    free = c.rule in DATE_FREE
+    free = c.rule in L.conditions.date_free
     part = {p: condition_formula(c, p, ref, None if free else guard) for p in ("", "数据", "理由")}
     L.out(f"{prefix}_computed", s, r, 3, f"{label}计算结果", "result", part[""])
     L.out(f"{prefix}_override", s, r, 4, f"{label}复核改判", "out_text",
@@ -563,6 +607,8 @@ def _condition_row(L: Layout, s: str, r: int, c: Condition, prefix: str, label: 
 
 def _results(L: Layout, rs: RuleSet) -> None:
     s = S_RESULT
+    K = L.conditions
+    CONDITIONS, BASIC, EVAL_ART15, DATE_FREE = K.all, K.basic, K.eval_art15, K.date_free
     L.widths[s] = [(0, 0, 9), (1, 1, 24), (2, 2, 18), (3, 3, 15), (4, 4, 10), (5, 5, 12), (6, 6, 70), (7, 7, 46)]
     L.text(s, 0, 0, "评价结果（全部由公式计算；请在黄色填写区修改数据后重新计算）", "title", 7)
     L.text(s, 1, 0, "示范基地", "label")
@@ -574,7 +620,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     head = ["编号", "条件", "依据", "计算结果", "复核改判", "最终结果", "数据", "理由"]
 
     # 一、认定条件
-    L.text(s, 3, 0, "一、认定条件（第六条十项基本条件、第七条服务功能、第十五条再次申请限制；参照日：申请受理截止日期）", "section", 7)
+    L.text(s, 3, 0, f"一、认定条件（第六条{texts.zh_count(len(BASIC))}项基本条件、第七条服务功能、第十五条再次申请限制；参照日：申请受理截止日期）", "section", 7)
     for j, h in enumerate(head):
         L.text(s, 4, j, h, "header")
     top = 5
@@ -614,8 +660,9 @@ def _results(L: Layout, rs: RuleSet) -> None:
          "主导产业的本市小微企业数 ÷ n（spec §3 决定）"),
         ("out_concentration_all", "按全部入驻企业计集聚度（参考）", "out_percent",
          '=JIDI_CONCENTRATION(in_roster,in_leading,"all")', "参考值"),
-        ("out_track", "满足的通道", "out_text", "=JIDI_TRACK(in_roster,in_leading,in_hpp)", "一般基地（60 家、60%）/ 高精尖制造业基地（40 家、80%）/ 未达标"),
-        ("out_art7_count", "第七条具备的服务功能项数", "out_int", "=JIDI_ART7_COUNT(in_service_functions)", "至少 3 项"),
+        ("out_track", "满足的通道", "out_text", "=JIDI_TRACK(in_roster,in_leading,in_hpp)", "一般基地（{art6_5.general.min_firms} 家、{art6_5.general.min_concentration}）/ "
+         "高精尖制造业基地（{art6_5.hpp.min_firms} 家、{art6_5.hpp.min_concentration}）/ 未达标"),
+        ("out_art7_count", "第七条具备的服务功能项数", "out_int", "=JIDI_ART7_COUNT(in_service_functions)", "至少{art7.min_functions:zh}项"),
     ]
     for i, (name, label, kind, f, help) in enumerate(rows):
         L.text(s, r + 1 + i, 0, label, "label", 2)
@@ -624,10 +671,10 @@ def _results(L: Layout, rs: RuleSet) -> None:
     r += len(rows) + 2
 
     # 三、绩效评价
-    L.text(s, r, 0, "三、绩效评价与星级评定（第四章；基础门槛条件按评价年度 12 月 31 日复核第六条）", "section", 7)
+    L.text(s, r, 0, f"三、绩效评价与星级评定（第四章；基础门槛条件按评价年度 {SNAP_ZH} 复核第六条）", "section", 7)
     L.text(s, r + 1, 0, "基础条件复核日", "label", 2)
-    L.out("out_eval_snapshot", s, r + 1, 3, "基础条件复核日（评价年度 12 月 31 日）", "out_date",
-          guarded("=DATE(in_eval_year,12,31)", EVAL_GUARD))
+    L.out("out_eval_snapshot", s, r + 1, 3, f"基础条件复核日（评价年度 {SNAP_ZH}）", "out_date",
+          guarded(f"=DATE(in_eval_year,{_SNAP.month},{_SNAP.day})", EVAL_GUARD))
     for j, h in enumerate(head):
         L.text(s, r + 2, j, h, "header")
     etop = r + 3
@@ -638,20 +685,20 @@ def _results(L: Layout, rs: RuleSet) -> None:
         L.text(s, rr, 1, c.title, "static")
         L.text(s, rr, 2, c.article, "static")
         if c.rule not in DATE_FREE:
-            _condition_row(L, s, rr, c, f"out_eval_{c.rule}", f"{c.article}（12月31日）", "out_eval_snapshot", EVAL_GUARD)
+            _condition_row(L, s, rr, c, f"out_eval_{c.rule}", f"{c.article}（{SNAP_ZH}）", "out_eval_snapshot", EVAL_GUARD)
             continue
         L.text(s, rr, 3, "—", "static")
-        L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（12月31日）", "result",
+        L.out(f"out_eval_{c.rule}", s, rr, 5, f"{c.article}最终结果（{SNAP_ZH}）", "result",
               guarded(f"=JIDI_OVERRIDE(out_{c.rule}_computed,in_ovr_{c.rule},in_ovr_reason_{c.rule})", EVAL_GUARD),
               "与参照日期无关：一、认定条件的计算结果，或有书面理由的复核改判结果")
         L.text(s, rr, 6, "与参照日期无关：计算结果、数据和理由见“一、认定条件”", "help")
     nb = len(BASIC)
-    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=nb, label="第六条十项（12月31日）最终结果",
+    L.add(name="out_eval_basic_outcomes", sheet=s, row=etop, col=5, nrows=nb, label=f"第六条{texts.zh_count(nb)}项（{SNAP_ZH}）最终结果",
           kind="result", role="output")
     L.cond.append((s, etop, 3, etop + nb - 1, 5, "result"))
     L.cond.append((s, etop, 6, etop + nb - 1, 7, "error_text"))
     r = etop + nb
-    L.text(s, r, 0, "基础门槛条件（第六条十项合并）", "section", 2)
+    L.text(s, r, 0, f"基础门槛条件（第六条{texts.zh_count(nb)}项合并）", "section", 2)
     L.out("out_basic_outcome", s, r, 3, "基础门槛条件", "result", guarded("=JIDI_COMBINE(out_eval_basic_outcomes)", EVAL_GUARD),
           "任一不符合则不符合，否则任一待核实则待核实")
     r += 1
@@ -661,7 +708,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     L.text(s, r, 1, c.title, "static")
     L.text(s, r, 2, c.article, "static")
     _condition_row(L, s, r, c, "out_eval_art15", "第十五条撤销情形", "out_eval_snapshot", EVAL_GUARD,
-                   "评价年度内有第十五条情形为不符合（撤销称号，两年内不得再次申请）")
+                   "评价年度内有第十五条情形为不符合（撤销称号，{art15.ban_years:zh}年内不得再次申请）")
     L.cond.append((s, r - 1, 3, r, 5, "result"))
     L.cond.append((s, r, 6, r, 7, "error_text"))
     # Without an evaluation year 评价结果 says NOT_EVALUATED and 处理 NO_EVALUATION; every other cell is blank.
@@ -756,7 +803,7 @@ def _lists_sheet(L: Layout, rs: RuleSet) -> None:
 def build(rs: RuleSet | None = None) -> Layout:
     """The layout of the standard workbook for rule-set ``rs`` (the default rule-set when None)."""
     rs = rs if rs is not None else load_ruleset()
-    L = Layout(ruleset=rs)
+    L = Layout(ruleset=rs, conditions=derive_conditions())
     _basic(L, rs)
     _roster(L)
     _staff(L)
@@ -768,7 +815,17 @@ def build(rs: RuleSet | None = None) -> Layout:
     _chart(L, rs)
     _params(L)
     _lists_sheet(L, rs)
+    _fill_texts(L, rs)
     return L
+
+
+def _fill_texts(L: Layout, rs: RuleSet) -> None:
+    """Format every text of the layout — statics, labels and help texts, also those from the field catalogue —
+    from the rule-set: a number of law is written ``{param.path}`` and filled here (jidi_xl.texts)."""
+    L.statics = [dataclasses.replace(t, value=texts.fill(rs, t.value)) if isinstance(t.value, str) else t
+                 for t in L.statics]
+    L.names = {k: dataclasses.replace(n, label=texts.fill(rs, n.label), help=texts.fill(rs, n.help))
+               for k, n in L.names.items()}
 
 
 @functools.lru_cache(maxsize=8)

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import readings
 from ..results import Outcome, Result, pct
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -150,10 +151,8 @@ def _experts(rs, case, ev) -> dict | None:
     experts = rubric.get("experts") or []
     totals = [expert_total(inds, e.get("scores") or []) for e in experts]
     dropped: set[int] = set()
-    if all(t is not None for t in totals) and len(totals) >= rs.p("chapter4.trim_min_experts"):
-        k = rs.p("chapter4.trim_each_side")
-        ranked = sorted(range(len(totals)), key=lambda i: (totals[i], i))
-        dropped = set(ranked[:k]) | set(ranked[len(ranked) - k:])
+    if all(t is not None for t in totals):
+        dropped = readings.trimmed_out(totals, rs.p("chapter4.trim_min_experts"), rs.p("chapter4.trim_each_side"))
     rows = [{"name": e.get("name") or f"专家{i + 1}", "scores": ["" if s is None else f"{s:g}" for s in e.get("scores") or []],
              "total": "" if t is None else f"{float(t):.2f}", "dropped": i in dropped}
             for i, (e, t) in enumerate(zip(experts, totals))]

@@ -1,6 +1,7 @@
 """A new rule is one declaration: declared and registered in a test registry, it appears in RULES, RULE_IDS,
 the recognition conditions and verdict, the JSON report, case validation (overrides) and the UDF catalogue
-(issue 10 item 2; the lead extends this to the workbook). Registered for one test only (``RULES.extended``).
+(issue 10 item 2), and the generated workbook's 评价结果 and 复核改判 rows. Registered for one test only
+(``RULES.extended``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from udfs import gen_docs
 from jidi_xl.ruleset import load_ruleset
 from udfs.adapters import boolean
 from udfs.registry import PART_ARG, REGISTRY, Arg, formulas_functions, pick, udf
+from jidi_xl import fields as F
+from workbooks import layout
 
 EXTRA = "art_extra"
 
@@ -86,6 +89,36 @@ def test_the_extra_rule_is_in_the_udf_catalogue_with_its_article(extra_rule):
     assert u.func(True) == "符合" and u.func("否") == "不符合" and u.func(True, "依据") == "第九条"
     page = gen_docs.render()
     assert "### JIDI_TEST_EXTRA\n" in page and "第九条" in page
+
+
+def _row_texts(L, sheet):
+    """{row: {col: text}} of a sheet's static cells."""
+    rows: dict = {}
+    for t in L.statics:
+        if t.sheet == sheet:
+            rows.setdefault(t.row, {})[t.col] = t.value
+    return rows
+
+
+def test_the_extra_rule_is_a_row_of_the_generated_workbook(extra_rule, monkeypatch):
+    """layout.build derives its conditions from RULES when it builds: the extra rule has its row on 评价结果 (一、认定条件)
+    and on 复核改判, with its id, article and title, its UDF's formula and its override cells. Its UDF's argument is
+    an existing catalogue field here (the yes/no 经营良好): declaring an extra field is tests/workbook/test_catalogue.py."""
+    monkeypatch.setitem(F.CONDITION_ARGS, EXTRA, ("conduct.good_operation",))
+    L = layout.build(load_ruleset())
+    assert [c.rule for c in L.conditions.all][-2:] == [EXTRA, "art15"]
+    triple = (EXTRA, extra_rule.title, extra_rule.article)
+    results = [r for r in _row_texts(L, layout.S_RESULT).values() if (r.get(0), r.get(1), r.get(2)) == triple]
+    assert len(results) == 1                         # 一 only: it is not a 第六条 basic condition
+    ovr = [r for r in _row_texts(L, layout.S_OVR).values() if (r.get(1), r.get(2), r.get(3)) == (EXTRA, extra_rule.article, extra_rule.title)]
+    assert len(ovr) == 1
+    computed = L[f"out_{EXTRA}_computed"]
+    formula = next(f.formula for f in L.formulas if (f.sheet, f.row, f.col) == (computed.sheet, computed.row, computed.col))
+    assert "JIDI_TEST_EXTRA(in_good_operation" in formula
+    assert f"in_ovr_{EXTRA}" in L.names and f"in_ovr_reason_{EXTRA}" in L.names
+    assert L["out_final_outcomes"].nrows == len(RULES.conditions)
+    # the default layout (built from the registry as declared) is untouched
+    assert EXTRA not in {c.rule for c in layout.CONDITIONS}
 
 
 def test_a_udf_naming_an_undeclared_rule_is_an_error_at_declaration():
