@@ -15,7 +15,7 @@ from typing import Any
 from udfs.adapters import is_empty
 from workbooks.expected import blank_outputs, expected_outputs, same
 from workbooks.generate import notice_cells
-from workbooks.layout import LAYOUT
+from workbooks.layout import LAYOUT, layout_for
 from workbooks.reader import Book, read_parsed_case
 
 from ..engine import LintError, RecalcError, RecalcLoadError
@@ -71,7 +71,8 @@ def _no_inputs(path: Path) -> bool:
         book = Book(path)
         info = LAYOUT["info_ruleset"]
         key = str(book.value(info.sheet, info.row, info.col) or "").strip() or DEFAULT_RULESET
-        prefill = notice_cells(load_ruleset(key))
+        rs = load_ruleset(key)
+        prefill = notice_cells(rs, layout_for(rs))
     except (InputError, RuleSetError):
         return False
     for n in LAYOUT.inputs():
