@@ -19,7 +19,7 @@ from jidi_xl.ruleset import DEFAULT_RULESET, known_notices, load_ruleset
 from udfs import context
 from udfs.functions import rs as udf_rs
 from workbooks.generate import case_cells, notice_cells, write_book
-from workbooks.layout import LAYOUT
+from workbooks.layout import LAYOUT, layout_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = known_notices()
@@ -104,8 +104,9 @@ def _filled(rs, tmp: Path) -> Path:
     raw = json.loads((ROOT / "examples" / "09_evaluation_fair.json").read_text(encoding="utf-8"))
     raw["evaluation"] = {"year": rs.notice_info.evaluation_year, "participated": True, "false_materials": False}
     raw["ruleset"] = rs.key
-    cells = {**notice_cells(rs), **case_cells(raw)}
-    sc = LAYOUT["in_scores"]
+    L = layout_for(rs)
+    cells = {**notice_cells(rs, L), **case_cells(raw, L)}
+    sc = L["in_scores"]
     for j in range(5):                                          # five experts, each giving SCORES
         for i, v in enumerate(SCORES):
             cells[(sc.sheet, sc.row + i, sc.col + j)] = v
