@@ -249,7 +249,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")   # JSON "\\ud800" decodes to a code 
 
 # -- layer 1: the schema ----------------------------------------------------------------------------
 
-_TYPE_ZH = {"number": "数字", "integer": "整数", "string": "文本（带引号的字符串）", "boolean": "true/false",
+_TYPE_ZH: dict[str, str] = {"number": "数字", "integer": "整数", "string": "文本（带引号的字符串）", "boolean": "true/false",
             "object": "对象 {…}", "array": "数组 […]", "null": "null（不填）"}
 _REQUIRED = re.compile(r"^'(.*)' is a required property$")
 
@@ -267,7 +267,7 @@ def _brief(x: Any, n: int = 60) -> str:
     return r if len(r) <= n else r[:n - 1] + "…"
 
 
-def _types_zh(t) -> str:
+def _types_zh(t: str | list[str]) -> str:
     return "或".join(_TYPE_ZH.get(x, x) for x in (t if isinstance(t, list) else [t]))
 
 
@@ -280,7 +280,7 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
     v = err.validator
     if v == "additionalProperties":
         known = list(err.schema.get("properties", {}))
-        out = []
+        out: list[tuple[Path_, str, str, Path_ | None]] = []
         for k in err.instance:
             if k in known:
                 continue
@@ -443,10 +443,11 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
         if rs and f.get("sector") is not None and f["sector"] not in sectors:
             problems.append(InputProblem(f"{where}.sector", f"未知的划型行业 {f['sector']!r}；请从 {', '.join(sectors)} 中选择"))
         if "name" in f:
-            firms.append(Firm(where=where, **{k: (code if k == "credit_code" else v) for k, v in f.items()}))
+            given: dict[str, Any] = {k: (code if k == "credit_code" else v) for k, v in f.items()}
+            firms.append(Firm(where=where, **given))
 
     conduct = _section(data, "conduct")
-    penalties = None if conduct.get("penalties") is None else []
+    penalties: list[Penalty] | None = None if conduct.get("penalties") is None else []
     for i, pn in _items(data, "conduct", "penalties"):
         d = _isodate(pn.get("date"), f"conduct.penalties[{i}].date", problems)
         if d and penalties is not None and pn.get("kind") and pn.get("subject"):
@@ -481,9 +482,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
                 problems.append(InputProblem("evaluation.rubric.indicators", f"指标权重合计 {float(total_w):g}，应为 {max_score}；请核对指标表"))
 
     for i, ch in _items(data, "changes"):
-        c = _isodate(ch.get("changed_on"), f"changes[{i}].changed_on", problems)
+        changed = _isodate(ch.get("changed_on"), f"changes[{i}].changed_on", problems)
         fd = _isodate(ch.get("filed_on"), f"changes[{i}].filed_on", problems)
-        bad = checks.filed_before_change(c, fd)
+        bad = checks.filed_before_change(changed, fd)
         if bad:
             problems.append(InputProblem(f"changes[{i}].filed_on", bad))
     # A revocation after the recognition's reference date is impossible input for that application (spec §8,
@@ -619,7 +620,7 @@ def _int(text: str) -> Any:
 
 
 def _json(text: str) -> Any:
-    hooks = dict(parse_float=_float, parse_constant=_Literal, object_pairs_hook=_pairs)
+    hooks: dict[str, Any] = dict(parse_float=_float, parse_constant=_Literal, object_pairs_hook=_pairs)
     try:
         return json.loads(text, **hooks)
     except json.JSONDecodeError:

@@ -96,7 +96,7 @@ class DuplicateCodes:
 
 def justification(text: Any) -> str | None:
     """An override's written reason: at least the catalogue's minimum length, spaces not counted."""
-    need = F.OVERRIDES.column("justification").min_length
+    need = F.OVERRIDES.column("justification").min_length or 0
     if text is None or len(str(text).strip()) < need:
         return f"改判必须附书面理由（至少 {need} 个字，不能只填空格）；请补充改判理由"
     return None

@@ -463,9 +463,8 @@ def flag_fields(g: Group) -> list[Field]:
 
 def code_flags(cf: CodeFlags | str, rs: "RuleSet") -> list[Field]:
     """The 是/否 cells of a code list, one per code of ``rs`` (its codes.yaml), in the list's order."""
-    if isinstance(cf, str):
-        cf = find(cf)
-    return [Field(c, "boolean", lbl, "", f"{cf.prefix}{c}", path=f"{cf.path}[{c}]") for c, lbl in rs.codes[cf.codes].items()]
+    node: CodeFlags = find(cf) if isinstance(cf, str) else cf
+    return [Field(c, "boolean", lbl, "", f"{node.prefix}{c}", path=f"{node.path}[{c}]") for c, lbl in rs.codes[node.codes].items()]
 
 
 def argument_name(arg: str) -> str:
@@ -476,7 +475,11 @@ def argument_name(arg: str) -> str:
         return PENALTIES_CHECKED.name
     if arg.startswith("group:"):
         g = GROUP[arg[6:]]
-        return g.flags or find(g.codeflags).name
+        if g.flags:
+            return g.flags
+        if g.codeflags is None:
+            raise ValueError(f"flag group {arg[6:]} declares neither flags nor codeflags")
+        return find(g.codeflags).name
     return find(arg).name
 
 
@@ -501,6 +504,8 @@ def _field_schema(f: Field, rs: "RuleSet") -> dict:
         return {"const": f.default}
     null = not f.required
     if f.type == "codes":
+        if f.codes is None:
+            raise ValueError(f"{f.path}: a codes field names its code list")
         out: dict = {"type": ["array", "null"]}
         if f.max_items is not None:
             out["maxItems"] = f.max_items
@@ -508,7 +513,7 @@ def _field_schema(f: Field, rs: "RuleSet") -> dict:
         out["items"] = {"type": "string", "enum": list(rs.codes[f.codes]), "description": _legend(rs, f.codes)}
         return out
     if f.type == "numbers":
-        item = {"type": ["number", "null"]}
+        item: dict[str, Any] = {"type": ["number", "null"]}
         if f.minimum is not None:
             item["minimum"] = f.minimum
         return {"type": "array" if f.required else ["array", "null"], "items": item}
@@ -599,7 +604,7 @@ def _range_doc(f: Field) -> str:
 def reference_rows(rs: "RuleSet") -> list[tuple[str, ...]]:
     """(case path, type, unit, range, code list, required, Chinese label, workbook name) of every input
     field, in case order: the generated field table of docs/case-format.md."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
 
     def row(f: Field, path: str, name: str) -> None:
         codes = f"`{f.codes}`" if f.codes else ("、".join(f"`{c}`" for c in f.enum) if f.enum else "")

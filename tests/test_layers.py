@@ -41,7 +41,7 @@ LAYER_OF: dict[str, str] = {
     "jidi_xl.engine": "engine", "jidi_xl.engine.": "engine",
     **{m: "rules" for m in ("jidi_xl.calendar", "jidi_xl.values", "jidi_xl.case", "jidi_xl.results",
                             "jidi_xl.ruleset", "jidi_xl.rules", "jidi_xl.rules.", "jidi_xl.evaluate",
-                            "jidi_xl.fields", "jidi_xl.checks", "jidi_xl.catalogue", "jidi_xl.catalogue.", "jidi_xl.readings",
+                            "jidi_xl.fields", "jidi_xl.checks", "jidi_xl.texts", "jidi_xl.catalogue", "jidi_xl.catalogue.", "jidi_xl.readings",
                             "jidi_xl.report")},
     "udfs": "udfs", **{f"udfs.{m}": "udfs" for m in ("registry", "functions", "adapters", "tables", "context")},
     "workbooks": "workbooks", "workbooks.": "workbooks",

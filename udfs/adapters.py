@@ -62,7 +62,7 @@ def cells(x: Any) -> list[Any]:
 
 def scalar(x: Any, field: str) -> Any:
     """One value: the top-left cell of a range; None for empty; an Excel error is bad input."""
-    v = grid(x)[0][0] if not isinstance(x, (str, int, float, bool, date, type(None))) else x
+    v: Any = grid(x)[0][0] if not isinstance(x, (str, int, float, bool, date, type(None))) else x
     if is_empty(v):
         return None
     if is_error(v):

@@ -60,8 +60,8 @@ def size_class(sector, employees, revenue, assets, declared=None, part=None):
 
 
 def _art6_5(roster, leading, hpp):
-    lead = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
-    lead = tuple(c for c in lead if c)
+    given = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
+    lead = tuple(c for c in given if c)
     # a blank roster is "not entered" (待核实), as a case without firms.roster, not n = 0
     return _art6_5_for(rs(), tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
 
@@ -315,8 +315,8 @@ def expert_total(max_points, weights, scores):
 @udf("JIDI_TRIMMED_MEAN", "专家总分的去极值平均：专家人数达到规则集门槛时去掉最高分和最低分", "score", "分数",
      R("totals", "各专家总分", range=True), reading="trimmed_mean")
 def trimmed_mean(totals):
-    vals = [number(v, f"专家总分第{i + 1}项") for i, v in enumerate(cells(totals))]
-    vals = [v for v in vals if v is not None]
+    given = [number(v, f"专家总分第{i + 1}项") for i, v in enumerate(cells(totals))]
+    vals = [v for v in given if v is not None]
     return rules.trimmed_mean(rs(), vals) if vals else None
 
 

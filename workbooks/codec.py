@@ -186,10 +186,10 @@ def case_cells(raw: dict, L: Layout | None = None) -> Cells:
                     put(n, n.row + i, n.col, n.kind, ind.get(c.key))
             ex_name, ex_scores = F.EXPERTS.columns
             names, scores = L[ex_name.name], L[ex_scores.name]
-            for j, ex in enumerate(experts):
-                put(names, names.row, names.col + j, names.kind, ex.get(ex_name.key))
+            for k, ex in enumerate(experts):
+                put(names, names.row, names.col + k, names.kind, ex.get(ex_name.key))
                 for i, sc in enumerate((ex.get(ex_scores.key) or [])[:len(inds)]):
-                    put(scores, scores.row + i, scores.col + j, scores.kind, sc)
+                    put(scores, scores.row + i, scores.col + k, scores.kind, sc)
     if problems:
         raise InputError(problems)
     return out

@@ -35,7 +35,7 @@ from jidi_xl.rules import art7_services
 from jidi_xl.rules.chapter4 import GRADES, PLACEHOLDER_NOTE
 from jidi_xl.ruleset import load_ruleset
 
-from .layout import (ART17_SUMMARY, CHANGE_ROWS, CONDITIONS, DATE_FREE, NO_CHANGES, NO_EVALUATION, NO_RECOGNITION,
+from .layout import (ART17_SUMMARY, BASIC, CHANGE_ROWS, CONDITIONS, DATE_FREE, NO_CHANGES, NO_EVALUATION, NO_RECOGNITION,
                      NOT_EVALUATED, ROSTER_FIELDS, default_layout)
 
 TRACK = {"general": "一般基地", "hpp": "高精尖制造业基地"}
@@ -62,7 +62,7 @@ def _num(x) -> float | None:
 
 def _computed_reason(r: Result) -> str:
     """The reason as computed: an override appends its note (Result.with_override) — take that note off again."""
-    if not r.overridden:
+    if r.override is None:
         return r.reason
     return r.reason.removesuffix(replace(r, reason="").with_override(r.override).reason)
 
@@ -82,11 +82,11 @@ def _date_free(case: Case | None, rep: Report | None) -> dict[str, Result]:
     """The date-free conditions (layout.DATE_FREE), as the rules give them: the recognition's results, or —
     without one — the same rules on the case's inputs (on no input at all for the blank template)."""
     if rep and rep.recognition:
-        return {c.rule: r for c, r in zip(CONDITIONS, rep.recognition.conditions) if c.rule in DATE_FREE}
+        return {r.rule: r for r in rep.recognition.conditions if r.rule in DATE_FREE}
     rs = case.ruleset if case else load_ruleset()
     case = case or Case(raw={}, ruleset=rs, case_id="", base_name="", recognition_date=None, evaluation_year=None)
     # the date argument is ignored by these rules; the rule-set's first day keeps the dated ones quiet
-    got = dict(zip((c.rule for c in CONDITIONS), art6_items(case, rs.effective_from)))
+    got = {r.rule: r for r in art6_items(case, rs.effective_from)}
     got["art7"] = art7_services(rs, case.get("service_functions"))
     return {k: v for k, v in got.items() if k in DATE_FREE}
 
@@ -94,8 +94,8 @@ def _date_free(case: Case | None, rep: Report | None) -> dict[str, Result]:
 def _recognition(out: dict, rep: Report | None, free: dict[str, Result]) -> None:
     rec = rep.recognition if rep else None
     out["out_ref_date"] = _serial(rec.reference_date) if rec else None
-    for i, c in enumerate(CONDITIONS):
-        _condition(out, f"out_{c.rule}", rec.conditions[i] if rec else None, free.get(c.rule))
+    for c in CONDITIONS:
+        _condition(out, f"out_{c.rule}", rec.condition(c.rule) if rec else None, free.get(c.rule))
     out["out_recognition_verdict"] = rec.verdict.value if rec else NO_RECOGNITION
     out["out_failing_articles"] = ("、".join(rec.failing_articles) or "无") if rec else None
     out["out_art8"] = rec.encouraged.figures if rec else None
@@ -104,11 +104,11 @@ def _recognition(out: dict, rep: Report | None, free: dict[str, Result]) -> None
 def _evaluation(out: dict, rep: Report | None, case: Case | None) -> None:
     ev = rep.evaluation if rep else None
     out["out_eval_snapshot"] = _serial(ev.snapshot) if ev else None
-    for i, c in enumerate(CONDITIONS[:10]):
+    for c in BASIC:
         if c.rule in DATE_FREE:            # only its 最终结果 in 三; the rest is shown in 一
-            out[f"out_eval_{c.rule}"] = ev.basic[i].outcome.zh if ev else None
+            out[f"out_eval_{c.rule}"] = ev.basic_condition(c.rule).outcome.zh if ev else None
         else:
-            _condition(out, f"out_eval_{c.rule}", ev.basic[i] if ev else None)
+            _condition(out, f"out_eval_{c.rule}", ev.basic_condition(c.rule) if ev else None)
     _condition(out, "out_eval_art15", ev.art15 if ev else None)
     if ev is None:
         out.update(out_basic_outcome=None, out_score=None, out_score_figures=None, out_grade=NOT_EVALUATED,
@@ -127,7 +127,7 @@ def _evaluation(out: dict, rep: Report | None, case: Case | None) -> None:
     out["out_consequence"] = ev.consequence.removesuffix(PLACEHOLDER_NOTE)
     out["out_ban_until"] = _serial(ev.ban_until)
     # 绩效评价 sheet: the experts' score (a rubric's score wins over an entered total), blank without a rubric
-    out["out_trimmed_mean"] = _num(ev.score.value) if case.get("evaluation.rubric") else None
+    out["out_trimmed_mean"] = _num(ev.score.value) if case is not None and case.get("evaluation.rubric") else None
 
 
 def _inputs_detail(out: dict, case: Case | None, free: dict[str, Result]) -> None:

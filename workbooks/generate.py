@@ -62,7 +62,8 @@ NUM_FORMATS = {"date": "yyyy-mm-dd", "out_date": "yyyy-mm-dd", "percent": "0.0%"
 
 class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook):
-        self.wb, self.cache = wb, {}
+        self.wb = wb
+        self.cache: dict[tuple, Any] = {}
 
     def get(self, **props) -> Any:
         key = tuple(sorted(props.items()))

@@ -713,7 +713,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     L.cond.append((s, r, 6, r, 7, "error_text"))
     # Without an evaluation year 评价结果 says NOT_EVALUATED and 处理 NO_EVALUATION; every other cell is blank.
     g = EVAL_GUARD
-    rows = [
+    eval_rows: list[tuple[str, str, str, str, tuple[str, str] | None]] = [
         ("out_score", "评价得分", "out_number", guarded("=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score)", g),
          ("out_score_figures", guarded('=JIDI_SCORE(in_max_points,in_weights,in_scores,in_entered_score,"数据")', g))),
         ("out_grade", "评价结果（不合格/一般/较好）", "grade",
@@ -731,7 +731,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
         ("out_ban_until", "再次申请限制至（不含当日）", "out_date",
          '=IF(out_eval_art15="不符合",JIDI_BAN_END(in_decision_date),"")', None),
     ]
-    for i, (name, label, kind, f, extra) in enumerate(rows):
+    for i, (name, label, kind, f, extra) in enumerate(eval_rows):
         rr = r + 1 + i
         L.text(s, rr, 0, label, "label", 2)
         L.out(name, s, rr, 3, label, kind, f)
@@ -739,7 +739,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
             L.out(extra[0], s, rr, 6, label + "（说明）", "out_text", extra[1])
     L.cond.append((s, r + 2, 3, r + 2, 3, "grade"))
     L.cond.append((s, r + 1, 6, r + 3, 6, "error_text"))
-    r += len(rows) + 1
+    r += len(eval_rows) + 1
     L.text(s, r, 0, "注：合格线、较好线、星级分档和资金档次为暂定参数（见“参数”工作表中标注“暂定”的行），待年度通知确认。", "help", 7)
 
     # 四、第十七条

@@ -166,7 +166,7 @@ class _Reader:
     def rows(self, block: str, fields: list[str], path: str) -> list[tuple[int, dict, bool]]:
         """Non-blank rows of a table: (row index in the block, {field: value}, ok)."""
         n = self.name(block)
-        out = []
+        out: list[tuple[int, dict, bool]] = []
         col_names = [k for k in self.L.names.values() if k.role == "input" and k.json.startswith(path + "[].")]
         kinds = {k.json.split("[].")[1]: (k.kind, k.label) for k in col_names}
         for i in range(n.nrows):
@@ -299,8 +299,8 @@ def _remap(R: _Reader, path: str, n_rows: int, kept: list[int]) -> None:
     old = {k: v for k, v in R.where.items() if k.startswith(path + "[")}
     for k in old:
         del R.where[k]
-    for new, k in enumerate(kept):
-        prefix = f"{path}[{k}]"
+    for new, i in enumerate(kept):
+        prefix = f"{path}[{i}]"
         for key, v in old.items():
             if key == prefix or key.startswith(prefix + "."):
                 R.where[f"{path}[{new}]" + key[len(prefix):]] = v
@@ -315,7 +315,7 @@ def _rubric(R: _Reader) -> dict | None:
     R.where["evaluation.rubric"] = scores.where
     R.where["evaluation.rubric.indicators"] = f"{maxp.sheet}!{maxp.ref}"
     R.where["evaluation.rubric.experts"] = scores.where
-    inds = []
+    inds: list[tuple[int, dict]] = []
     for i in range(maxp.nrows):
         cells = [(codes, code_f), (names, name_f), (maxp, max_f), (weights, weight_f)]
         raw = [R.book.value(n.sheet, n.row + i, n.col) for n, _ in cells]
@@ -334,7 +334,7 @@ def _rubric(R: _Reader) -> dict | None:
             if vals[f] not in (None, _BAD):
                 ind[f] = vals[f]
         inds.append((i, ind))
-    out_experts = []
+    out_experts: list[dict] = []
     for j in range(scores.ncols):
         col = [R.book.value(scores.sheet, scores.row + i, scores.col + j) for i, _ in inds]
         if all(is_empty(x) for x in col):
@@ -356,7 +356,7 @@ def _rubric(R: _Reader) -> dict | None:
 
 
 def _overrides(R: _Reader, case: dict) -> None:
-    out = []
+    out: list[dict] = []
     for c, _ in OVERRIDABLE:
         n_out, n_why, n_who = (R.name(f"{f.name}_{c.rule}") for f in F.OVERRIDES.input_columns)
         k = len(out)

@@ -38,7 +38,7 @@ import python_calamine
 
 from udfs.registry import formulas_functions
 from workbooks import TEMPLATE_PATH
-from workbooks.layout import LAYOUT
+from workbooks.layout import Layout, default_layout, layout_for
 from workbooks.limits import ADVICE, WHAT, UnknownRuleSet, book_limits, standard_limits, template_for
 
 from ..engine import _ooxml as ox
@@ -186,7 +186,10 @@ class StandardEngine:
 
     def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
         self.template = str(template or TEMPLATE_PATH)
-        n = LAYOUT["info_ruleset"]
+        # Where a book records its rule-set key: the one cell whose place is the same in every rule-set's layout
+        # (it says which layout the rest of the book has), so the default layout, at call time, can locate it.
+        # Every other cell is located in the layout of the template's own rule-set (_layout), once that is read.
+        n = default_layout()["info_ruleset"]
         self._key_rect = _Rect.of(n.sheet, n.ref)
         self._key_where = n.where
         self._others: dict[str, StandardEngine] = {}      # engines of the other rule-set keys met, by key
@@ -195,12 +198,7 @@ class StandardEngine:
         # the full path checks each file with the same limits: one check per file (memoised), not two
         self.recalculator = Recalculator(formulas_functions(), limits=self.limits)
         self.fast = fast
-        self._input_specs = [n.where for n in LAYOUT.inputs()]
-        self._input_rects = [_Rect.of(n.sheet, n.ref) for n in LAYOUT.inputs()]
-        self._input_cells: dict[str, set[tuple[int, int]]] = {}
-        for x in self._input_rects:
-            self._input_cells.setdefault(x.sheet, set()).update(
-                (r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
+        self._inputs: tuple[list[str], list[_Rect], dict[str, set[tuple[int, int]]]] | None = None
         self._compiled: CompiledTemplate | None = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
@@ -220,6 +218,34 @@ class StandardEngine:
         if self._rs is None:
             self._rs = load_ruleset(self.key)
         return self._rs
+
+    @property
+    def layout(self) -> Layout:
+        """The layout of the rule-set the template records."""
+        return layout_for(self.ruleset)
+
+    def _input_layout(self) -> tuple[list[str], list[_Rect], dict[str, set[tuple[int, int]]]]:
+        """The input cells of :attr:`layout`: their sheet!ranges, rectangles, and cells by sheet (made once)."""
+        if self._inputs is None:
+            inputs = self.layout.inputs()
+            rects = [_Rect.of(n.sheet, n.ref) for n in inputs]
+            cells: dict[str, set[tuple[int, int]]] = {}
+            for x in rects:
+                cells.setdefault(x.sheet, set()).update((r, c) for r in range(x.r1, x.r2 + 1) for c in range(x.c1, x.c2 + 1))
+            self._inputs = ([n.where for n in inputs], rects, cells)
+        return self._inputs
+
+    @property
+    def _input_specs(self) -> list[str]:
+        return self._input_layout()[0]
+
+    @property
+    def _input_rects(self) -> list[_Rect]:
+        return self._input_layout()[1]
+
+    @property
+    def _input_cells(self) -> dict[str, set[tuple[int, int]]]:
+        return self._input_layout()[2]
 
     @property
     def advice(self) -> str:
@@ -268,6 +294,8 @@ class StandardEngine:
     def _reference(self) -> _Book:
         if self._template_book is None:
             book = _Book(self.template)
+            # the template's recorded key chooses the layout of the input cells its fingerprint covers
+            self._rs = self._rs or load_ruleset(self._recorded(book) or "")
             self._template_fp = book.fingerprint(self._input_cells)
             self._template_structure = book.structure()
             # sheets the fingerprint does not cover (the guide, the text of the Measures…)

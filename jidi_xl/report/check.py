@@ -15,7 +15,8 @@ from typing import Any
 from udfs.adapters import is_empty
 from workbooks.expected import blank_outputs, expected_outputs, same
 from workbooks.generate import notice_cells
-from workbooks.layout import LAYOUT, layout_for
+from workbooks.layout import Layout, layout_for
+from workbooks.limits import recorded_key
 from workbooks.reader import Book, read_parsed_case
 
 from ..engine import LintError, RecalcError, RecalcLoadError
@@ -64,18 +65,23 @@ def _cell_problems(result) -> list[str]:
     return out
 
 
-def _no_inputs(path: Path) -> bool:
-    """True when every input cell of the standard layout holds what the blank template of the book's rule-set
-    holds: empty, or — a notice's workbook — the notice's rubric it came filled with (workbooks.generate.notice_cells)."""
+def _book_layout(path: Path) -> Layout:
+    """The layout of the rule-set the book records (info_ruleset; blank: the default rule-set), built at call
+    time. Raises :class:`RuleSetError` for a key the package does not know (the recalculation refused it first)."""
+    return layout_for(load_ruleset(recorded_key(path) or DEFAULT_RULESET))
+
+
+def _no_inputs(path: Path, L: Layout | None = None) -> bool:
+    """True when every input cell of the book's layout ``L`` (default: read from the book) holds what the blank
+    template of the book's rule-set holds: empty, or — a notice's workbook — the notice's rubric it came filled
+    with (workbooks.generate.notice_cells)."""
     try:
+        L = L if L is not None else _book_layout(path)
         book = Book(path)
-        info = LAYOUT["info_ruleset"]
-        key = str(book.value(info.sheet, info.row, info.col) or "").strip() or DEFAULT_RULESET
-        rs = load_ruleset(key)
-        prefill = notice_cells(rs, layout_for(rs))
+        prefill = notice_cells(L.ruleset, L)
     except (InputError, RuleSetError):
         return False
-    for n in LAYOUT.inputs():
+    for n in L.inputs():
         placed, _ = book.place(n)
         for r, c in placed.cells():
             v = book.value(placed.sheet, r, c)
@@ -84,30 +90,30 @@ def _no_inputs(path: Path) -> bool:
     return True
 
 
-def _compare(res: WorkbookOutcome, result, expected: dict[str, Any]) -> None:
+def _compare(res: WorkbookOutcome, result, expected: dict[str, Any], L: Layout) -> None:
     """Every single-cell result of the layout against its expected value (workbooks.expected gives one for each)."""
     for name, want in expected.items():
-        n = LAYOUT[name]
+        n = L[name]
         got = result.values.get((n.sheet, n.ref))
         res.compared += 1
         if not same(want, got):
             res.differences.append(Difference(name, n.where, want, got))
 
 
-def _change_rows(path: Path) -> list[int]:
+def _change_rows(path: Path, L: Layout) -> list[int]:
     """The 0-based rows of the 重大变更 block that hold a change, in order: the reader skips blank rows, so
     the k-th filing of the case sits on the k-th of these rows (its result cells are on the same row)."""
-    n, book = LAYOUT["in_changes"], Book(path)
+    n, book = L["in_changes"], Book(path)
     return [i for i in range(n.nrows)
             if not all(is_empty(book.value(n.sheet, n.row + i, c)) for c in range(n.col, n.col + n.ncols))]
 
 
-def _check_blank(res: WorkbookOutcome, result, t0: float) -> WorkbookOutcome:
+def _check_blank(res: WorkbookOutcome, result, t0: float, L: Layout) -> WorkbookOutcome:
     """The blank template: nothing to evaluate. Every result cell must show what a book with no input
     shows (workbooks.expected.blank_outputs): 未作认定评价 / 未评价 / 未作绩效评价 and blanks — no error
     value, and no 符合 anywhere (a condition with no data is never a PASS, spec §0)."""
     res.blank = True
-    _compare(res, result, blank_outputs())
+    _compare(res, result, blank_outputs(), L)
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -148,7 +154,12 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     res.problems += _cell_problems(result)
     res.input_errors = [f"{s}!{c}：{v}" for (s, c), v in sorted(result.values.items())
                         if isinstance(v, str) and v.startswith("输入错误")]
-    for n in LAYOUT.names.values():
+    try:
+        L = _book_layout(path)
+    except Exception as exc:  # noqa: BLE001 — the recalculation read the same key, so not expected; never a traceback
+        res.problems.append(f"无法读取工作簿记录的规则集：{exc}（请确认是未损坏的 .xlsx 标准评价工作簿）")
+        return _done(res, t0)
+    for n in L.names.values():
         if n.single and n.role == "output":
             res.values[n.name] = result.values.get((n.sheet, n.ref))
     if not compare:
@@ -158,8 +169,8 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         raw, case = read_parsed_case(path)
         report = evaluate_case(case)
     except InputError as exc:
-        if _no_inputs(path):
-            return _check_blank(res, result, t0)
+        if _no_inputs(path, L):
+            return _check_blank(res, result, t0, L)
         res.problems += [f"{p.field}：{p.message}" for p in exc.problems]
         res.seconds = time.perf_counter() - t0
         return res
@@ -169,11 +180,11 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         return res
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
-    rows = _change_rows(path)
+    rows = _change_rows(path, L)
     aligned = len(rows) == len(report.filings)
     if not aligned:      # cannot happen with the reader's own blank-row rule; say so if it does
-        res.problems.append(f"{LAYOUT['in_changes'].where}：{len(rows)} 行重大变更，读出 {len(report.filings)} 项备案，"
+        res.problems.append(f"{L['in_changes'].where}：{len(rows)} 行重大变更，读出 {len(report.filings)} 项备案，"
                             "无法逐行核对（请删除只含空格的行后重试）")
-    _compare(res, result, expected_outputs(raw, report, case, rows if aligned else None))
+    _compare(res, result, expected_outputs(raw, report, case, rows if aligned else None), L)
     res.seconds = time.perf_counter() - t0
     return res

@@ -336,8 +336,6 @@ def evaluate_file(path: str | Path, engine=None):
             raise NotEvaluated([str(p) for p in exc.problems]) from None
         except RuleSetError as exc:
             raise NotEvaluated([str(exc)]) from None
-    from workbooks.reader import read_parsed_case
-
     from .check import process_workbook
 
     res = process_workbook(path, None, engine)

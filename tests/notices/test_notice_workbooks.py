@@ -104,8 +104,9 @@ def _filled(rs, tmp: Path) -> Path:
     raw = json.loads((ROOT / "examples" / "09_evaluation_fair.json").read_text(encoding="utf-8"))
     raw["evaluation"] = {"year": rs.notice_info.evaluation_year, "participated": True, "false_materials": False}
     raw["ruleset"] = rs.key
-    cells = {**notice_cells(rs, layout_for(rs)), **case_cells(raw)}
-    sc = LAYOUT["in_scores"]
+    L = layout_for(rs)
+    cells = {**notice_cells(rs, L), **case_cells(raw, L)}
+    sc = L["in_scores"]
     for j in range(5):                                          # five experts, each giving SCORES
         for i, v in enumerate(SCORES):
             cells[(sc.sheet, sc.row + i, sc.col + j)] = v

@@ -15,7 +15,7 @@ from jidi_xl.results import Outcome, combine, outcome_of
 from jidi_xl.rules.chapter4 import GRADES
 from jidi_xl.synth import KINDS, TRACKS, Knobs, synth_case
 from workbooks.expected import same
-from workbooks.layout import CONDITIONS, LAYOUT, NO_RECOGNITION
+from workbooks.layout import BASIC, CONDITIONS, LAYOUT, NO_RECOGNITION
 
 from .faces import json_face, udf_face, workbook_face, workbook_file_face
 
@@ -108,7 +108,7 @@ def _check_workbook(values: dict, has_recognition: bool) -> None:
     else:
         assert VERDICT_TEXT[verdict] is combine(finals), (verdict, finals)
     if values.get("out_eval_snapshot") not in (None, ""):
-        basic = [outcome_of(values[f"out_eval_{c.rule}"]) for c in CONDITIONS[:10]]
+        basic = [outcome_of(values[f"out_eval_{c.rule}"]) for c in BASIC]
         assert outcome_of(values["out_basic_outcome"]) is combine(basic)
         if values["out_grade"] in (GRADES["fair"], GRADES["good"]):
             assert all(b is Outcome.PASS for b in basic)

@@ -109,6 +109,7 @@ def test_nothing_loads_a_ruleset_at_import_time():
             "orig = r.load_ruleset\n"
             "r.load_ruleset = lambda *a, **k: calls.append(a) or orig(*a, **k)\n"
             "import workbooks.layout, workbooks.codec, workbooks.reader, workbooks.generate, udfs.tables, udfs.functions\n"
+            "import jidi_xl.pipeline.standard, jidi_xl.report.check\n"
             "print(len(calls))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0", out.stderr

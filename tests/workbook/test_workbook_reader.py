@@ -115,8 +115,7 @@ def test_penalties_checked_decides_what_a_blank_penalty_table_means(edit, flag, 
     case = read_case(edit({"in_penalties_checked": flag, **rows}))
     assert case["conduct"].get("penalties", None) == want
     rep = evaluate_case(parse_case(case))
-    art6_2 = rep.recognition.conditions[1]
-    assert art6_2.rule == "art6_2"
+    art6_2 = rep.recognition.condition("art6_2")
     assert art6_2.outcome.zh == {"[]": "符合", "None": "待核实"}.get(str(want), "不符合")
 
 
