@@ -167,7 +167,7 @@ def _guide(ws, F: _Formats, rs) -> None:
     ws.set_column(2, 2, 100)
     lines: list[tuple[str, str, str]] = [
         ("title", "北京市小型微型企业创业创新示范基地 认定与绩效评价工作簿", ""),
-        ("note", f"依据《{rs.title.split('（')[0]}》（{rs.document}），规则集 {rs.id}，施行日期 {rs.effective_from}。"
+        ("note", f"依据《{rs.title.split('（')[0]}》（{rs.document}），规则集 {rs.key}，施行日期 {rs.effective_from}。"
                  + "只填写黄色单元格；其余内容（公式、说明、参数）请勿改动，改动过的工作簿将被退回。", ""),
         ("section", "一、在哪里填写", ""),
         ("row", "黄色单元格", "填写区（未锁定）。其余单元格受工作表保护（无密码），防止误改公式；需要时可在“审阅 → 撤销工作表保护”。"),

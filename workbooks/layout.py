@@ -616,7 +616,7 @@ def _results(L: Layout, rs: RuleSet) -> None:
     L.text(s, 1, 2, "申请受理截止日期", "label")
     L.out("out_ref_date", s, 1, 3, "申请受理截止日期", "out_date", guarded("=in_ref_date", REC_GUARD))
     L.text(s, 1, 5, "规则集", "label")
-    L.text(s, 1, 6, f"{rs.id}：{rs.title}（{rs.document}）", "static")
+    L.text(s, 1, 6, f"{rs.key}：{rs.title}（{rs.document}）", "static")
     head = ["编号", "条件", "依据", "计算结果", "复核改判", "最终结果", "数据", "理由"]
 
     # 一、认定条件

@@ -172,7 +172,7 @@ def context(rep, case, source: Source, at: datetime) -> dict[str, Any]:
     rs = case.ruleset
     ctx: dict[str, Any] = {
         "title": REPORT_TITLE, "base_name": rep.base_name, "case_id": rep.case_id,
-        "ruleset": {"id": rs.id, "title": rs.title, "document": rs.document, "effective_from": rs.effective_from.isoformat(),
+        "ruleset": {"id": rs.key, "title": rs.title, "document": rs.document, "effective_from": rs.effective_from.isoformat(),
                     "checked_on": str(rs.data.get("last_value_still_valid_on", ""))},
         "source": source, "at": at.strftime("%Y-%m-%d %H:%M:%S %Z").strip(), "at_iso": at.isoformat(),
         "overrides": [], "verdicts": [], "recognition": None, "evaluation": None, "filings": [],
