@@ -321,7 +321,8 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
     A sample differs from the template only in its input cells, cached values, document comment and
     active sheet: every other cell is the template's (the engine's fast path fingerprints them).
     ``rs``: the rule-set (and notice) the book is made for, recorded in its 参数 sheet; None = the layout's."""
-    L = L if L is not None else default_layout()
+    if L is None:                        # the layout of the rule-set the book is made for (default: the default's)
+        L = layout_for(rs) if rs is not None else default_layout()
     rs = rs if rs is not None else L.ruleset
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
