@@ -248,61 +248,58 @@ def art6_10_station(rs: RuleSet, office_and_equipment, staff_with_posts, work_gu
 
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
+# Each wiring declares the catalogued case paths it reads (Rule.reads) and takes their values in that order.
 
-@reads_case(ART6_1)
-def _art6_1(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_1_operator(case.ruleset, ref, g("operator.independent_legal_person"), g("operator.registered_in_beijing"),
-                           case.date("operator.established_on"), g("operator.rolling_incubation"))
-
-
-@reads_case(ART6_2)
-def _art6_2(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_2_conduct(case.ruleset, ref, g("conduct.good_operation"), case.penalties, g("conduct.serious_dishonesty"))
+#: 严重失信行为: one input read by two rules — 第六条第（二）项 here, and 第十五条第（三）项 (``chapter5``) through
+#: this declaration — so its path is written once among the rules.
+DISHONESTY = "conduct.serious_dishonesty"
 
 
-@reads_case(ART6_3)
-def _art6_3(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_3_planning(case.ruleset, g("planning.project_approval_complete"), g("planning.fits_policy"),
-                           g("planning.clear_positioning"))
+@reads_case(ART6_1, "operator.independent_legal_person", "operator.registered_in_beijing",
+            "operator.established_on", "operator.rolling_incubation")
+def _art6_1(case: Case, ref: date, legal_person, in_beijing, established_on, rolling) -> Result:
+    return art6_1_operator(case.ruleset, ref, legal_person, in_beijing, established_on, rolling)
 
 
-@reads_case(ART6_4)
-def _art6_4(case: Case, ref: date) -> Result:
-    return art6_4_area(case.ruleset, case.get("area.building_m2"), case.get("area.public_service_m2"))
+@reads_case(ART6_2, "conduct.good_operation", "conduct.penalties", DISHONESTY)
+def _art6_2(case: Case, ref: date, good_operation, penalties, dishonest) -> Result:
+    return art6_2_conduct(case.ruleset, ref, good_operation, penalties, dishonest)
 
 
-@reads_case(ART6_6)
-def _art6_6(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_6_governance(case.ruleset, g("governance.governance_structure"), g("governance.strategic_plan"),
-                             g("governance.development_goals"), g("governance.implementation_plan"))
+@reads_case(ART6_3, "planning.project_approval_complete", "planning.fits_policy", "planning.clear_positioning")
+def _art6_3(case: Case, ref: date, *flag_values) -> Result:
+    return art6_3_planning(case.ruleset, *flag_values)
 
 
-@reads_case(ART6_7)
-def _art6_7(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_7_management(case.ruleset, g("management.management_rules"), g("management.service_process"),
-                             g("management.service_ledger"), g("management.fee_standards"),
-                             g("management.quality_supervision"))
+@reads_case(ART6_4, "area.building_m2", "area.public_service_m2")
+def _art6_4(case: Case, ref: date, building, public) -> Result:
+    return art6_4_area(case.ruleset, building, public)
 
 
-@reads_case(ART6_8)
-def _art6_8(case: Case, ref: date) -> Result:
-    return art6_8_staff(case.ruleset, case.staff, case.get("staff.declared_qualified"))
+@reads_case(ART6_6, "governance.governance_structure", "governance.strategic_plan", "governance.development_goals",
+            "governance.implementation_plan")
+def _art6_6(case: Case, ref: date, *flag_values) -> Result:
+    return art6_6_governance(case.ruleset, *flag_values)
 
 
-@reads_case(ART6_9)
-def _art6_9(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_9_satisfaction(case.ruleset, g("satisfaction.rate"), g("satisfaction.satisfied"),
-                               g("satisfaction.responses"), g("satisfaction.free_public_service"))
+@reads_case(ART6_7, "management.management_rules", "management.service_process", "management.service_ledger",
+            "management.fee_standards", "management.quality_supervision")
+def _art6_7(case: Case, ref: date, *flag_values) -> Result:
+    return art6_7_management(case.ruleset, *flag_values)
 
 
-@reads_case(ART6_10)
-def _art6_10(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_10_station(case.ruleset, g("service_station.office_and_equipment"), g("service_station.staff_with_posts"),
-                           g("service_station.work_guides"), g("service_station.brokering_services"))
+@reads_case(ART6_8, "staff.members", "staff.declared_qualified")
+def _art6_8(case: Case, ref: date, members, declared) -> Result:
+    return art6_8_staff(case.ruleset, members, declared)
+
+
+@reads_case(ART6_9, "satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses",
+            "satisfaction.free_public_service")
+def _art6_9(case: Case, ref: date, rate, satisfied, responses, free) -> Result:
+    return art6_9_satisfaction(case.ruleset, rate, satisfied, responses, free)
+
+
+@reads_case(ART6_10, "service_station.office_and_equipment", "service_station.staff_with_posts",
+            "service_station.work_guides", "service_station.brokering_services")
+def _art6_10(case: Case, ref: date, *flag_values) -> Result:
+    return art6_10_station(case.ruleset, *flag_values)

@@ -46,6 +46,6 @@ def art8_encouraged(rs: RuleSet, features: Sequence[str] | None) -> Result:
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART7)
-def _art7(case: Case, ref: date) -> Result:
-    return art7_services(case.ruleset, case.get("service_functions"))
+@reads_case(ART7, "service_functions")
+def _art7(case: Case, ref: date, functions) -> Result:
+    return art7_services(case.ruleset, functions)

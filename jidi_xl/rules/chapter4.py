@@ -164,11 +164,11 @@ def consequence(rs: RuleSet, grade_code: str | None, star_count: int | None, tie
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART13)
-def _art13(case: Case, snapshot: date) -> Result:
-    return participation(case.ruleset, case.get("evaluation.participated"))
+@reads_case(ART13, "evaluation.participated")
+def _art13(case: Case, snapshot: date, participated) -> Result:
+    return participation(case.ruleset, participated)
 
 
-@reads_case(SCORE)
-def _score(case: Case, snapshot: date) -> Result:
-    return evaluation_score(case.ruleset, case.get("evaluation.score"), case.get("evaluation.rubric"))
+@reads_case(SCORE, "evaluation.score", "evaluation.rubric")
+def _score(case: Case, snapshot: date, score, rubric) -> Result:
+    return evaluation_score(case.ruleset, score, rubric)

@@ -12,7 +12,7 @@ from .. import readings
 from ..case import Case, Penalty
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
-from .art06 import disqualifying
+from .art06 import ART6_2, DISHONESTY, disqualifying
 from .declare import CONDITION, EVALUATION, Rule, reads_case
 
 # decision (readings.BAN_ART15_ONLY): the grounds of 第十五条 carry the ban; 第十四条's do not
@@ -67,7 +67,7 @@ def reapplication_ban(rs: RuleSet, ref: date, revocations: Sequence[tuple[date, 
 
 @ART15_TRIGGERS
 def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | None,
-                   penalties: Sequence[Penalty] | None, serious_dishonesty: bool | None) -> Result:
+                   penalties: Sequence[Penalty] | None, dishonest: bool | None) -> Result:
     """在申请认定和绩效评价中提供虚假材料和数据；……受到刑事及严重行政处罚；……存在司法、行政机关认定的严重失信行为。
 
     第十五条（一）至（三）项, during an evaluation period [start, end]: any one revokes the title with a ban.
@@ -82,30 +82,33 @@ def art15_triggers(rs: RuleSet, start: date, end: date, false_materials: bool | 
     hits = [p for p in penalties if disqualifying(rs, p) and start <= p.date <= end]
     if hits:
         found.append(f"（二）{hits[0].date} 受到{rs.label('penalty_kinds', hits[0].kind)}")
-    if serious_dishonesty:
+    if dishonest:
         found.append("（三）存在严重失信行为")
     if found:
         return ART15_TRIGGERS.result(Outcome.FAIL, "；".join(found),
                                      f"撤销称号，{readings.BAN_END.value(rs)}年内不得再次申请", value=found)
-    if false_materials is None or serious_dishonesty is None or unchecked:
+    if false_materials is None or dishonest is None or unchecked:
         return ART15_TRIGGERS.result(Outcome.REVIEW, "虚假材料/严重失信/处罚记录未填", f"{ART15_TRIGGERS.article}情形待核实")
     return ART15_TRIGGERS.result(Outcome.PASS, f"{start} 至 {end} 无{ART15_TRIGGERS.article}情形", "无撤销情形")
 
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-def _revocations(case: Case) -> list[tuple[date, str]]:
-    return [(date.fromisoformat(r["date"]), r["ground"]) for r in case.get("revocations", [])]
+def _revocations(rows: list[dict] | None) -> list[tuple[date, str]]:
+    return [(date.fromisoformat(r["date"]), r["ground"]) for r in rows or ()]
 
 
-@reads_case(ART15)
-def _art15(case: Case, ref: date) -> Result:
-    return reapplication_ban(case.ruleset, ref, _revocations(case))
+@reads_case(ART15, "revocations")
+def _art15(case: Case, ref: date, revocations) -> Result:
+    return reapplication_ban(case.ruleset, ref, _revocations(revocations))
 
 
-@reads_case(ART15_TRIGGERS)
-def _art15_triggers(case: Case, snapshot: date) -> Result:
+# 第十五条's penalties and 严重失信行为 are the inputs 第六条第（二）项 reads: read through its declaration
+assert DISHONESTY in ART6_2.reads
+
+
+@reads_case(ART15_TRIGGERS, "evaluation.false_materials", "conduct.penalties", DISHONESTY)
+def _art15_triggers(case: Case, snapshot: date, false_materials, penalties, dishonest) -> Result:
     """The evaluation's 第十五条 check over the evaluated year (readings.evaluation_period)."""
     start, end = readings.evaluation_period(snapshot.year)
-    return art15_triggers(case.ruleset, start, end, case.get("evaluation.false_materials"), case.penalties,
-                          case.get("conduct.serious_dishonesty"))
+    return art15_triggers(case.ruleset, start, end, false_materials, penalties, dishonest)

@@ -21,8 +21,11 @@ A :class:`Rule` is declared once, at module level beside the function that compu
 * :data:`RULES` is the ordered registry (recognition conditions in article order, then the evaluation's rules,
   then the rest); ``RULE_IDS`` and every list of conditions are derived from it, and outputs are matched by id.
 * A rule reads its inputs from a case through ``from_case``, wired with :func:`reads_case` beside the rule in
-  its own module (so a field's case path is written in its catalogue declaration and its rule, and
-  ``jidi_xl/evaluate.py`` names none); a new rule is its declaration, its function and that wiring — ``RULES.register`` (or
+  its own module, which also declares the case paths it reads (``@reads_case(ART6_4, "area.building_m2", …)``
+  → :attr:`Rule.reads`). So a field's case path is written in its catalogue declaration and its rule only:
+  ``jidi_xl/evaluate.py`` names none, a second rule that reads the same field reads it through the first
+  rule's declaration, and tests reach a field as ``RULES["art6_4"].reads[0]``. A new rule is its declaration,
+  its function and that wiring — ``RULES.register`` (or
   ``RULES.extended`` for one ``with`` block) puts it in every derived list. ``udfs.registry.udf`` names a rule id,
   and the UDF catalogue's article column is read from here.
 * Where a rule reads what the text leaves open, it calls :mod:`jidi_xl.readings` (one place, each reading with
@@ -34,6 +37,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
+from .. import fields
 from ..results import Outcome, Result
 
 MEASURES = "京经信发〔2022〕38号"
@@ -62,6 +66,7 @@ class Rule:
     from_case: Callable[..., Result] | None = field(default=None, repr=False)   # (case, reference date) → Result
     quote: str | None = field(default=None, repr=False)
     parts: list["Rule"] = field(default_factory=list, repr=False)   # declared sub-results
+    reads: tuple[str, ...] = ()   # the case paths ``from_case`` reads, in its arguments' order (:func:`reads_case`)
 
     def __post_init__(self) -> None:
         if self.role not in (CONDITION, EVALUATION, VERDICT, INFO, PART):
@@ -193,12 +198,39 @@ def by_id(results: list[Result]) -> dict[str, Result]:
     return out
 
 
-def reads_case(rule: Rule) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Wire ``rule`` to a case: ``fn(case, reference date) -> Result`` (for an evaluation rule, the date is the
-    evaluation's 12-31). Declared beside the rule; :mod:`jidi_xl.evaluate` calls it through ``rule.from_case``."""
+def reader(path: str) -> Callable[[Any], Any]:
+    """How a rule takes the catalogued case path ``path`` from a case: a ``date`` field as a :class:`date`; the
+    penalty record, the staff list and the roster as the case parsed them (``None`` when not entered);
+    anything else as entered (``None`` when absent or null). A path the catalogue lacks is a ``KeyError``."""
+    node = fields.find(path)
+    if path == fields.ROSTER.path:      # the parsed firms; an absent or null roster is "not entered" (None)
+        return lambda case: case.firms if case.get(path) is not None else None
+    typed = {fields.PENALTIES.path: "penalties", fields.STAFF.path: "staff"}
+    if path in typed:                   # as the case parsed them (None: not entered)
+        attr = typed[path]
+        return lambda case: getattr(case, attr)
+    if isinstance(node, fields.Field) and node.type == "date":
+        return lambda case: case.date(path)
+    return lambda case: case.get(path)
+
+
+def reads_case(rule: Rule, *paths: str) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Wire ``rule`` to a case, declaring the case paths it reads (:attr:`Rule.reads`, each one of the field
+    catalogue, ``jidi_xl/fields.py`` — an unknown path is an error at import).
+
+    The wiring is ``fn(case, reference date, *values) -> Result``, ``values`` each path read by :func:`reader`
+    in order (for an evaluation rule, the date is the evaluation's 12-31). Declared beside the rule;
+    :mod:`jidi_xl.evaluate` calls it through ``rule.from_case``."""
+    readers = [reader(p) for p in paths]
+
     def deco(fn: Callable[..., Result]) -> Callable[..., Result]:
         if rule.from_case is not None:
             raise ValueError(f"rule {rule.id} already reads a case")
-        rule.from_case = fn
+        rule.reads = tuple(paths)
+
+        def from_case(case: Any, ref: Any) -> Result:
+            return fn(case, ref, *(r(case) for r in readers))
+
+        rule.from_case = from_case if readers else fn
         return fn
     return deco

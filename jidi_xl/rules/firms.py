@@ -236,8 +236,6 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: 
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART6_5)
-def _art6_5(case: Case, ref: date) -> Result:
-    g = case.get
-    return art6_5_firms(case.ruleset, case.firms if g("firms.roster") is not None else None, g("firms.leading_industries"),
-                        g("firms.hpp_manufacturing"))
+@reads_case(ART6_5, "firms.roster", "firms.leading_industries", "firms.hpp_manufacturing")
+def _art6_5(case: Case, ref: date, roster, leading, hpp) -> Result:
+    return art6_5_firms(case.ruleset, roster, leading, hpp)
