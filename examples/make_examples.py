@@ -24,7 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:          # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from jidi_xl.synth import examples  # noqa: E402 — the data; this script only writes it
+from jidi_xl.fields import COMMENT  # noqa: E402 — the case format's comment key
+from jidi_xl.synth import examples as synthesised  # noqa: E402 — the data; this script only writes it
+
+#: the first key of every file written here: a generated file says so in its first lines
+GENERATED = "本文件由 examples/make_examples.py 生成，请勿手工修改"
+
+
+def examples() -> dict[str, dict]:
+    """The synthesiser's example cases, each headed by the generated-file comment (:data:`GENERATED`)."""
+    return {stem: {COMMENT: GENERATED, **case} for stem, case in synthesised().items()}
+
 
 # --- writing -------------------------------------------------------------------------------------
 

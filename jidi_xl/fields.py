@@ -168,7 +168,13 @@ def _date(key, label="", help="", name="", required=False, description="") -> Fi
     return Field(key, "date", label, help, name, required=required, description=description)
 
 
+#: The top-level comment key of a case file: a generated file says so here (``examples/*.json`` name the
+#: script that writes them); the schema allows it, the reader ignores it, the workbook has no cell for it.
+COMMENT = "$comment"
+
 CASE = Section("", (
+    Field(COMMENT, "string", "文件注释（读取时忽略）", description="a comment on the file (a generated file names its "
+          "generator here); ignored by the reader"),
     Field("format", "const", default=FORMAT, required=True),
     Field("ruleset", "string", "规则集编号", default=DEFAULT_RULESET, pattern=KEY_PATTERN),
     Field("case_id", "string", "案例编号", "用于文件名和报告，可空", "in_case_id"),
