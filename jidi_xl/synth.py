@@ -34,6 +34,21 @@ from .values import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 REF = "2025-06-30"          # 申请受理截止日期 of the examples' recognition cases (clean_case's default)
 
+
+def fragment(values: dict[str, Any]) -> dict:
+    """A case fragment from dotted case paths: ``fragment({AREA: 4999})`` → ``{"area": {"building_m2": 4999}}``.
+
+    For tests, which name a field through its declaration (``AREA = RULES["art6_4"].reads[0]``, or
+    ``jidi_xl.fields``) and never by its key; merge the fragment into a case (``kit.make(fragment(…))``)."""
+    out: dict = {}
+    for path, value in values.items():
+        *sections, key = path.split(".")
+        node = out
+        for s in sections:
+            node = node.setdefault(s, {})
+        node[key] = value
+    return out
+
 # --- 统一社会信用代码 ------------------------------------------------------------------------------
 
 CODE_CHARS = CREDIT_CODE_ALPHABET                          # GB 32100-2015: no I, O, S, V, Z

@@ -23,9 +23,24 @@ from jidi_xl.errors import InputError
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.report import to_dict
 from jidi_xl.results import Outcome
+from jidi_xl.rules import RULES
+from jidi_xl.synth import fragment as at
 
 P, F, R = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# the fields under attack, reached through the rule that reads them (第六条第（四）项), never by their keys
+AREA, PUBLIC = RULES["art6_4"].reads
+SECTION, AREA_KEY = AREA.split(".")
+PUBLIC_KEY = PUBLIC.split(".")[1]
+
+
+def misspelt(path: str) -> str:
+    """``path`` with the 4th and 5th letters of its key swapped (a typo whose closest known name is ``path``)."""
+    head, _, key = path.rpartition(".")
+    return f"{head}.{key[:3]}{key[4]}{key[3]}{key[5:]}"
+
+
+AREA_TYPO = misspelt(AREA)
 
 
 def refused(call, field: str, *words: str) -> InputError:
@@ -53,12 +68,12 @@ def _text(kit, over=None) -> str:
 
 def _set_area(kit, literal: str) -> str:
     t = _text(kit)
-    assert '"building_m2": 8000' in t
-    return t.replace('"building_m2": 8000', f'"building_m2": {literal}')
+    assert f'"{AREA_KEY}": 8000' in t
+    return t.replace(f'"{AREA_KEY}": 8000', f'"{AREA_KEY}": {literal}')
 
 
 NUMBER_LITERALS = [
-    # (id, JSON literal for area.building_m2, accepted?)
+    # (id, JSON literal for the building area AREA, accepted?)
     ("NaN", "NaN", False), ("Infinity", "Infinity", False), ("-Infinity", "-Infinity", False),
     ("1e999", "1e999", False), ("-1e999", "-1e999", False), ("1E400", "1E400", False),
     ("1e308", "1e308", False),                       # finite, but no building is 10^308 m²
@@ -76,7 +91,7 @@ def test_number_literals_in_a_json_file(kit, tmp_path, literal, accepted):
     if accepted:
         assert area_of(load_case(path)) is P
     else:
-        refused(lambda: load_case(path), "area.building_m2", "数")
+        refused(lambda: load_case(path), AREA, "数")
 
 
 @pytest.mark.parametrize("where, literal", [
@@ -139,8 +154,9 @@ FILES = [
     ("two-objects", lambda t: (t + t).encode(), "第1行第{col2}列", ["多余"]),
     ("single-quotes", lambda t: t.replace('"format"', "'format'").encode(), "第1行第2列", ["双引号"]),
     ("truncated", lambda t: t[:100].encode(), None, ["JSON 语法错误"]),
-    ("duplicate-key", lambda t: t.replace('"area": {', '"area": {"building_m2": 1, ').encode(), "area.building_m2", ["2 次"]),
-    ("duplicate-section", lambda t: t.replace('"area": {', '"area": {}, "area": {').encode(), "area", ["2 次"]),
+    ("duplicate-key", lambda t: t.replace(f'"{SECTION}": {{', f'"{SECTION}": {{"{AREA_KEY}": 1, ').encode(), AREA, ["2 次"]),
+    ("duplicate-section", lambda t: t.replace(f'"{SECTION}": {{', f'"{SECTION}": {{}}, "{SECTION}": {{').encode(), SECTION,
+     ["2 次"]),
 ]
 
 
@@ -201,11 +217,11 @@ def test_a_flood_of_bad_values_is_capped(kit, tmp_path):
 
 NAN, INF = float("nan"), float("inf")
 DICT_VALUES = [
-    ("area-inf", {"area": {"building_m2": INF}}, "area.building_m2"),
-    ("area-minus-inf", {"area": {"building_m2": -INF}}, "area.building_m2"),
-    ("area-nan", {"area": {"public_service_m2": NAN}}, "area.public_service_m2"),
-    ("area-1e13", {"area": {"building_m2": 1e13}}, "area.building_m2"),
-    ("area-huge-int", {"area": {"building_m2": 10 ** 400}}, "area.building_m2"),
+    ("area-inf", at({AREA: INF}), AREA),
+    ("area-minus-inf", at({AREA: -INF}), AREA),
+    ("area-nan", at({PUBLIC: NAN}), PUBLIC),
+    ("area-1e13", at({AREA: 1e13}), AREA),
+    ("area-huge-int", at({AREA: 10 ** 400}), AREA),
     ("rate-nan", {"satisfaction": {"rate": NAN, "satisfied": None, "responses": None}}, "satisfaction.rate"),
     ("responses-inf", {"satisfaction": {"responses": INF}}, "satisfaction.responses"),
     ("employees-nan", {"firms": {"roster": [{"name": "甲", "employees": NAN}]}}, "firms.roster[0].employees"),
@@ -218,7 +234,7 @@ DICT_VALUES = [
      "evaluation.rubric.indicators[0].max_points"),
     ("staff-count-inf", {"staff": {"declared_qualified": INF}}, "staff.declared_qualified"),
     ("year-nan", {"evaluation": {"year": NAN}}, "evaluation.year"),
-    ("nan-in-unknown-field", {"area": {"extra": NAN}}, "area.extra"),
+    ("nan-in-unknown-field", at({f"{SECTION}.extra": NAN}), f"{SECTION}.extra"),
 ]
 
 
@@ -237,15 +253,15 @@ def test_a_refused_value_is_reported_once(kit):
 
 @pytest.mark.parametrize("b, ok", [(1e12, True), (1e12 + 1, False), (-1e12 - 1, False)], ids=["at", "above", "below"])
 def test_quantity_bound(kit, b, ok):
-    over = {"area": {"building_m2": b}}
+    over = at({AREA: b})
     if ok:
         assert area_of(parse_case(kit.make(over))) is P
     else:
-        refused(lambda: parse_case(kit.make(over)), "area.building_m2")
+        refused(lambda: parse_case(kit.make(over)), AREA)
 
 
 def test_the_input_dict_is_not_modified(kit):
-    raw = kit.make({"area": {"building_m2": NAN, "buidling_m2": 1}, "encouraged": None})
+    raw = kit.make(at({AREA: NAN, AREA_TYPO: 1, "encouraged": None}))
     before = repr(raw)
     with pytest.raises(InputError):
         parse_case(raw)
@@ -373,12 +389,12 @@ def test_operator_credit_code_is_checked(kit):
 # -- unknown fields, the closest name ---------------------------------------------------------------
 
 @pytest.mark.parametrize("over, field, suggestion", [
-    ({"area": {"buidling_m2": 6000}}, "area.buidling_m2", "area.building_m2"),
+    (at({AREA_TYPO: 6000}), AREA_TYPO, AREA),
     ({"operater": {}}, "operater", "operator"),
     ({"firms": {"roster": [{"name": "甲", "emploees": 3}]}}, "firms.roster[0].emploees", "firms.roster[0].employees"),
     ({"satisfaction": {"satisfaction_rate": 0.9}}, "satisfaction.satisfaction_rate", "satisfaction.satisfied"),
     ({"evaluation": {"year": 2024, "scores": 90}}, "evaluation.scores", "evaluation.score"),
-    ({"area": {"zzz": 1}}, "area.zzz", "building_m2, public_service_m2"),   # nothing close: the list
+    (at({f"{SECTION}.zzz": 1}), f"{SECTION}.zzz", f"{AREA_KEY}, {PUBLIC_KEY}"),   # nothing close: the list
 ], ids=["building", "operator", "employees", "satisfied", "score", "no-match"])
 def test_unknown_field_is_named_with_the_closest_known_name(kit, over, field, suggestion):
     refused(lambda: parse_case(kit.make(over)), field, field, suggestion)
@@ -488,7 +504,7 @@ def test_every_layer_reports_in_one_run(kit):
     rows[3]["credit_code"] = rows[3]["credit_code"][:-1] + ("0" if rows[3]["credit_code"][-1] != "0" else "1")
     rows[7] = {"industry": "ngit"}
     raw = kit.make({
-        "area": {"buidling_m2": 6000, "building_m2": 5000, "public_service_m2": 5001},
+        **at({AREA_TYPO: 6000, AREA: 5000, PUBLIC: 5001}),
         "satisfaction": {"rate": NAN, "satisfied": 40, "responses": 30},
         "firms": {"roster": rows},
         "revocations": [{"date": "2025-07-01", "ground": "penalty"}],
@@ -498,7 +514,7 @@ def test_every_layer_reports_in_one_run(kit):
     with pytest.raises(InputError) as exc:
         parse_case(raw)
     fields = {p.field for p in exc.value.problems}
-    assert {"area.buidling_m2", "area.public_service_m2", "satisfaction.rate", "satisfaction.satisfied",
+    assert {AREA_TYPO, PUBLIC, "satisfaction.rate", "satisfaction.satisfied",
             "firms.roster[3].credit_code", "firms.roster[7].name", "revocations[0].date", "staff.declared_qualified",
             "operator.established_on"} <= fields, fields
     assert all(CJK.search(p.message) for p in exc.value.problems)
@@ -507,8 +523,8 @@ def test_every_layer_reports_in_one_run(kit):
 def test_meaning_checks_still_run_beside_schema_problems(kit):
     """Before: the semantic checks ran only when the schema layer passed."""
     with pytest.raises(InputError) as exc:
-        parse_case(kit.make({"format": "jidi-xl/case@9", "area": {"building_m2": 5000, "public_service_m2": 6000}}))
-    assert {"format", "area.public_service_m2"} <= {p.field for p in exc.value.problems}
+        parse_case(kit.make({"format": "jidi-xl/case@9", **at({AREA: 5000, PUBLIC: 6000})}))
+    assert {"format", PUBLIC} <= {p.field for p in exc.value.problems}
 
 
 def test_missing_base_hides_nothing_else(kit):
@@ -521,7 +537,7 @@ def test_missing_base_hides_nothing_else(kit):
 
 ODD = [NAN, INF, -INF, 10 ** 400, 1e300, -1.0, 0, "", " ", "NaN", "١٢٣", [], {}, [[[]]], True, None, "2025-02-30",
        "9999-12-31", "0000-00-00", "\x00", "𠀀" * 50, {"a": NAN}, [NAN]]
-LEAVES = ["area.building_m2", "satisfaction.rate", "satisfaction.satisfied", "evaluation.score", "evaluation.year",
+LEAVES = [AREA, "satisfaction.rate", "satisfaction.satisfied", "evaluation.score", "evaluation.year",
           "recognition.reference_date", "operator.established_on", "firms.roster", "firms.leading_industries",
           "staff.members", "revocations", "changes", "overrides", "base.name", "base.credit_code", "ruleset",
           "evaluation.rubric", "conduct.penalties", "service_functions"]

@@ -2,17 +2,17 @@
 
 A table is a YAML file::
 
-    description: 第六条第（四）项 — 不少于 includes the number
-    rule: art6_4                   # a declared rule (jidi_xl.rules.RULES, or a declared part); or
+    description: 第六条第（八）项 — 不少于 includes the number
+    rule: art6_8                   # a declared rule (jidi_xl.rules.RULES, or a declared part); or
     # function: jidi_xl.rules.chapter4.trimmed_mean   (a helper that is not a rule of its own)
     # mode: case                   # evaluate whole cases instead (see below)
     ruleset: bj-2022               # default bj-2022
     params: {…}                    # optional: deep-merged into the rule-set's data (a trial reading)
     cases:
-      - name: b4999                # unique in the file: the test id is <file>::<name>
+      - name: declared-7           # unique in the file: the test id is <file>::<name>
         reference_date: 2025-06-30 # the rule's ``ref`` argument (when it has one) or the case's 申请受理截止日期
-        input: {building_m2: 4999, public_service_m2: 800}
-        output: {outcome: FAIL, figures_has: ["5,000"]}
+        input: {members: null, declared: 7}   # the rule function's keyword arguments
+        output: {outcome: FAIL, figures_has: ["7 < 8"]}
 
 **Rule tables** call the rule's function with the rule-set and ``input`` as keyword arguments, converted by
 the function's annotations (ISO dates → ``date``; dicts → ``Penalty``/``StaffMember``/``Firm``; ``Outcome`` and

@@ -11,8 +11,13 @@ from jidi_xl.errors import InputError
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.report import render_text, to_dict
 from jidi_xl.results import Outcome
+from jidi_xl.rules import RULES
+from jidi_xl.synth import fragment as at
 
 P, F, R = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
+# fields reached through the rules that read them, never by their keys
+AREA, PUBLIC = RULES["art6_4"].reads
+DISHONESTY = RULES["art6_2"].reads[-1]
 OV = {"rule": "art6_4", "outcome": "PASS", "justification": "经现场核查，地下车库改建面积应计入", "reviewer": "张三"}
 
 
@@ -27,9 +32,9 @@ def dup_roster(kit, second_code):
 
 BAD = [
     # (id, override, field named)
-    ("negative-building", {"area": {"building_m2": -1}}, "area.building_m2"),
-    ("negative-public", {"area": {"public_service_m2": -0.5}}, "area.public_service_m2"),
-    ("public-over-building", {"area": {"building_m2": 5000, "public_service_m2": 5001}}, "area.public_service_m2"),
+    ("negative-building", at({AREA: -1}), AREA),
+    ("negative-public", at({PUBLIC: -0.5}), PUBLIC),
+    ("public-over-building", at({AREA: 5000, PUBLIC: 5001}), PUBLIC),
     ("rate-over-1", {"satisfaction": {"rate": 1.01, "satisfied": None, "responses": None}}, "satisfaction.rate"),
     ("rate-percent", {"satisfaction": {"rate": 90, "satisfied": None, "responses": None}}, "satisfaction.rate"),
     ("rate-negative", {"satisfaction": {"rate": -0.1, "satisfied": None, "responses": None}}, "satisfaction.rate"),
@@ -46,9 +51,9 @@ BAD = [
     ("fractional-employees", {"firms": {"roster": [{"name": "甲", "employees": 10.5}]}}, "firms.roster[0].employees"),
     ("negative-revenue", {"firms": {"roster": [{"name": "甲", "revenue_10k": -1}]}}, "firms.roster[0].revenue_10k"),
     ("firm-without-name", {"firms": {"roster": [{"industry": "ngit"}]}}, "firms.roster[0].name"),
-    ("text-in-area", {"area": {"building_m2": "5000平方米"}}, "area.building_m2"),
-    ("number-as-text", {"area": {"building_m2": "5000"}}, "area.building_m2"),
-    ("boolean-in-area", {"area": {"building_m2": True}}, "area.building_m2"),
+    ("text-in-area", at({AREA: "5000平方米"}), AREA),
+    ("number-as-text", at({AREA: "5000"}), AREA),
+    ("boolean-in-area", at({AREA: True}), AREA),
     ("text-in-staff-count", {"staff": {"declared_qualified": "8人"}}, "staff.declared_qualified"),
     ("text-in-boolean", {"planning": {"fits_policy": "是"}}, "planning.fits_policy"),
     ("unknown-degree", {"staff": {"members": [{"name": "甲", "degree": "phd"}]}}, "staff.members[0].degree"),
@@ -129,20 +134,20 @@ def test_unknown_field_is_named(kit):
 
 
 def test_every_problem_is_reported_at_once(kit):
-    over = {"area": {"building_m2": -1, "public_service_m2": "五百"}, "satisfaction": {"rate": 2},
+    over = {**at({AREA: -1, PUBLIC: "五百"}), "satisfaction": {"rate": 2},
             "firms": {"roster": [{"name": "甲", "industry": "biotech"}]}}
     with pytest.raises(InputError) as exc:
         parse_case(kit.make(over))
     fields = {p.field for p in exc.value.problems}
-    assert {"area.building_m2", "area.public_service_m2", "satisfaction.rate", "firms.roster[0].industry"} <= fields
+    assert {AREA, PUBLIC, "satisfaction.rate", "firms.roster[0].industry"} <= fields
 
 
 def test_semantic_problems_are_collected_together(kit):
-    over = {"area": {"building_m2": 5000, "public_service_m2": 6000}, "satisfaction": {"satisfied": 40, "responses": 30},
+    over = {**at({AREA: 5000, PUBLIC: 6000}), "satisfaction": {"satisfied": 40, "responses": 30},
             "operator": {"established_on": "2026-01-01"}}
     with pytest.raises(InputError) as exc:
         parse_case(kit.make(over))
-    assert {p.field for p in exc.value.problems} == {"area.public_service_m2", "satisfaction.satisfied",
+    assert {p.field for p in exc.value.problems} == {PUBLIC, "satisfaction.satisfied",
                                                       "operator.established_on"}
 
 
@@ -175,19 +180,20 @@ def test_missing_section_is_review(run, kit, section, rule):
 
 
 LEAVES = [
-    ("operator", "independent_legal_person", "art6_1"), ("operator", "registered_in_beijing", "art6_1"),
-    ("operator", "established_on", "art6_1"), ("operator", "rolling_incubation", "art6_1"),
-    ("conduct", "good_operation", "art6_2"), ("conduct", "serious_dishonesty", "art6_2"),
-    ("area", "building_m2", "art6_4"), ("area", "public_service_m2", "art6_4"),
-    ("staff", "declared_qualified", "art6_8"), ("satisfaction", "satisfied", "art6_9"),
-    ("satisfaction", "responses", "art6_9"), ("satisfaction", "free_public_service", "art6_9"),
-    ("service_functions", None, "art7"),
+    ("operator.independent_legal_person", "art6_1"), ("operator.registered_in_beijing", "art6_1"),
+    ("operator.established_on", "art6_1"), ("operator.rolling_incubation", "art6_1"),
+    ("conduct.good_operation", "art6_2"), (DISHONESTY, "art6_2"),
+    (AREA, "art6_4"), (PUBLIC, "art6_4"),
+    ("staff.declared_qualified", "art6_8"), ("satisfaction.satisfied", "art6_9"),
+    ("satisfaction.responses", "art6_9"), ("satisfaction.free_public_service", "art6_9"),
+    ("service_functions", "art7"),
 ]
 
 
-@pytest.mark.parametrize("section, key, rule", LEAVES, ids=[f"{s}.{k}" if k else s for s, k, _ in LEAVES])
-def test_null_input_is_review_never_pass_or_fail(run, kit, section, key, rule):
-    rep = run({section: {key: None} if key else None})
+@pytest.mark.parametrize("path, rule", LEAVES, ids=[p for p, _ in LEAVES])
+def test_null_input_is_review_never_pass_or_fail(run, kit, path, rule):
+    assert path in RULES[rule].reads        # the rule reads it, so leaving it out must matter
+    rep = run(at({path: None}))
     assert kit.condition(rep, rule).outcome is R
     assert rep.recognition.verdict.outcome is R
 
@@ -215,7 +221,7 @@ def test_a_missing_input_that_cannot_matter_does_not_block(run, kit):
 
 # ------------------------------------------------------------------ overrides
 def test_override_is_shown_and_keeps_the_computed_value(kit):
-    case = parse_case(kit.make({"area": {"building_m2": 4000, "public_service_m2": 600}, "overrides": [OV]}))
+    case = parse_case(kit.make({**at({AREA: 4000, PUBLIC: 600}), "overrides": [OV]}))
     rep = evaluate_case(case)
     r = kit.condition(rep, "art6_4")
     assert r.outcome is P and r.computed is F and r.overridden
@@ -243,7 +249,7 @@ def test_overrides(run, kit, rule, outcome, over, verdict):
 
 
 def test_override_applies_to_the_evaluation_basic_check(kit):
-    case = kit.make({"recognition": kit.DROP, "area": {"building_m2": 4000},
+    case = kit.make({"recognition": kit.DROP, **at({AREA: 4000}),
                      "evaluation": {"year": 2024, "participated": True, "false_materials": False, "score": 85},
                      "overrides": [OV]})
     ev = evaluate_case(parse_case(case)).evaluation

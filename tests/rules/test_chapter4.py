@@ -8,7 +8,8 @@ import pytest
 
 from jidi_xl.report import to_dict
 from jidi_xl.results import Outcome
-from jidi_xl.rules import evaluation_score, trimmed_mean
+from jidi_xl.rules import RULES, evaluation_score, trimmed_mean
+from jidi_xl.synth import fragment as at
 
 P, F, R = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 
@@ -98,7 +99,7 @@ def test_not_participated_is_fail(evaluate):
 
 
 def test_basic_fail_is_fail_as_of_12_31(evaluate):
-    ev = evaluate({"score": 99}, area={"building_m2": 4999})
+    ev = evaluate({"score": 99}, **at({RULES["art6_4"].reads[0]: 4999}))     # building area one below
     assert ev.basic_outcome is F and ev.grade.value == "fail" and ev.stars is None
     assert str(ev.snapshot) == "2024-12-31"
 

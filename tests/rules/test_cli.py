@@ -9,6 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from jidi_xl.cli import main
+from jidi_xl.rules import RULES
+from jidi_xl.synth import fragment as at
+
+AREA = RULES["art6_4"].reads[0]        # the building area, reached through the rule that reads it
 
 
 @pytest.fixture
@@ -27,7 +31,7 @@ def test_text_report(cli, kit, tmp_path):
 
 
 @pytest.mark.parametrize("over, verdict, article", [
-    ({"area": {"building_m2": 4999}}, "不符合认定条件", "第六条第（四）项"),
+    (at({AREA: 4999}), "不符合认定条件", "第六条第（四）项"),
     ({"staff": None}, "待核实", "第六条第（八）项"),
 ], ids=["fail", "review"])
 def test_a_failing_case_still_exits_0(cli, kit, tmp_path, over, verdict, article):
@@ -57,7 +61,7 @@ def test_json_evaluation(cli, kit, tmp_path):
 
 def test_a_folder(cli, kit, tmp_path):
     kit.write(tmp_path / "a.json")
-    kit.write(tmp_path / "b.json", {"case_id": "b", "area": {"building_m2": 4000}})
+    kit.write(tmp_path / "b.json", {"case_id": "b", **at({AREA: 4000})})
     (tmp_path / "notes.txt").write_text("not a case", encoding="utf-8")
     res = cli(tmp_path)
     assert res.exit_code == 0, res.output
@@ -72,7 +76,7 @@ def test_an_empty_folder_exits_2(cli, tmp_path):
 
 
 @pytest.mark.parametrize("over, field", [
-    ({"area": {"building_m2": -5}}, "area.building_m2"),
+    (at({AREA: -5}), AREA),
     ({"satisfaction": {"rate": 1.5}}, "satisfaction.rate"),
     ({"firms": {"roster": [{"name": "甲", "industry": "biotech"}]}}, "firms.roster[0].industry"),
 ], ids=["negative-area", "rate-over-1", "unknown-industry"])
@@ -97,21 +101,21 @@ def test_rule_set_error_exits_2(cli, kit, tmp_path):
 
 def test_a_bad_file_does_not_lose_the_others(cli, kit, tmp_path):
     kit.write(tmp_path / "a_good.json")
-    kit.write(tmp_path / "b_bad.json", {"area": {"building_m2": "五千"}})
+    kit.write(tmp_path / "b_bad.json", at({AREA: "五千"}))
     res = cli(tmp_path)
     assert res.exit_code == 2
     assert "a_good.json" in res.stdout and "认定结论" in res.stdout
-    assert "area.building_m2" in res.stderr and "1/2" in res.stderr
+    assert AREA in res.stderr and "1/2" in res.stderr
     data = json.loads(cli(tmp_path, "--json").stdout)
     assert len(data) == 2 and data[0]["file"].endswith("a_good.json") and "recognition" in data[0]
-    assert data[1]["file"].endswith("b_bad.json") and data[1]["errors"][0]["field"] == "area.building_m2"
+    assert data[1]["file"].endswith("b_bad.json") and data[1]["errors"][0]["field"] == AREA
 
 
 def test_a_single_bad_file_with_json_prints_its_errors(cli, kit, tmp_path):
-    kit.write(tmp_path / "bad.json", {"area": {"building_m2": -1}})
+    kit.write(tmp_path / "bad.json", at({AREA: -1}))
     res = cli(tmp_path / "bad.json", "--json")
     assert res.exit_code == 2
-    assert json.loads(res.stdout)["errors"][0]["field"] == "area.building_m2"
+    assert json.loads(res.stdout)["errors"][0]["field"] == AREA
 
 
 def test_missing_file_is_a_usage_error(cli, tmp_path):
