@@ -14,13 +14,16 @@ import pytest
 from click.testing import CliRunner
 
 from jidi_xl import cli as cli_module
+from jidi_xl import fields
 from jidi_xl.cli import main
+from jidi_xl.rules import RULES
 from workbooks import SAMPLES_DIR
 from workbooks.layout import LAYOUT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = sorted(SAMPLES_DIR.glob("*.xlsx"))[0]
 EXAMPLE = ROOT / "examples" / "01_general_track_pass.json"
+AREA_NAME = fields.find(RULES["art6_4"].reads[0]).name      # the cell of the field 第六条第（四）项 reads first
 
 
 def run(*args, env=None):
@@ -72,7 +75,7 @@ def _only_a_lock_file(d: Path) -> Path:
 def _input_error(d: Path) -> Path:
     p = d / "bad.xlsx"
     wb = openpyxl.load_workbook(SAMPLE)
-    n = LAYOUT["in_building_m2"]
+    n = LAYOUT[AREA_NAME]
     wb[n.sheet][n.ref] = "五千平方米"
     wb.save(p)
     return p
@@ -83,7 +86,7 @@ def _miswired(d: Path) -> Path:
     n = LAYOUT["out_art6_4_computed"]
     wb = openpyxl.load_workbook(sorted(SAMPLES_DIR.glob("*.xlsx"))[2])
     ws = wb[n.sheet]
-    ws[n.ref] = ws[n.ref].value.replace("JIDI_ART6_4(in_building_m2", "JIDI_ART6_4(99999")
+    ws[n.ref] = ws[n.ref].value.replace(f"JIDI_ART6_4({AREA_NAME}", "JIDI_ART6_4(99999")
     wb.save(p)
     return p
 

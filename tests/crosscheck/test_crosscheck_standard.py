@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from jidi_xl import fields
 from jidi_xl.engine import _ooxml as ox
 from jidi_xl.engine.crosscheck import CANARY_EXPECTED
 from jidi_xl.pipeline.crosscheck import standard_checker
 from jidi_xl.pipeline.standard import StandardEngine
+from jidi_xl.rules import RULES
 from jidi_xl.ruleset import load_ruleset
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks.reader import defined_names, read_case
@@ -91,6 +93,8 @@ def _cell(book: Path, name: str) -> tuple[str, str]:
 
 
 # (what is perturbed, the engine's value replaced by)
+AREA = RULES["art6_4"].reads[0]          # the building area: the field 第六条第（四）项 reads first
+AREA_NAME = fields.find(AREA).name
 PERTURB = [("out_art6_4", "不符合？"), ("out_roster_filled", 12345)]
 
 
@@ -119,9 +123,10 @@ def test_changed_building_area_changes_art6_4_and_verdict(checker, tmp_path):
     threshold = load_ruleset().p("art6_4.min_building_area_m2")
     under = threshold - 1
     case = read_case(book)
-    assert case["area"]["building_m2"] >= threshold        # the sample passes 第六条第（四）项 …
+    section, key = AREA.split(".")
+    assert case[section][key] >= threshold        # the sample passes 第六条第（四）项 …
     before = expected_outputs(case)
-    case["area"]["building_m2"] = under
+    case[section][key] = under
     after = expected_outputs(case)
     assert after["out_art6_4"] != before["out_art6_4"]       # … and the rules engine says it changes
     assert after["out_recognition_verdict"] != before["out_recognition_verdict"]
@@ -130,10 +135,10 @@ def test_changed_building_area_changes_art6_4_and_verdict(checker, tmp_path):
     doc = checker.session.open(copy)
     try:
         doc.calculate_all()
-        cells = {n: _cell(book, n) for n in ("in_building_m2", "out_art6_4", "out_recognition_verdict")}
+        cells = {n: _cell(book, n) for n in (AREA_NAME, "out_art6_4", "out_recognition_verdict")}
         assert doc.cell(*cells["out_art6_4"]).value == before["out_art6_4"]
         assert doc.cell(*cells["out_recognition_verdict"]).value == before["out_recognition_verdict"]
-        doc.set_value(*cells["in_building_m2"], float(under))
+        doc.set_value(*cells[AREA_NAME], float(under))
         doc.calculate_all()
         assert doc.cell(*cells["out_art6_4"]).value == after["out_art6_4"]
         assert doc.cell(*cells["out_recognition_verdict"]).value == after["out_recognition_verdict"]

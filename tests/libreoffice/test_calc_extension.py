@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 import udfs.functions  # noqa: F401 — populates the registry
+from jidi_xl import fields
 from jidi_xl.cli import main
 from jidi_xl.pipeline.standard import StandardEngine
+from jidi_xl.rules import RULES
 from jidi_xl.ruleset import load_ruleset
 from udfs.host import wizard_description
 from udfs.libreoffice import BUTTON_URL, build_extension, libreoffice_copy, programmatic_name
@@ -23,6 +25,7 @@ from .available import HAVE_LO, pytestmark  # noqa: F401 — skipped where Libre
 
 SAMPLE = SAMPLES_DIR / "01_general_track_pass.xlsx"
 SAMPLES = [TEMPLATE_PATH, *sorted(SAMPLES_DIR.glob("*.xlsx"))]
+AREA_NAME = fields.find(RULES["art6_4"].reads[0]).name   # the cell of the field 第六条第（四）项 reads first
 ERROR_TEXTS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "Err:")
 
 
@@ -114,7 +117,7 @@ def test_building_area_just_under_the_threshold(office, engine, tmp_path, copy):
     saved = tmp_path / "under.xlsx"
     names = ["out_art6_4", "out_recognition_verdict"]
     res = office.run([{"op": "load", "path": str(copy(SAMPLE))}, {"op": "read_named", "names": names},
-                      {"op": "set_named", "name": "in_building_m2", "value": threshold - 1},
+                      {"op": "set_named", "name": AREA_NAME, "value": threshold - 1},
                       {"op": "recalc"}, {"op": "read_named", "names": names},
                       {"op": "store", "path": str(saved)}, {"op": "close"}])
     before, after = res[1], res[4]
@@ -213,7 +216,7 @@ def test_button_names_a_bad_input_cell(office, copy):
     """Text in the building area: the button's report names the cell (sheet!cell) and says what to do, and the
     verdict is not 符合."""
     office.run([{"op": "load", "path": str(copy(SAMPLE))},
-                {"op": "set_named", "name": "in_building_m2", "string": "五千平方米"},
+                {"op": "set_named", "name": AREA_NAME, "string": "五千平方米"},
                 {"op": "dispatch", "url": BUTTON_URL}, {"op": "close"}])
     record = json.loads((office.profile_dir / "user" / "jidi-xl" / "last-evaluation.json").read_text("utf-8"))
     assert record["problem"] is True
