@@ -5,8 +5,9 @@
 :func:`make_corpus` into its tmp folder. Nothing of it is committed: every file is made from the
 committed standard template (``workbooks/jidi_evaluation.xlsx``), its samples (``workbooks/samples``)
 and the JSON examples (``examples/``), edited at generation time. Cell addresses are never written
-here: they come from the defined names (``in_building_m2`` …) of the very file being edited, so a
-change of layout moves the attack with it.
+here: they come from the defined names of the very file being edited, so a change of layout moves the
+attack with it; nor are field names: the field attacked most is the one 第六条第（四）项 reads first (the
+building area, :data:`AREA`), reached through the rule's declaration (``RULES["art6_4"].reads``).
 
 The one table is :data:`CASES`. Each row: kind, file name, how it is made, the expected exit code of
 every command that applies, and what the message must contain:
@@ -45,6 +46,17 @@ from typing import Callable
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:          # run as a script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from jidi_xl import fields  # noqa: E402 — the catalogue: the attacked field's workbook name
+from jidi_xl.rules import RULES  # noqa: E402 — the rule whose first input is attacked
+
+AREA = RULES["art6_4"].reads[0]                 # the building area's case path
+AREA_SECTION, AREA_KEY = AREA.split(".")
+AREA_NAME = fields.find(AREA).name              # its defined name on the workbook
+AREA_CELL = "{" + AREA_NAME + "}"               # in ``names``: replaced by the 工作表!单元格 it points at
+AREA_TYPO = AREA_KEY[:3] + AREA_KEY[4] + AREA_KEY[3] + AREA_KEY[5:]   # two letters swapped: a misspelt key
 TEMPLATE = ROOT / "workbooks" / "jidi_evaluation.xlsx"
 SAMPLES = ROOT / "workbooks" / "samples"
 EXAMPLES = ROOT / "examples"
@@ -387,10 +399,10 @@ def mk_json_as_book(p, c):
 
 def mk_dup_member(p, c):
     pkg = Pkg(sample("03"))                       # building area 4,800 m²: 第六条第（四）项 fails
-    sheet, ref = pkg.where("in_building_m2")
+    sheet, ref = pkg.where(AREA_NAME)
     part = pkg.sheets[sheet]
     original = pkg.get(part)
-    pkg.set_number("in_building_m2", "99999")      # the forged copy …
+    pkg.set_number(AREA_NAME, "99999")      # the forged copy …
     forged = pkg.get(part)
     pkg.put(part, original)
     pkg.members.append((part, forged))            # … as a second member of the same name
@@ -496,7 +508,7 @@ def mk_sst_index(p, c):
 
 def mk_empty_rows(p, c):
     pkg = Pkg(sample("01"))
-    sheet, _ = pkg.where("in_building_m2")
+    sheet, _ = pkg.where(AREA_NAME)
     part = pkg.sheets[sheet]
     s = pkg.text(part)
     last = max(int(r) for r in re.findall(r'<row r="(\d+)"', s))
@@ -509,7 +521,7 @@ def mk_bomb(which: str):
     def make(p, c):
         pkg = Pkg(sample("01"))
         if which == "sheet":
-            member = pkg.sheets[pkg.where("in_building_m2")[0]]
+            member = pkg.sheets[pkg.where(AREA_NAME)[0]]
             anchor = "<sheetData>"
         else:
             member, anchor = "xl/sharedStrings.xml", None
@@ -602,7 +614,7 @@ def mk_revocation_after_ref(p, c):
 def mk_formula_input(order: str):
     def make(p, c):
         pkg = Pkg(sample("01"))
-        sheet, ref = pkg.where("in_building_m2")
+        sheet, ref = pkg.where(AREA_NAME)
         attrs = f'r="{ref}"{pkg.style(sheet, ref)} t="n"' if order == "r" else f't="n" r="{ref}"{pkg.style(sheet, ref)}'
         pkg.set_cell(sheet, ref, f"<c {attrs}><f>100</f><v>99999</v></c>")   # computes 100, claims 99999
         pkg.save(p)
@@ -624,7 +636,7 @@ def mk_art17_2027(p, c):
 # ---------------------------------------------------------------------------------------------- makers: structure
 
 def mk_name_hidden(in_range: bool):
-    """in_building_m2 re-pointed at a hidden cell holding 99,999: far out (Z1, beyond the template's range), or
+    """The building area's name (AREA_NAME) re-pointed at a hidden cell holding 99,999: far out (Z1, beyond the template's range), or
     at an empty cell inside the hidden sheet's used range (only the structure check can tell)."""
     def make(p, c):
         pkg = Pkg(sample("03"))                          # visible area 4,800 m²: fails
@@ -637,7 +649,7 @@ def mk_name_hidden(in_range: bool):
         pkg.set_cell(hidden, ref, f'<c r="{ref}"><v>99999</v></c>')
         col, row = split_ref(ref)
         wb = pkg.text("xl/workbook.xml")
-        pkg.put("xl/workbook.xml", re.sub(r'(<definedName name="in_building_m2">)[^<]*(</definedName>)',
+        pkg.put("xl/workbook.xml", re.sub(rf'(<definedName name="{AREA_NAME}">)[^<]*(</definedName>)',
                                           lambda m: f"{m.group(1)}'{hidden}'!${col}${row}{m.group(2)}", wb, count=1))
         pkg.save(p)
     return make
@@ -653,7 +665,7 @@ def mk_verdict_edited(p, c):
 
 def mk_sheet_renamed(p, c):
     pkg = Pkg(sample("01"))
-    sheet = pkg.names["in_building_m2"][0]
+    sheet = pkg.names[AREA_NAME][0]
     pkg.sub("xl/workbook.xml", f'<sheet name="{sheet}"', f'<sheet name="{sheet}（修改）"')
     pkg.save(p)
 
@@ -708,7 +720,7 @@ def _raw(path: str, literal: str):
 
 
 def _misspelt(d):
-    d["area"]["buidling_m2"] = d["area"].pop("building_m2")
+    d[AREA_SECTION][AREA_TYPO] = d[AREA_SECTION].pop(AREA_KEY)
     d["satisfaction"]["rate"] = 1.5                 # a second, independent error: both must be reported
 
 
@@ -748,8 +760,8 @@ def mk_huge(p, c):
 def mk_dup_key(p, c):
     d = example("01")
     s = json.dumps(d, ensure_ascii=False, indent=1)
-    s = s.replace('"building_m2": 12600', '"building_m2": 100, "building_m2": 12600', 1)
-    assert '"building_m2": 100,' in s
+    s = s.replace(f'"{AREA_KEY}": 12600', f'"{AREA_KEY}": 100, "{AREA_KEY}": 12600', 1)
+    assert f'"{AREA_KEY}": 100,' in s
     p.write_text(s, encoding="utf-8")
 
 
@@ -828,7 +840,7 @@ CASES: list[Case] = [
          mk_bomb("sst"), REFUSED, ("过大", "解压", "大小")),
     # --- extents
     Case(BOOK, "extent_xfd_basic.xlsx", "one cell at 基本信息!XFD1048576 (the <dimension> left unchanged)",
-         mk_far_cell("in_building_m2", "XFD1048576"), REFUSED, ("超出", "范围"), ("XFD1048576",)),
+         mk_far_cell(AREA_NAME, "XFD1048576"), REFUSED, ("超出", "范围"), ("XFD1048576",)),
     Case(BOOK, "extent_xfd_guide.xlsx", "one cell at 填表说明!XFD1048576", mk_far_cell("填表说明", "XFD1048576"), REFUSED,
          ("超出", "范围"), ("XFD1048576",)),
     Case(BOOK, "extent_xfd_roster.xlsx", "one cell at 入驻企业!XFD1048576", mk_far_cell("in_roster", "XFD1048576"), REFUSED,
@@ -840,18 +852,18 @@ CASES: list[Case] = [
          mk_roster_2500, REFUSED, ("超出", "至多", "1000", "1003"), ("入驻企业",), item="out_art6_5",
          note="the true concentration is 40 %; counting only the template's rows would give 100 %"),
     # --- values in input cells
-    Case(BOOK, "value_area_inf.xlsx", "building area stored as <v>inf</v>", mk_number("in_building_m2", "inf"), REFUSED,
-         ("有限", "数字", "数值"), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
-    Case(BOOK, "value_area_1e999.xlsx", "building area stored as <v>1e999</v>", mk_number("in_building_m2", "1e999"), REFUSED,
-         ("有限", "数字", "数值"), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
-    Case(BOOK, "value_area_nan.xlsx", "building area stored as <v>NaN</v>", mk_number("in_building_m2", "NaN"), REFUSED,
-         ("有限", "数字", "数值"), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
-    Case(BOOK, "value_area_negative.xlsx", "building area −100", mk_number("in_building_m2", "-100"), REFUSED,
-         ("负", "不能小于", "不小于", "≥ 0"), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
-    Case(BOOK, "value_decimal_comma.xlsx", "building area as the text '4999,9'", mk_text("in_building_m2", "4999,9"), REFUSED,
-         ("数字", "小数点", "逗号"), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
-    Case(BOOK, "value_text_in_number.xlsx", "building area as the text '一万二千'", mk_text("in_building_m2", "一万二千"), REFUSED,
-         ("数字",), ("{in_building_m2}",), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_area_inf.xlsx", "building area stored as <v>inf</v>", mk_number(AREA_NAME, "inf"), REFUSED,
+         ("有限", "数字", "数值"), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_area_1e999.xlsx", "building area stored as <v>1e999</v>", mk_number(AREA_NAME, "1e999"), REFUSED,
+         ("有限", "数字", "数值"), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_area_nan.xlsx", "building area stored as <v>NaN</v>", mk_number(AREA_NAME, "NaN"), REFUSED,
+         ("有限", "数字", "数值"), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_area_negative.xlsx", "building area −100", mk_number(AREA_NAME, "-100"), REFUSED,
+         ("负", "不能小于", "不小于", "≥ 0"), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_decimal_comma.xlsx", "building area as the text '4999,9'", mk_text(AREA_NAME, "4999,9"), REFUSED,
+         ("数字", "小数点", "逗号"), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
+    Case(BOOK, "value_text_in_number.xlsx", "building area as the text '一万二千'", mk_text(AREA_NAME, "一万二千"), REFUSED,
+         ("数字",), (AREA_CELL,), item="out_art6_4", note=NUMBER_NOTE),
     Case(BOOK, "value_year_in_date.xlsx", "成立日期 = 2024 (a number: the serial date 1905-07-16)",
          mk_number("in_established_on", "2024"), REFUSED, ("日期", "年份"), ("{in_established_on}",), item="out_art6_1",
          note=NUMBER_NOTE),
@@ -867,18 +879,18 @@ CASES: list[Case] = [
          mk_revocation_after_ref, REFUSED, ("撤销", "参照日", "晚于"), ("{in_revocations_date}",), item="out_art15",
          note="spec §8/§10: impossible input, an error naming the field"),
     Case(BOOK, "formula_input_r_first.xlsx", 'building area cell <c r=… t="n"><f>100</f><v>99999</v></c> (cached value lies)',
-         mk_formula_input("r"), REFUSED, ("公式",), ("{in_building_m2}",), item="out_art6_4",
+         mk_formula_input("r"), REFUSED, ("公式",), (AREA_CELL,), item="out_art6_4",
          note="judgement: an input cell holding a formula is refused (2, 'type the value'): the reader cannot trust its "
               "cached value; computing it (100 → 不符合) would also be no PASS but must then agree in check and batch"),
     Case(BOOK, "formula_input_t_first.xlsx", 'the same with the attributes in the other order: <c t="n" r=…>',
-         mk_formula_input("t"), REFUSED, ("公式",), ("{in_building_m2}",), item="out_art6_4", note="as above"),
+         mk_formula_input("t"), REFUSED, ("公式",), (AREA_CELL,), item="out_art6_4", note="as above"),
     # --- structure altered
-    Case(BOOK, "struct_name_repointed_hidden.xlsx", "sample 03 (area 4,800) with in_building_m2 re-pointed at a hidden cell "
+    Case(BOOK, "struct_name_repointed_hidden.xlsx", f"sample 03 (area 4,800) with {AREA_NAME} re-pointed at a hidden cell "
          "holding 99,999 at Z1, beyond the template's range", mk_name_hidden(False), REFUSED, ("标准", "模板", "范围"),
          item="out_art6_4", note="refused by the extent check before the structure is read: the far cell is named"),
-    Case(BOOK, "struct_name_repointed_in_range.xlsx", "sample 03 with in_building_m2 re-pointed at an empty cell inside the "
+    Case(BOOK, "struct_name_repointed_in_range.xlsx", f"sample 03 with {AREA_NAME} re-pointed at an empty cell inside the "
          "hidden sheet's used range, holding 99,999", mk_name_hidden(True), REFUSED, ("标准", "模板", "名称"),
-         ("in_building_m2",), item="out_art6_4"),
+         (AREA_NAME,), item="out_art6_4"),
     Case(BOOK, "struct_verdict_formula_edited.xlsx", "sample 03 with the verdict formula replaced by the constant 符合认定条件（建议认定）",
          mk_verdict_edited, REFUSED, ("标准", "模板", "公式"), ("{out_recognition_verdict}",)),
     Case(BOOK, "struct_sheet_renamed.xlsx", "基本信息 renamed in workbook.xml", mk_sheet_renamed, REFUSED,
@@ -902,25 +914,25 @@ CASES: list[Case] = [
          EVALUATE_2, ("有限", "数值", "数字"), ("satisfaction.rate",)),
     Case(CASE, "json_nan_score.json", "an expert score = NaN", mk_json("10", **_raw("evaluation.rubric.experts[0].scores[0]", "NaN")),
          EVALUATE_2, ("有限", "数值", "数字"), ("evaluation.rubric.experts[0].scores[0]",)),
-    Case(CASE, "json_infinity_area.json", "area.building_m2 = Infinity", mk_json("01", **_raw("area.building_m2", "Infinity")),
-         EVALUATE_2, ("有限", "数值", "数字"), ("area.building_m2",), item=A64),
-    Case(CASE, "json_1e999_area.json", "area.building_m2 = 1e999 (parses as infinity)", mk_json("01", **_raw("area.building_m2", "1e999")),
-         EVALUATE_2, ("有限", "数值", "数字"), ("area.building_m2",), item=A64),
-    Case(CASE, "json_negative_area.json", "area.building_m2 = -100", mk_json("01", _set("area.building_m2", -100)),
-         EVALUATE_2, ("负", "不能小于", "不小于", "≥ 0"), ("area.building_m2",), item=A64),
-    Case(CASE, "json_huge_int_area.json", f"area.building_m2 = a {HUGE_INT_DIGITS:,}-digit integer",
-         mk_json("01", **_raw("area.building_m2", "9" * HUGE_INT_DIGITS)), EVALUATE_2, ("数字", "数值", "过大", "位"),
-         ("area.building_m2",), item=A64),
-    Case(CASE, "json_decimal_comma.json", "area.building_m2 = \"4999,9\"", mk_json("01", _set("area.building_m2", "4999,9")),
-         EVALUATE_2, ("数字", "数值", "类型"), ("area.building_m2",), item=A64),
-    Case(CASE, "json_text_in_number.json", "area.building_m2 = \"12600\" (a string)", mk_json("01", _set("area.building_m2", "12600")),
-         EVALUATE_2, ("数字", "数值", "类型"), ("area.building_m2",), item=A64),
-    Case(CASE, "json_duplicate_key.json", "\"building_m2\": 100, \"building_m2\": 12600 in one object", mk_dup_key,
-         EVALUATE_2, ("重复",), ("building_m2",), item=A64,
+    Case(CASE, "json_infinity_area.json", f"{AREA} = Infinity", mk_json("01", **_raw(AREA, "Infinity")),
+         EVALUATE_2, ("有限", "数值", "数字"), (AREA,), item=A64),
+    Case(CASE, "json_1e999_area.json", f"{AREA} = 1e999 (parses as infinity)", mk_json("01", **_raw(AREA, "1e999")),
+         EVALUATE_2, ("有限", "数值", "数字"), (AREA,), item=A64),
+    Case(CASE, "json_negative_area.json", f"{AREA} = -100", mk_json("01", _set(AREA, -100)),
+         EVALUATE_2, ("负", "不能小于", "不小于", "≥ 0"), (AREA,), item=A64),
+    Case(CASE, "json_huge_int_area.json", f"{AREA} = a {HUGE_INT_DIGITS:,}-digit integer",
+         mk_json("01", **_raw(AREA, "9" * HUGE_INT_DIGITS)), EVALUATE_2, ("数字", "数值", "过大", "位"),
+         (AREA,), item=A64),
+    Case(CASE, "json_decimal_comma.json", f'{AREA} = "4999,9"', mk_json("01", _set(AREA, "4999,9")),
+         EVALUATE_2, ("数字", "数值", "类型"), (AREA,), item=A64),
+    Case(CASE, "json_text_in_number.json", f'{AREA} = "12600" (a string)', mk_json("01", _set(AREA, "12600")),
+         EVALUATE_2, ("数字", "数值", "类型"), (AREA,), item=A64),
+    Case(CASE, "json_duplicate_key.json", f'"{AREA_KEY}": 100, "{AREA_KEY}": 12600 in one object', mk_dup_key,
+         EVALUATE_2, ("重复",), (AREA_KEY,), item=A64,
          note="judgement: a repeated key is ambiguous (JSON parsers keep either value) and is an error naming it"),
-    Case(CASE, "json_misspelt_field.json", "area.buidling_m2 instead of building_m2, and satisfaction.rate = 1.5",
+    Case(CASE, "json_misspelt_field.json", f"{AREA_SECTION}.{AREA_TYPO} instead of {AREA_KEY}, and satisfaction.rate = 1.5",
          mk_json("01", _misspelt), EVALUATE_2, ("未知", "拼写", "不允许", "字段", "多余"),
-         ("area.buidling_m2", "building_m2", "satisfaction.rate"),
+         (f"{AREA_SECTION}.{AREA_TYPO}", AREA_KEY, "satisfaction.rate"),
          note="both errors reported at once; the misspelt name is named and the closest known name suggested"),
     Case(CASE, "json_null_arrays.json", "every array null (service_functions, encouraged, revocations, changes, overrides, "
          "conduct.penalties, firms.roster, staff.members)", mk_json("01", _nulls), EVALUATE_0, refuse=True, item=A65,
