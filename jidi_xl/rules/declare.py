@@ -21,7 +21,7 @@ A :class:`Rule` is declared once, at module level beside the function that compu
 * :data:`RULES` is the ordered registry (recognition conditions in article order, then the evaluation's rules,
   then the rest); ``RULE_IDS`` and every list of conditions are derived from it, and outputs are matched by id.
 * A rule reads its inputs from a case through ``from_case``, wired with :func:`reads_case` beside the rule in
-  its own module, which also declares the case paths it reads (``@reads_case(ART6_4, "area.building_m2", …)``
+  its own module, which also declares the case paths it reads (``@reads_case(ART6_8, "staff.members", …)``
   → :attr:`Rule.reads`). So a field's case path is written in its catalogue declaration and its rule only:
   ``jidi_xl/evaluate.py`` names none, a second rule that reads the same field reads it through the first
   rule's declaration, and tests reach a field as ``RULES["art6_4"].reads[0]``. A new rule is its declaration,

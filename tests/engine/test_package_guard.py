@@ -23,7 +23,9 @@ from jidi_xl.engine.package import (GENERIC_LIMITS, MAX_PART_BYTES, PackageError
 from jidi_xl.pipeline.standard import StandardEngine, standard_limits
 from jidi_xl.engine.structure import NotStandardWorkbook, canonical_formula
 from jidi_xl.errors import InputError
+from jidi_xl.fields import find
 from jidi_xl.report.check import process_workbook
+from jidi_xl.rules import RULES
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks.layout import LAYOUT
 
@@ -141,7 +143,8 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                   + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
                   + ']>')
 XXE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-BUILDING = LAYOUT["in_building_m2"]            # 基本信息!C25, 4800 in the sample
+AREA_NAME = find(RULES["art6_4"].reads[0]).name   # the building area (the field 第六条第（四）项 reads first)
+BUILDING = LAYOUT[AREA_NAME]            # 基本信息!C25, 4800 in the sample
 
 
 # --------------------------------------------------------------------------- #
@@ -285,15 +288,15 @@ STRUCTURE_CASES = [
     ("formula_in_input_r_first", lambda p: patched(p, _forged_input("r_first")), [f"基本信息!{BUILDING.ref}", "输入单元格中不能有公式"]),
     ("formula_in_input_r_last", lambda p: patched(p, _forged_input("r_last")), [f"基本信息!{BUILDING.ref}", "输入单元格中不能有公式"]),
     ("repointed_name", lambda p: patched(p, {WB: lambda t: t.replace("'基本信息'!$C$25", "'_lists'!$K$18")}),
-     ["in_building_m2", "被改为指向"]),
+     [AREA_NAME, "被改为指向"]),
     ("edited_verdict", lambda p: patched(p, {SHEET["评价结果"]: lambda t: t.replace(
         'IF(in_ref_date="","未作认定评价（未填申请受理截止日期）",JIDI_RECOGNITION(out_final_outcomes))', '"符合认定条件"')}),
      ["评价结果!D18", "公式被修改"]),
     ("renamed_sheet", lambda p: patched(p, {WB: _rename_sheet}), ["缺少工作表「入驻企业」", "入驻企业名单"]),
     ("missing_sheet", lambda p: patched(p, {WB: lambda t: re.sub(r'<sheet name="依据"[^>]*/>', "", t)}), ["缺少工作表「依据」"]),
     ("shadowing_name", lambda p: patched(p, {WB: lambda t: t.replace(
-        "</definedNames>", "<definedName name=\"in_building_m2\" localSheetId=\"8\">'_lists'!$K$18</definedName></definedNames>")}),
-     ["in_building_m2", "工作表级"]),
+        "</definedNames>", f"<definedName name=\"{AREA_NAME}\" localSheetId=\"8\">'_lists'!$K$18</definedName></definedNames>")}),
+     [AREA_NAME, "工作表级"]),
     ("fixed_cell_edited", lambda p: patched(p, {SHEET["评价结果"]: replace_cell("A18", '<c r="A18" t="inlineStr"><is><t>伪造</t></is></c>')}),
      ["评价结果!A18", "模板固定内容被修改"]),
     ("note_in_locked_cell", lambda p: patched(p, {SHEET["入驻企业"]: add_cells('<row r="500"><c r="A500"><v>7</v></c></row>')}),

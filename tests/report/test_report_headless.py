@@ -12,10 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from jidi_xl.cli import main
+from jidi_xl.fields import find
+from jidi_xl.rules import RULES
 from workbooks import SAMPLES_DIR, TEMPLATE_PATH
 from workbooks.layout import LAYOUT, NO_EVALUATION, NO_RECOGNITION, NOT_EVALUATED
 
 SAMPLES = sorted(SAMPLES_DIR.glob("*.xlsx"))
+AREA_NAME = find(RULES["art6_4"].reads[0]).name   # the cell of the field 第六条第（四）项 reads first
 EXCEL_ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
 
 
@@ -88,8 +91,8 @@ def test_an_added_formula_is_refused_with_sheet_and_cell(tmp_path):
 
 def test_text_in_a_number_cell_is_named_never_a_pass(tmp_path):
     bad = tmp_path / "bad.xlsx"
-    set_cell(SAMPLES[0], bad, "in_building_m2", "五千平方米")
-    where = LAYOUT["in_building_m2"].where
+    set_cell(SAMPLES[0], bad, AREA_NAME, "五千平方米")
+    where = LAYOUT[AREA_NAME].where
     res = cli("recalc", bad, "-o", tmp_path / "out.xlsx")
     assert "输入错误" in res.output and "建筑总面积" in res.output
     v = openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)
@@ -105,8 +108,8 @@ def test_check_finds_a_miswired_result_cell(tmp_path):
     n = LAYOUT["out_art6_4_computed"]
     wb = openpyxl.load_workbook(SAMPLES[2])            # 03_fail_area: the building is too small
     ws = wb[n.sheet]
-    assert "in_building_m2" in ws[n.ref].value
-    ws[n.ref] = ws[n.ref].value.replace("JIDI_ART6_4(in_building_m2", "JIDI_ART6_4(99999")
+    assert AREA_NAME in ws[n.ref].value
+    ws[n.ref] = ws[n.ref].value.replace(f"JIDI_ART6_4({AREA_NAME}", "JIDI_ART6_4(99999")
     wb.save(bad)
     res = cli("check", bad)
     assert res.exit_code != 0, res.output
@@ -122,7 +125,7 @@ def test_batch_consolidates_samples_and_explains_a_broken_file(tmp_path):
     (src / "zz_broken.xlsx").write_bytes(b"this is not a workbook")
     (src / "notes.txt").write_text("not a workbook", encoding="utf-8")
     bad = src / "05_bad_input.xlsx"
-    set_cell(SAMPLES[0], bad, "in_building_m2", "五千")
+    set_cell(SAMPLES[0], bad, AREA_NAME, "五千")
     before = {p.name: sha(p) for p in src.iterdir()}
     summary = tmp_path / "out" / "summary.xlsx"
     res = cli("batch", src, "-o", summary, "-j", "2")
@@ -135,7 +138,7 @@ def test_batch_consolidates_samples_and_explains_a_broken_file(tmp_path):
     assert sorted(r[0] for r in failed) == ["05_bad_input.xlsx", "notes.txt", "zz_broken.xlsx"]
     assert all(str(r[13]).startswith("一致") for r in rows)
     bad_reason = next(r[1] for r in failed if r[0] == "05_bad_input.xlsx")
-    assert LAYOUT["in_building_m2"].where in bad_reason
+    assert LAYOUT[AREA_NAME].where in bad_reason
     recalculated = tmp_path / "out" / "summary_recalculated"
     assert sorted(p.name for p in recalculated.glob("*.xlsx")) == sorted([p.name for p in SAMPLES[:4]] + ["05_bad_input.xlsx"])
     assert wb["统计"]["A2"].value is not None and wb["汇总"].auto_filter.ref

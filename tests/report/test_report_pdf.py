@@ -17,6 +17,7 @@ from jidi_xl.case import load_case, parse_case
 from jidi_xl.cli import main
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.report.document import Source, context, render_html, sha256_of, write_report
+from jidi_xl.rules import RULES
 from workbooks import SAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -203,14 +204,18 @@ def test_cli_report_of_a_workbook_goes_the_way_check_goes(tmp_path):
     assert res.exit_code == 0 and "<svg" in html.read_text(encoding="utf-8")
 
 
+AREA = RULES["art6_4"].reads[0]       # the building area, reached through the rule that reads it
+
+
 @pytest.mark.parametrize("args, says", [
     (["examples/01_general_track_pass.json", "-o", "{tmp}/r.docx"], ".pdf 或 .html"),
-    (["{tmp}/bad.json", "-o", "{tmp}/r.pdf"], "area.building_m2"),
+    (["{tmp}/bad.json", "-o", "{tmp}/r.pdf"], AREA),
     (["{tmp}/notes.txt", "-o", "{tmp}/r.pdf"], "不是 .xlsx"),
 ])
 def test_cli_report_refuses_with_a_named_reason(tmp_path, args, says):
     bad = json.loads((EXAMPLES / "01_general_track_pass.json").read_text(encoding="utf-8"))
-    bad["area"]["building_m2"] = "很大"
+    section, key = AREA.split(".")
+    bad[section][key] = "很大"
     (tmp_path / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     argv = ["report", *[a.replace("{tmp}", str(tmp_path)) if "{tmp}" in a else str(ROOT / a) if a.endswith(".json") else a

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from jidi_xl.case import parse_case
 from jidi_xl.errors import InputError
 from jidi_xl.evaluate import evaluate_case
+from jidi_xl.fields import find
+from jidi_xl.rules import RULES
 from workbooks import TEMPLATE_PATH
 from workbooks.generate import example_cases
 from workbooks.layout import LAYOUT
@@ -52,9 +54,12 @@ def test_a_clean_sample_reads_without_problems(edit):
     assert parse_case(case).base_name
 
 
+AREA_NAME = find(RULES["art6_4"].reads[0]).name   # the cell of the field 第六条第（四）项 reads first
+
+
 def test_bad_cells_are_reported_with_sheet_and_cell(edit):
     path = edit({
-        "in_building_m2": "六千平方米",                       # text in a number cell
+        AREA_NAME: "六千平方米",                               # text in a number cell
         ("in_roster_industry", 2): "人工智能产业",              # unknown label
         "in_established_on": "2016-13-40",                      # bad date
         ("in_roster_employees", 0): 12.5,                       # not an integer
@@ -66,7 +71,7 @@ def test_bad_cells_are_reported_with_sheet_and_cell(edit):
     })
     got = _problems(path)
     w = lambda *k: "!".join(_cell(*k))   # noqa: E731
-    assert "六千平方米" in got[w("in_building_m2")]
+    assert "六千平方米" in got[w(AREA_NAME)]
     assert "人工智能产业" in got[w("in_roster_industry", 2)]
     assert "2016-13-40" in got[w("in_established_on")]
     assert "整数" in got[w("in_roster_employees", 0)]

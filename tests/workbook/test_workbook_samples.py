@@ -17,6 +17,7 @@ from jidi_xl.case import parse_case
 from jidi_xl.errors import RuleSetError
 from jidi_xl.evaluate import evaluate_case
 from jidi_xl.report import to_dict
+from jidi_xl.rules import RULES
 from udfs.adapters import EXCEL_EPOCH
 from workbooks._recalc import recalculate
 from workbooks.generate import build, case_cells, example_cases, write_book
@@ -132,7 +133,8 @@ def test_no_penalty_key_is_review_in_the_workbook_not_a_silent_pass():
     raw = dict(EDGE)["no_penalty_record_no_functions"]
     raw = {**raw, "evaluation": {"year": 2024, "participated": True, "false_materials": False, "score": 91}}
     assert "penalties" not in raw["conduct"]
-    assert (raw["conduct"]["good_operation"], raw["conduct"]["serious_dishonesty"]) == (True, False)
+    good, _, dishonest = (p.split(".")[1] for p in RULES["art6_2"].reads)     # 第六条第（二）项's flags
+    assert (raw["conduct"][good], raw["conduct"][dishonest]) == (True, False)
     flag = LAYOUT["in_penalties_checked"]
     assert (flag.sheet, flag.row, flag.col) not in case_cells(raw)
     assert case_cells(_base())[(flag.sheet, flag.row, flag.col)] == "是"      # conduct.penalties: [] → 是
