@@ -10,11 +10,11 @@ from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
-from ..case import Case, Penalty, StaffMember
+from ..case import Penalty, StaffMember
 from ..results import Outcome, Result, combine, pct
 from ..ruleset import RuleSet
 from .common import flags, num
-from .declare import CONDITION, Rule, reads_case
+from .declare import CONDITION, Rule, wire
 
 ART6_1 = Rule("art6_1", "第六条第（一）项", "运营主体资格与成立时间", role=CONDITION, overridable=True, basic=True)
 ART6_1_FLAGS = ART6_1.part("法人资格与孵化功能")
@@ -248,58 +248,22 @@ def art6_10_station(rs: RuleSet, office_and_equipment, staff_with_posts, work_gu
 
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
-# Each wiring declares the catalogued case paths it reads (Rule.reads) and takes their values in that order.
+# Each wiring declares the catalogued case paths the rule reads (Rule.reads), in its function's argument order.
 
 #: 严重失信行为: one input read by two rules — 第六条第（二）项 here, and 第十五条第（三）项 (``chapter5``) through
 #: this declaration — so its path is written once among the rules.
 DISHONESTY = "conduct.serious_dishonesty"
 
-
-@reads_case(ART6_1, "operator.independent_legal_person", "operator.registered_in_beijing",
-            "operator.established_on", "operator.rolling_incubation")
-def _art6_1(case: Case, ref: date, legal_person, in_beijing, established_on, rolling) -> Result:
-    return art6_1_operator(case.ruleset, ref, legal_person, in_beijing, established_on, rolling)
-
-
-@reads_case(ART6_2, "conduct.good_operation", "conduct.penalties", DISHONESTY)
-def _art6_2(case: Case, ref: date, good_operation, penalties, dishonest) -> Result:
-    return art6_2_conduct(case.ruleset, ref, good_operation, penalties, dishonest)
-
-
-@reads_case(ART6_3, "planning.project_approval_complete", "planning.fits_policy", "planning.clear_positioning")
-def _art6_3(case: Case, ref: date, *flag_values) -> Result:
-    return art6_3_planning(case.ruleset, *flag_values)
-
-
-@reads_case(ART6_4, "area.building_m2", "area.public_service_m2")
-def _art6_4(case: Case, ref: date, building, public) -> Result:
-    return art6_4_area(case.ruleset, building, public)
-
-
-@reads_case(ART6_6, "governance.governance_structure", "governance.strategic_plan", "governance.development_goals",
-            "governance.implementation_plan")
-def _art6_6(case: Case, ref: date, *flag_values) -> Result:
-    return art6_6_governance(case.ruleset, *flag_values)
-
-
-@reads_case(ART6_7, "management.management_rules", "management.service_process", "management.service_ledger",
-            "management.fee_standards", "management.quality_supervision")
-def _art6_7(case: Case, ref: date, *flag_values) -> Result:
-    return art6_7_management(case.ruleset, *flag_values)
-
-
-@reads_case(ART6_8, "staff.members", "staff.declared_qualified")
-def _art6_8(case: Case, ref: date, members, declared) -> Result:
-    return art6_8_staff(case.ruleset, members, declared)
-
-
-@reads_case(ART6_9, "satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses",
-            "satisfaction.free_public_service")
-def _art6_9(case: Case, ref: date, rate, satisfied, responses, free) -> Result:
-    return art6_9_satisfaction(case.ruleset, rate, satisfied, responses, free)
-
-
-@reads_case(ART6_10, "service_station.office_and_equipment", "service_station.staff_with_posts",
-            "service_station.work_guides", "service_station.brokering_services")
-def _art6_10(case: Case, ref: date, *flag_values) -> Result:
-    return art6_10_station(case.ruleset, *flag_values)
+wire(ART6_1, "operator.independent_legal_person", "operator.registered_in_beijing", "operator.established_on",
+     "operator.rolling_incubation", ref=True)
+wire(ART6_2, "conduct.good_operation", "conduct.penalties", DISHONESTY, ref=True)
+wire(ART6_3, "planning.project_approval_complete", "planning.fits_policy", "planning.clear_positioning")
+wire(ART6_4, "area.building_m2", "area.public_service_m2")
+wire(ART6_6, "governance.governance_structure", "governance.strategic_plan", "governance.development_goals",
+     "governance.implementation_plan")
+wire(ART6_7, "management.management_rules", "management.service_process", "management.service_ledger",
+     "management.fee_standards", "management.quality_supervision")
+wire(ART6_8, "staff.members", "staff.declared_qualified")
+wire(ART6_9, "satisfaction.rate", "satisfaction.satisfied", "satisfaction.responses", "satisfaction.free_public_service")
+wire(ART6_10, "service_station.office_and_equipment", "service_station.staff_with_posts", "service_station.work_guides",
+     "service_station.brokering_services")

@@ -1,15 +1,13 @@
 """第七条 (at least three of eight service functions) and 第八条 (encouraged features)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Sequence
 
 from .. import readings
-from ..case import Case
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .common import zh_count
-from .declare import CONDITION, INFO, Rule, reads_case
+from .declare import CONDITION, INFO, Rule, wire
 
 ART7 = Rule("art7", "第七条", "服务功能", role=CONDITION, overridable=True)
 ART8 = Rule("art8", "第八条", "鼓励发展特征（优先支持参考）", role=INFO)
@@ -46,6 +44,4 @@ def art8_encouraged(rs: RuleSet, features: Sequence[str] | None) -> Result:
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART7, "service_functions")
-def _art7(case: Case, ref: date, functions) -> Result:
-    return art7_services(case.ruleset, functions)
+wire(ART7, "service_functions")

@@ -6,17 +6,15 @@ while they are placeholders every result says so.
 """
 from __future__ import annotations
 
-from datetime import date
 from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
-from ..case import Case
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
 from .chapter5 import ART15_TRIGGERS
 from .common import zh_count
-from .declare import EVALUATION, Rule, reads_case
+from .declare import EVALUATION, Rule, wire
 
 GRADES = {"fail": "不合格", "fair": "一般", "good": "较好"}
 PLACEHOLDER_NOTE = "（星级分档、资金档次为暂定参数，待年度通知确认）"
@@ -164,11 +162,5 @@ def consequence(rs: RuleSet, grade_code: str | None, star_count: int | None, tie
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART13, "evaluation.participated")
-def _art13(case: Case, snapshot: date, participated) -> Result:
-    return participation(case.ruleset, participated)
-
-
-@reads_case(SCORE, "evaluation.score", "evaluation.rubric")
-def _score(case: Case, snapshot: date, score, rubric) -> Result:
-    return evaluation_score(case.ruleset, score, rubric)
+wire(ART13, "evaluation.participated")
+wire(SCORE, "evaluation.score", "evaluation.rubric")

@@ -21,8 +21,9 @@ A :class:`Rule` is declared once, at module level beside the function that compu
 * :data:`RULES` is the ordered registry (recognition conditions in article order, then the evaluation's rules,
   then the rest); ``RULE_IDS`` and every list of conditions are derived from it, and outputs are matched by id.
 * A rule reads its inputs from a case through ``from_case``, wired with :func:`reads_case` beside the rule in
-  its own module, which also declares the case paths it reads (``@reads_case(ART6_8, "staff.members", …)``
-  → :attr:`Rule.reads`). So a field's case path is written in its catalogue declaration and its rule only:
+  its own module, which also declares the case paths it reads (``@reads_case(ART15, "revocations")`` over a
+  function that prepares them, or :func:`wire` — ``wire(ART6_8, "staff.members", …)`` — when the rule's own
+  function takes them as they are; both → :attr:`Rule.reads`). So a field's case path is written in its catalogue declaration and its rule only:
   ``jidi_xl/evaluate.py`` names none, a second rule that reads the same field reads it through the first
   rule's declaration, and tests reach a field as ``RULES["art6_4"].reads[0]``. A new rule is its declaration,
   its function and that wiring — ``RULES.register`` (or
@@ -34,6 +35,7 @@ A :class:`Rule` is declared once, at module level beside the function that compu
 from __future__ import annotations
 
 import contextlib
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -234,3 +236,21 @@ def reads_case(rule: Rule, *paths: str) -> Callable[[Callable[..., Result]], Cal
         rule.from_case = from_case if readers else fn
         return fn
     return deco
+
+
+def wire(rule: Rule, *paths: str, ref: bool = False) -> None:
+    """The plain wiring of a rule whose function takes ``(rs, [reference date,] *values)``: it reads ``paths``
+    (:func:`reads_case`, so :attr:`Rule.reads`) and passes their values to the rule's own function in that order.
+    ``ref``: the function takes the reference date after the rule-set. A function whose parameters do not take
+    that many values is an error at import, naming the rule."""
+    fn = rule.func
+    if fn is None:
+        raise ValueError(f"rule {rule.id}: declare its function (@{rule.id.upper()}) before wiring it")
+    try:
+        inspect.signature(fn).bind(None, *([None] if ref else []), *paths)
+    except TypeError as exc:
+        raise TypeError(f"rule {rule.id}: {fn.__name__} does not take the values of {', '.join(paths)}: {exc}") from None
+    if ref:
+        reads_case(rule, *paths)(lambda case, at, *values: fn(case.ruleset, at, *values))
+    else:
+        reads_case(rule, *paths)(lambda case, at, *values: fn(case.ruleset, *values))

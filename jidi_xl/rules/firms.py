@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from typing import Sequence
 
 from .. import readings
-from ..case import Case, Firm
+from ..case import Firm
 from ..results import Outcome, Result, pct
 from ..ruleset import RuleSet
-from .declare import CONDITION, Rule, reads_case
+from .declare import CONDITION, Rule, wire
 
 SIZE_ART = "工信部联企业〔2011〕300号"
 SIZE = Rule("size", SIZE_ART, "企业规模", source=SIZE_ART)
@@ -236,6 +235,4 @@ def art6_5_firms(rs: RuleSet, firms: Sequence[Firm] | None, leading_industries: 
 
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
-@reads_case(ART6_5, "firms.roster", "firms.leading_industries", "firms.hpp_manufacturing")
-def _art6_5(case: Case, ref: date, roster, leading, hpp) -> Result:
-    return art6_5_firms(case.ruleset, roster, leading, hpp)
+wire(ART6_5, "firms.roster", "firms.leading_industries", "firms.hpp_manufacturing")
