@@ -2,7 +2,7 @@
 
 Which conditions make the recognition verdict, and in what order, comes from the rule registry
 (:data:`jidi_xl.rules.RULES`); each declared condition reads its inputs from a case through its ``from_case``
-(wired below for the Measures' rules; a new rule brings its own). Results are matched by rule id.
+(wired beside each rule with the case paths it reads, ``Rule.reads``; a new rule brings its own). Results are matched by rule id.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import date
 from . import readings
 from .case import Case
 from .results import Outcome, Result, combine
-from .rules import (ART13, RULES, SCORE, art8_encouraged, art17_filing, funding_tier, grade, recognition_verdict,
+from .rules import (ART8, ART13, RULES, SCORE, art17_filing, funding_tier, grade, recognition_verdict,
                     stars)
 from .rules.chapter4 import PLACEHOLDER_NOTE, consequence
 from .rules.chapter5 import EVAL_RULE, ban_end
@@ -100,7 +100,7 @@ def recognise(case: Case) -> Recognition:
     rules = RULES.conditions
     conditions = [_from_case(rule, case, ref) for rule in rules]
     verdict = recognition_verdict(rs, conditions, rules)
-    return Recognition(ref, conditions, art8_encouraged(rs, case.get("encouraged")), verdict)
+    return Recognition(ref, conditions, _from_case(ART8, case, ref, apply=False), verdict)
 
 
 def evaluate_year(case: Case) -> Evaluation:

@@ -45,3 +45,4 @@ def art8_encouraged(rs: RuleSet, features: Sequence[str] | None) -> Result:
 # -- where each rule reads a case (jidi_xl.evaluate computes the declared rules through these) -------------
 
 wire(ART7, "service_functions")
+wire(ART8, "encouraged")

@@ -12,7 +12,7 @@ from .. import readings
 from ..case import Case, Penalty
 from ..results import Outcome, Result
 from ..ruleset import RuleSet
-from .art06 import ART6_2, DISHONESTY, disqualifying
+from .art06 import DISHONESTY, disqualifying
 from .declare import CONDITION, EVALUATION, Rule, reads_case
 
 # decision (readings.BAN_ART15_ONLY): the grounds of 第十五条 carry the ban; 第十四条's do not
@@ -103,10 +103,7 @@ def _art15(case: Case, ref: date, revocations) -> Result:
     return reapplication_ban(case.ruleset, ref, _revocations(revocations))
 
 
-# 第十五条's penalties and 严重失信行为 are the inputs 第六条第（二）项 reads: read through its declaration
-assert DISHONESTY in ART6_2.reads
-
-
+# 第十五条第（二）、（三）项 read the inputs of 第六条第（二）项: the penalty record and its 严重失信行为 (DISHONESTY)
 @reads_case(ART15_TRIGGERS, "evaluation.false_materials", "conduct.penalties", DISHONESTY)
 def _art15_triggers(case: Case, snapshot: date, false_materials, penalties, dishonest) -> Result:
     """The evaluation's 第十五条 check over the evaluated year (readings.evaluation_period)."""
