@@ -58,8 +58,11 @@ class UnknownRuleSet(InputError):
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jidi-xl" / "templates"
+    """The notices' templates, in the program's folder of the user's cache (the compiled templates' too:
+    :func:`jidi_xl.engine.store.user_cache_dir` — ``%LOCALAPPDATA%`` on Windows)."""
+    from jidi_xl.engine.store import user_cache_dir
+
+    return user_cache_dir() / "templates"
 
 
 @functools.lru_cache(maxsize=8)
@@ -67,8 +70,8 @@ def template_for(key: str) -> str:
     """The standard template of a rule-set key: the committed one for the default rule-set, else the template the
     generator writes for that rule-set and notice (``jidi-xl workbook --notice YEAR`` gives the same bytes).
 
-    Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (≈10 s to make one), named
-    by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
+    Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (:func:`_cache_dir`; ≈10 s
+    to make one), named by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
     notice files — so that a changed program or notice never reuses a stale one. Raises RuleSetError."""
     from . import generate, layout        # the generator (xlsxwriter, the engine) only when a notice asks for it
 

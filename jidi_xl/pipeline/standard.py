@@ -235,9 +235,14 @@ class StandardEngine:
     :class:`~jidi_xl.engine.structure.NotStandardWorkbook` (not the standard workbook) — both
     :class:`~jidi_xl.errors.InputError` naming the part, the sheet!cell or the defined name."""
 
-    def __init__(self, template: str | os.PathLike | None = None, fast: bool = True, cache: bool = True):
+    def __init__(self, template: str | os.PathLike | None = None, fast: bool = True,
+                 cache: bool | str | os.PathLike = True):
         self.template = str(template or TEMPLATE_PATH)
-        self.cache = cache            # keep the compiled template on disk (module docstring); False: in memory only
+        # where the compiled template is kept (module docstring): True the user's cache folder, a folder, or
+        # False (in memory only, for this engine's life)
+        self.cache = cache
+        self.cache_dir: Path | None = (store.user_cache_dir() / "compiled" if cache is True else
+                                       Path(cache) if cache is not False else None)
         # how the compiled template was had: "" (not yet), "cache" (read from disk) or "built" (with cache_note
         # saying why the file could not be used, and whether the new one could be written)
         self.compiled_from = ""
@@ -362,10 +367,10 @@ class StandardEngine:
 
     def _compiled_template(self) -> CompiledTemplate:
         if self._compiled is None:
-            tpl = self._cached_template() if self.cache else None
+            tpl = self._cached_template() if self.cache_dir is not None else None
             if tpl is None:
                 tpl = self._build_template()
-                if self.cache:
+                if self.cache_dir is not None:
                     try:
                         store.save(self.cache_path, tpl, self.recalculator, self.cache_key)
                         _prune(self.cache_path)
@@ -403,9 +408,12 @@ class StandardEngine:
 
     @property
     def cache_path(self) -> Path:
-        """The compiled template's file: named by the rule-set key and a digest of :attr:`cache_key`."""
+        """The compiled template's file in :attr:`cache_dir`: named by the rule-set key and a digest of
+        :attr:`cache_key` (so that two program versions, or two checkouts, keep a file each)."""
+        if self.cache_dir is None:
+            raise ValueError("this engine keeps its compiled template in memory only (cache=False)")
         digest = hashlib.sha256(repr(sorted(self.cache_key.items())).encode()).hexdigest()[:16]
-        return store.user_cache_dir() / "compiled" / f"{_CACHE_PREFIX}{_safe_name(self.key)}-{digest}.pickle"
+        return self.cache_dir / f"{_CACHE_PREFIX}{_safe_name(self.key)}-{digest}.pickle"
 
     def open(self, path: str | os.PathLike) -> _Book:
         """The package guard, then the structure check against the template of the rule-set the book records;
