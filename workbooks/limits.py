@@ -28,12 +28,16 @@ WHAT = "标准评价工作簿"
 ADVICE = "请使用标准模板 jidi_evaluation.xlsx，只在黄色输入单元格中填写后重新提交"
 
 
-@functools.lru_cache(maxsize=4)
-def standard_limits(template: str | None = None) -> PackageLimits:
+def standard_limits(template: str | os.PathLike | None = None) -> PackageLimits:
     """The package limits of a standard workbook: the generic ones, with the template's used range of each
     sheet (its cells, merged ranges and defined names, e.g. the roster's 1,000 rows) as the sheet's maxima,
-    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）")."""
-    template = str(template or TEMPLATE_PATH)
+    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）").
+    Computed once per template and process (the engine asks with the template's path, the reader with none)."""
+    return _standard_limits(str(template or TEMPLATE_PATH))
+
+
+@functools.lru_cache(maxsize=4)
+def _standard_limits(template: str) -> PackageLimits:
     extents = dict(check_package(template, GENERIC_LIMITS).extents)
     with zipfile.ZipFile(template) as zf:
         names = ox.read_workbook(zf).defined_names
