@@ -17,7 +17,7 @@ workbook) takes the full path: lint, normalise, load, calculate. Both paths give
 The compiled template is kept on disk (:mod:`jidi_xl.engine.store`): in the user's cache folder
 (``$XDG_CACHE_HOME/jidi-xl/compiled/``, ``%LOCALAPPDATA%\\jidi-xl\\Cache\\compiled\\`` on Windows), one file per
 template, named by the rule-set key and a digest of its key: the template's bytes (its fingerprint), the rule-set
-key, the program (every source file and parameter file of ``jidi_xl``, ``udfs`` and ``workbooks``, hashed: an
+key and the data files it was read from, the program (every source file and parameter file of ``jidi_xl``, ``udfs`` and ``workbooks``, hashed: an
 edited checkout is a new program even when the version number is not) and, added by the store, the Python and
 library versions. A file whose header differs, that is truncated or corrupt, or that does not load, is rebuilt
 and rewritten (atomically); a cache folder that cannot be written costs only the rebuild in the next process. So
@@ -209,6 +209,20 @@ def program_digest() -> str:
                     h.update(f"{p.relative_to(pkg.parent).as_posix()}\0".encode() + p.read_bytes() + b"\0")
         _PROGRAM_DIGEST = h.hexdigest()
     return _PROGRAM_DIGEST
+
+
+def _ruleset_digest(rs: RuleSet) -> str:
+    """A digest of the data files the rule-set was read from (``jidi_xl.ruleset.PARAMS_DIR`` as it is now: a
+    folder given for a test or a deployment counts, not only the package's own): the values frozen into a
+    compiled template are computed from them."""
+    from .. import ruleset as R
+
+    h = hashlib.sha256()
+    files = [R.PARAMS_DIR / f"{rs.id}.yaml", R.PARAMS_DIR / "size_standards.yaml", R.PARAMS_DIR / "codes.yaml"]
+    files += [rs.notice_info.file] if rs.notice_info is not None else []
+    for f in files:
+        h.update(Path(f).read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _safe_name(key: str) -> str:
@@ -403,7 +417,8 @@ class StandardEngine:
         """What the compiled template on disk is keyed by (the store adds the Python and library versions)."""
         if self._cache_key is None:
             self._cache_key = {"template_sha256": hashlib.sha256(Path(self.template).read_bytes()).hexdigest(),
-                               "ruleset": self.key, "program": program_digest()}
+                               "ruleset": self.key, "ruleset_data": _ruleset_digest(self.ruleset),
+                               "program": program_digest()}
         return self._cache_key
 
     @property

@@ -101,6 +101,7 @@ MISSES = [
     ("another program version", lambda d, k: d, lambda k: {**k, "program": "0" * 64}, "stale (program"),
     ("another template", lambda d, k: d, lambda k: {**k, "template_sha256": "1" * 64}, "stale (template_sha256"),
     ("another rule-set key", lambda d, k: d, lambda k: {**k, "ruleset": "bj-2022@2099"}, "stale (ruleset"),
+    ("other rule-set data files", lambda d, k: d, lambda k: {**k, "ruleset_data": "2" * 64}, "stale (ruleset_data"),
     ("a key field fewer", lambda d, k: d, lambda k: {x: v for x, v in k.items() if x != "ruleset"}, "stale (ruleset"),
     ("truncated", lambda d, k: d[:-4096], lambda k: k, "truncated or corrupt"),
     ("one byte of the pickle changed", lambda d, k: _flip(d, len(d) - 5000), lambda k: k, "truncated or corrupt"),
