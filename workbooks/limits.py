@@ -28,12 +28,16 @@ WHAT = "标准评价工作簿"
 ADVICE = "请使用标准模板 jidi_evaluation.xlsx，只在黄色输入单元格中填写后重新提交"
 
 
-@functools.lru_cache(maxsize=4)
-def standard_limits(template: str | None = None) -> PackageLimits:
+def standard_limits(template: str | os.PathLike | None = None) -> PackageLimits:
     """The package limits of a standard workbook: the generic ones, with the template's used range of each
     sheet (its cells, merged ranges and defined names, e.g. the roster's 1,000 rows) as the sheet's maxima,
-    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）")."""
-    template = str(template or TEMPLATE_PATH)
+    and a note naming the table that ends there ("标准模板的入驻企业名册最多 1000 行（第 4–1003 行）").
+    Computed once per template and process (the engine asks with the template's path, the reader with none)."""
+    return _standard_limits(str(template or TEMPLATE_PATH))
+
+
+@functools.lru_cache(maxsize=4)
+def _standard_limits(template: str) -> PackageLimits:
     extents = dict(check_package(template, GENERIC_LIMITS).extents)
     with zipfile.ZipFile(template) as zf:
         names = ox.read_workbook(zf).defined_names
@@ -58,8 +62,11 @@ class UnknownRuleSet(InputError):
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jidi-xl" / "templates"
+    """The notices' templates, in the program's folder of the user's cache (the compiled templates' too:
+    :func:`jidi_xl.engine.store.user_cache_dir` — ``%LOCALAPPDATA%`` on Windows)."""
+    from jidi_xl.engine.store import user_cache_dir
+
+    return user_cache_dir() / "templates"
 
 
 @functools.lru_cache(maxsize=8)
@@ -67,8 +74,8 @@ def template_for(key: str) -> str:
     """The standard template of a rule-set key: the committed one for the default rule-set, else the template the
     generator writes for that rule-set and notice (``jidi-xl workbook --notice YEAR`` gives the same bytes).
 
-    Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (≈10 s to make one), named
-    by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
+    Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (:func:`_cache_dir`; ≈10 s
+    to make one), named by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
     notice files — so that a changed program or notice never reuses a stale one. Raises RuleSetError."""
     from . import generate, layout        # the generator (xlsxwriter, the engine) only when a notice asks for it
 

@@ -37,7 +37,7 @@ class CompiledTemplate:
             raise ValueError("method must be 'compile' or 'calculate'")
         self.method = method
         self._loaded = loaded
-        self._rc = recalculator
+        self._rc: Recalculator | None = recalculator
         model = loaded.model
         self.input_specs = [_parse_spec(s, loaded.sheet_real) for s in input_cells]
         out_specs = [_parse_spec(s, loaded.sheet_real) for s in output_cells]
@@ -135,6 +135,23 @@ class CompiledTemplate:
                 _RUN.reset(token)
             self.timings["compile"] = time.perf_counter() - t
             self.compile_failures = _dedupe(self.compile_failures + run2)
+
+    # -- serialisation (jidi_xl.engine.store keeps a compiled template on disk) ------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the recalculator (the reader binds its own) and the loaded model: a compiled pipe
+        needs of the load only the node ids' book name, the sheet names and the workbook's parts list."""
+        if self._fn is None:
+            raise TypeError("只有 method='compile' 的模板可以保存 (only a compiled pipe can be pickled: "
+                            "method='calculate' needs the whole model)")
+        state = self.__dict__.copy()
+        state.pop("_rc", None)
+        L = self._loaded
+        state["_loaded"] = _Loaded(None, L.book, L.info, [], L.sheet_real, None, {}, [])  # type: ignore[arg-type]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._rc = None          # set by the reader (jidi_xl.engine.store.loads)
 
     # -- input handling ------------------------------------------------------
     def _input_arrays(self, values) -> list[np.ndarray]:

@@ -32,8 +32,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from openpyxl.formula import Tokenizer
-from openpyxl.formula.tokenizer import Token
 
 from . import _ooxml as ox
 from ._formula import bare_function_name, remove_positions, spill_positions
@@ -143,6 +141,8 @@ def _msg(code: str, detail: str) -> str:
 def _lint_formula(formula: str, known_udfs: frozenset[str], scoped_names: frozenset[str]
                   ) -> tuple[tuple[str, str], ...]:
     """Findings for one formula text (no leading '='): tuple of (code, detail)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer   # (openpyxl costs ≈0.1 s to import: only when linting)
+
     builtins = _builtin_snapshot()
     found: list[tuple[str, str]] = []
     spills = spill_positions(formula)
@@ -245,6 +245,8 @@ def functions_used(path: str | os.PathLike) -> set[str]:
     """Upper-case bare names (qualifier and ``_xlfn.``/``_xlws.``/``_xludf.``
     removed) of every function called by a cell formula or defined name."""
     names: set[str] = set()
+
+    from openpyxl.formula.tokenizer import Token, Tokenizer
 
     @functools.lru_cache(maxsize=None)
     def of(formula: str) -> frozenset[str]:

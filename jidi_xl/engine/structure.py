@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from openpyxl.formula import Tokenizer
-from openpyxl.formula.tokenizer import Token
 
 from ..errors import InputError, InputProblem
 from . import _ooxml as ox
@@ -76,6 +74,8 @@ def _unquote(v: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def canonical_formula(text: str) -> str:
     """A formula as a comparable token string (module doc: what Excel legitimately rewrites is removed)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer   # (lazily: a template copy's formulas are compared raw)
+
     try:
         items = Tokenizer("=" + text.lstrip("=")).items
     except Exception:      # noqa: BLE001 — not tokenisable: compared as written

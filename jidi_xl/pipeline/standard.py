@@ -12,7 +12,17 @@ and every non-input cell are those of the template (its *fingerprint*) is evalua
 its input ranges — the workbook-scope ``in_…`` names of :mod:`workbooks.layout` — read with
 python-calamine. Anything else (an edited formula, an Excel-saved ``[1]!JIDI_…`` file, another
 workbook) takes the full path: lint, normalise, load, calculate. Both paths give the same values
-(``tests/engine/test_standard_engine.py``).
+(``tests/engine/test_compiled_cache.py``).
+
+The compiled template is kept on disk (:mod:`jidi_xl.engine.store`): in the user's cache folder
+(``$XDG_CACHE_HOME/jidi-xl/compiled/``, ``%LOCALAPPDATA%\\jidi-xl\\Cache\\compiled\\`` on Windows), one file per
+template, named by the rule-set key and a digest of its key: the template's bytes (its fingerprint), the rule-set
+key and the data files it was read from, the program (every source file and parameter file of ``jidi_xl``, ``udfs`` and ``workbooks``, hashed: an
+edited checkout is a new program even when the version number is not) and, added by the store, the Python and
+library versions. A file whose header differs, that is truncated or corrupt, or that does not load, is rebuilt
+and rewritten (atomically); a cache folder that cannot be written costs only the rebuild in the next process. So
+a single ``recalc``/``check``/``report`` takes the fast path too: a cold process reads the compiled template
+(≈0.2 s) instead of loading and compiling it (≈3 s) or loading the workbook whole (≈1.2 s).
 
 Part of the pipeline layer (:mod:`jidi_xl.pipeline`): it joins the generic engine to the UDF registry and
 the workbook layout, which the engine itself never imports.
@@ -42,6 +52,7 @@ from workbooks.layout import Layout, default_layout, layout_for
 from workbooks.limits import ADVICE, WHAT, UnknownRuleSet, book_limits, standard_limits, template_for
 
 from ..engine import _ooxml as ox
+from ..engine import store
 from ..engine.package import GENERIC_LIMITS, PackageError, PackageLimits, check_package
 from ..errors import InputProblem, RuleSetError
 from ..ruleset import RuleSet, load_ruleset
@@ -177,6 +188,60 @@ class _Book:
         return self._fp[1]
 
 
+_CACHE_PREFIX = "standard-"
+_CACHE_KEEP = 3             # compiled templates kept per rule-set key (other program versions, other checkouts)
+_PROGRAM_DIGEST: str | None = None
+
+
+def program_digest() -> str:
+    """A digest of the program: every ``.py`` of ``jidi_xl``, ``udfs`` and ``workbooks`` and every parameter file
+    (``.yaml``), by path and content — what the values frozen into a compiled template can depend on (the UDFs'
+    code, the rules, the parameters). Computed once per process (≈10 ms)."""
+    global _PROGRAM_DIGEST
+    if _PROGRAM_DIGEST is None:
+        import udfs
+        import workbooks
+
+        h = hashlib.sha256()
+        for pkg in (Path(__file__).resolve().parent.parent, Path(udfs.__file__).parent, Path(workbooks.__file__).parent):
+            for p in sorted(pkg.rglob("*")):
+                if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts:
+                    h.update(f"{p.relative_to(pkg.parent).as_posix()}\0".encode() + p.read_bytes() + b"\0")
+        _PROGRAM_DIGEST = h.hexdigest()
+    return _PROGRAM_DIGEST
+
+
+def _ruleset_digest(rs: RuleSet) -> str:
+    """A digest of the data files the rule-set was read from (``jidi_xl.ruleset.PARAMS_DIR`` as it is now: a
+    folder given for a test or a deployment counts, not only the package's own): the values frozen into a
+    compiled template are computed from them."""
+    from .. import ruleset as R
+
+    h = hashlib.sha256()
+    files = [R.PARAMS_DIR / f"{rs.id}.yaml", R.PARAMS_DIR / "size_standards.yaml", R.PARAMS_DIR / "codes.yaml"]
+    files += [rs.notice_info.file] if rs.notice_info is not None else []
+    for f in files:
+        h.update(Path(f).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _safe_name(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", key) or "default"
+
+
+def _prune(path: Path) -> None:
+    """Keep the newest :data:`_CACHE_KEEP` compiled templates of the same rule-set key (a program upgrade leaves
+    the old one behind). Best effort: a file another process is reading stays readable (POSIX), or is rebuilt."""
+    stem = path.name.rsplit("-", 1)[0] + "-"
+    try:
+        others = sorted((p for p in path.parent.glob(f"{stem}*.pickle") if p != path),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for p in others[_CACHE_KEEP - 1:]:
+            p.unlink()
+    except OSError:
+        pass
+
+
 class StandardEngine:
     """Recalculate standard evaluation workbooks headlessly, with the ``JIDI_`` UDFs plugged in.
 
@@ -184,8 +249,18 @@ class StandardEngine:
     :class:`~jidi_xl.engine.structure.NotStandardWorkbook` (not the standard workbook) — both
     :class:`~jidi_xl.errors.InputError` naming the part, the sheet!cell or the defined name."""
 
-    def __init__(self, template: str | os.PathLike | None = None, fast: bool = True):
+    def __init__(self, template: str | os.PathLike | None = None, fast: bool = True,
+                 cache: bool | str | os.PathLike = True):
         self.template = str(template or TEMPLATE_PATH)
+        # where the compiled template is kept (module docstring): True the user's cache folder, a folder, or
+        # False (in memory only, for this engine's life)
+        self.cache = cache
+        self.cache_dir: Path | None = (store.user_cache_dir() / "compiled" if cache is True else
+                                       Path(cache) if cache is not False else None)
+        # how the compiled template was had: "" (not yet), "cache" (read from disk) or "built" (with cache_note
+        # saying why the file could not be used, and whether the new one could be written)
+        self.compiled_from = ""
+        self.cache_note = ""
         # Where a book records its rule-set key: the one cell whose place is the same in every rule-set's layout
         # (it says which layout the rest of the book has), so the default layout, at call time, can locate it.
         # Every other cell is located in the layout of the template's own rule-set (_layout), once that is read.
@@ -202,6 +277,7 @@ class StandardEngine:
         self._compiled: CompiledTemplate | None = None
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
+        self._cache_key: dict[str, str] | None = None
 
     # -- the rule-set a book records ------------------------------------------------------------------------
     def _recorded(self, book: _Book) -> str | None:
@@ -267,7 +343,7 @@ class StandardEngine:
                                      str(path)) from None
             if rs.key == self.key:
                 return self
-            self._others[key] = StandardEngine(template_for(rs.key), fast=self.fast)
+            self._others[key] = StandardEngine(template_for(rs.key), fast=self.fast, cache=self.cache)
         return self._others[key]
 
     def _route(self, path) -> tuple["StandardEngine", _Book | None]:
@@ -303,15 +379,56 @@ class StandardEngine:
             self._template_book = book
         return self._template_book
 
-    def _compiled_template(self):
+    def _compiled_template(self) -> CompiledTemplate:
         if self._compiled is None:
-            book = self._reference()
-            outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
-            from udfs.context import using
-
-            with using(self.ruleset):       # compiling may evaluate formulas: under the template's own rule-set
-                self._compiled = self.recalculator.compile_template(self.template, self._input_specs, outputs)
+            tpl = self._cached_template() if self.cache_dir is not None else None
+            if tpl is None:
+                tpl = self._build_template()
+                if self.cache_dir is not None:
+                    try:
+                        store.save(self.cache_path, tpl, self.recalculator, self.cache_key)
+                        _prune(self.cache_path)
+                    except OSError as exc:    # a read-only home…: the next process rebuilds; nothing else changes
+                        self.cache_note += f"; not written: {exc}"
+            self._compiled = tpl
         return self._compiled
+
+    def _build_template(self) -> CompiledTemplate:
+        book = self._reference()
+        outputs = [f"'{sheet}'!{cell}" for sheet, cell in book.formula_xml]
+        from udfs.context import using
+
+        with using(self.ruleset):       # compiling may evaluate formulas: under the template's own rule-set
+            tpl = self.recalculator.compile_template(self.template, self._input_specs, outputs)
+        self.compiled_from = "built"
+        return tpl
+
+    def _cached_template(self) -> CompiledTemplate | None:
+        try:
+            tpl = store.load(self.cache_path, self.recalculator, self.cache_key)
+        except store.CacheMiss as miss:
+            self.cache_note = str(miss)
+            return None
+        self.compiled_from = "cache"
+        return tpl
+
+    @property
+    def cache_key(self) -> dict[str, str]:
+        """What the compiled template on disk is keyed by (the store adds the Python and library versions)."""
+        if self._cache_key is None:
+            self._cache_key = {"template_sha256": hashlib.sha256(Path(self.template).read_bytes()).hexdigest(),
+                               "ruleset": self.key, "ruleset_data": _ruleset_digest(self.ruleset),
+                               "program": program_digest()}
+        return self._cache_key
+
+    @property
+    def cache_path(self) -> Path:
+        """The compiled template's file in :attr:`cache_dir`: named by the rule-set key and a digest of
+        :attr:`cache_key` (so that two program versions, or two checkouts, keep a file each)."""
+        if self.cache_dir is None:
+            raise ValueError("this engine keeps its compiled template in memory only (cache=False)")
+        digest = hashlib.sha256(repr(sorted(self.cache_key.items())).encode()).hexdigest()[:16]
+        return self.cache_dir / f"{_CACHE_PREFIX}{_safe_name(self.key)}-{digest}.pickle"
 
     def open(self, path: str | os.PathLike) -> _Book:
         """The package guard, then the structure check against the template of the rule-set the book records;

@@ -1,7 +1,5 @@
 """lint: constructs formulas 1.3.4 cannot evaluate are reported with sheet + cell."""
 
-import time
-
 import pytest
 
 from jidi_xl.engine.lint import LintError, format_issues, functions_used, lint_workbook
@@ -102,14 +100,13 @@ def test_recalculator_refuses_linted_workbook(xlsx, cell, rows, udfs):
     assert res.values[("S", "B1")] == "#NAME?"
 
 
-def test_lint_is_fast(xlsx, cell, rows):
+def test_a_large_clean_workbook_has_no_findings(xlsx, cell, rows):
+    """10,000 formula cells of supported constructs: no finding. (Its speed — under 2 s — is a benchmark's:
+    ``benchmarks/bench_lint.py``; a timed test fails on a busy machine and proves nothing there.)"""
     cells = []
     for r in range(1, 2001):
         cells.append(cell(f"A{r}", r))
         for col in "BCDEF":
             cells.append(cell(f"{col}{r}", f=f"IF(A{r}>10,JIDI_TEST_DOUBLE(A{r}),SUM($A$1:A{r}))"))
     p = xlsx("big.xlsx", [("S", rows(*cells))])
-    lint_workbook(p, UDF_NAMES)  # warm-up (imports formulas)
-    t = time.perf_counter()
     assert lint_workbook(p, UDF_NAMES) == []
-    assert time.perf_counter() - t < 2.0
