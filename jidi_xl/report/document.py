@@ -78,14 +78,11 @@ def _override_rows(results: list[Result], stage: str) -> list[dict]:
              "reviewer": r.override.reviewer} for r in results if r.override is not None]
 
 
-def _chart(rs, case, conc: Result) -> dict | None:
+def _chart(rs, case, conc: Result, statuses) -> dict | None:
     """Resident firms by industry (all roster firms, and of them the counted Beijing small/micro ones) as bar
-    geometry for the template's inline SVG. Counting uses the rules' own :func:`classify_roster`."""
-    from ..rules.firms import classify_roster
-
+    geometry for ``chart.svg.j2``. Counting uses the rules' own :func:`classify_roster` (``statuses``)."""
     if not case.firms:
         return None
-    statuses = classify_roster(rs, case.firms)
     order = rs.code_list("industries")
     total: dict[str | None, int] = {}
     counted: dict[str | None, int] = {}
@@ -118,12 +115,13 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
     leading = [rs.label("industries", c) for c in v.get("leading") or []]
     from ..rules.firms import classify_roster
 
-    # The roster by industry, as running text (a 1,000-row table would take WeasyPrint seconds to lay out): each
-    # firm's name, and after it why it is not counted when it is not (size class, registration, or still pending).
+    # The roster by industry, as running text (a 1,000-firm roster is one paragraph per industry, not pages of
+    # table rows): each firm's name, and after it why it is not counted when it is not (size class, registration, or still pending).
     order = rs.code_list("industries")
     lead_set = set(v.get("leading") or [])
     groups: dict[str | None, list[dict]] = {}
-    for st in classify_roster(rs, case.firms):
+    statuses = classify_roster(rs, case.firms)
+    for st in statuses:
         why = ""
         if st.counts is None:
             why = "待核实"
@@ -139,7 +137,7 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
             "ratio": pct(v["ratio"]) if v.get("ratio") is not None else "—",
             "ratio_all": pct(v["ratio_all"]) if v.get("ratio_all") is not None else "—",
             "carried": next((t["title"] for t in tracks if t["carried"]), None),
-            "tracks": tracks, "chart": _chart(rs, case, conc)}
+            "tracks": tracks, "chart": _chart(rs, case, conc, statuses)}
 
 
 def _experts(rs, case, ev) -> dict | None:
