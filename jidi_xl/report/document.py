@@ -476,19 +476,26 @@ NO_FONT = ("未找到可用的中文字体（需要以下任一字体：{}），
 _TYPST: dict[str, Any] = {}
 
 
+def font_families(fonts) -> list[str]:
+    """The declared families that ``fonts`` (a ``typst.Fonts``) holds, in order; none: :class:`OutputError` saying
+    which font to install (a PDF is never set in a font without Chinese glyphs)."""
+    from .outputs import OutputError
+
+    have = set(fonts.families())
+    families = [f for f in FONT_FAMILIES if f in have]
+    if not families:
+        raise OutputError(NO_FONT.format("、".join(FONT_FAMILIES)))
+    return families
+
+
 def _typst():
     """(compiler, font families) of this process, made once: Typst scans the system fonts when the compiler is made
     and keeps them (with what it has laid out) across compiles — a batch worker pays for the scan once."""
     if not _TYPST:
         import typst
 
-        from .outputs import OutputError
-
         fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False)
-        have = set(fonts.families())
-        families = [f for f in FONT_FAMILIES if f in have]
-        if not families:
-            raise OutputError(NO_FONT.format("、".join(FONT_FAMILIES)))
+        families = font_families(fonts)
         _TYPST["compiler"] = typst.Compiler(input=TEMPLATES / "document.typ", root=str(TEMPLATES), font_paths=fonts)
         _TYPST["families"] = families
     return _TYPST["compiler"], _TYPST["families"]

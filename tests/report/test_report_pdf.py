@@ -277,3 +277,22 @@ def test_a_report_from_the_checked_outcome_equals_one_from_the_workbook_read_aga
     assert travelled.parsed is None and travelled.values == res.values
     html = [render_html(context(*report_of_workbook(book, o), FIXED)) for o in (res, travelled)]
     assert html[0] == html[1] and res.parsed[0].base_name in html[0]
+
+
+@pytest.mark.parametrize("system, embedded, found", [
+    (True, False, True),        # this machine: a declared CJK family (.ci/run installs fonts-noto-cjk)
+    (False, True, False),       # Typst's own fonts only (Latin): refused, never boxes
+    (False, False, False),      # no font at all
+])
+def test_a_pdf_needs_a_declared_cjk_font_and_says_which_to_install(system, embedded, found):
+    import typst
+
+    from jidi_xl.report.document import font_families
+    from jidi_xl.report.outputs import OutputError
+
+    fonts = typst.Fonts(include_system_fonts=system, include_embedded_fonts=embedded)
+    if found:
+        assert font_families(fonts)[0] in FONT_FAMILIES
+    else:
+        with pytest.raises(OutputError, match="fonts-noto-cjk"):
+            font_families(fonts)
