@@ -244,11 +244,15 @@ def test_cli_report_refuses_with_a_named_reason(tmp_path, args, says):
     assert not (tmp_path / "r.pdf").exists()
 
 
-def test_same_input_and_time_give_the_same_html(rendered):
+def test_same_input_and_time_give_the_same_html_and_pdf(tmp_path):
+    from jidi_xl.report.document import pdf_bytes
+
     raw = hostile_case()
-    a = render_html(context(evaluate_case(parse_case(raw)), parse_case(raw), Source("x.json", "0" * 64, "案例 JSON"), FIXED))
-    b = render_html(context(evaluate_case(parse_case(raw)), parse_case(raw), Source("x.json", "0" * 64, "案例 JSON"), FIXED))
+    docs = [context(evaluate_case(parse_case(raw)), parse_case(raw), Source("x.json", "0" * 64, "案例 JSON"), FIXED)
+            for _ in range(2)]
+    a, b = (render_html(d) for d in docs)
     assert a == b and "2026-12-01 09:00:00" in a
+    assert pdf_bytes(docs[0]) == pdf_bytes(docs[1])
 
 
 @pytest.mark.parametrize("cid", CASES)
