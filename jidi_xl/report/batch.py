@@ -365,9 +365,9 @@ REPORT_FAILED = "未生成报告：生成报告时程序出错（{}），不是�
 
 
 def _write_book_report(task: _Task, report: str, o: WorkbookOutcome, done: _Done) -> None:
-    """The base's report (to ``report``, the task's), from the inputs the rules engine just evaluated (outside the
-    file's time limit: the file is not to blame for rendering). A fault writing it names the report's path
-    (:class:`OutputError`)."""
+    """The base's report (to ``report``, the task's), from the case and evaluation the worker just compared the
+    workbook with (``o.parsed``: nothing is read twice), outside the file's time limit (the file is not to blame for
+    rendering). A fault writing it names the report's path (:class:`OutputError`)."""
     from datetime import datetime
 
     from .document import context, report_of_workbook, write_report

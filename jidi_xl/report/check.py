@@ -49,10 +49,14 @@ class WorkbookOutcome:
     compared: int = 0
     seconds: float = 0.0
     blank: bool = False          # no input at all (the blank template): nothing to evaluate
+    parsed: Any = field(default=None, repr=False, compare=False)   # (case, report) compared with; this process only
 
     @property
     def evaluated(self) -> bool:
         return not self.problems
+
+    def __getstate__(self) -> dict:     # a batch worker's outcome travels to the parent without the case
+        return {**self.__dict__, "parsed": None}
 
 
 def _cell_problems(result) -> list[str]:
@@ -193,6 +197,7 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
         res.problems.append(str(exc))
         res.seconds = time.perf_counter() - t0
         return res
+    res.parsed = (case, report)
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
     rows = _change_rows(path, L)

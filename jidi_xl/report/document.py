@@ -1,21 +1,24 @@
-"""The per-base evaluation report a reviewer prints and signs (``jidi-xl report``): HTML, and PDF through WeasyPrint.
+"""The per-base evaluation report a reviewer prints and signs (``jidi-xl report``): PDF through Typst, or HTML.
 
 Everything shown comes from the evaluation the rules engine computed (:func:`jidi_xl.evaluate.evaluate_case`)
 and from the rule-set: articles, titles, outcomes, figures and reasons are the :class:`~jidi_xl.results.Result`
-fields, labels come from ``codes.yaml`` and parameters from the rule-set file. Nothing here decides a rule; the
-template only lays results out. A workbook is read the way ``check`` reads it (package guard, structure check,
-headless recalculation and comparison with the rules engine, then its inputs evaluated by the rules engine).
+fields, labels come from ``codes.yaml`` and parameters from the rule-set file. Nothing here decides a rule. Every
+word of the document is put into a list of blocks here (:func:`context`, :func:`document`); two thin templates lay
+the same blocks out: ``templates/document.typ`` as the A4 PDF (Typst, through its PyPI package ``typst``) and
+``templates/report.html.j2`` as HTML. A workbook is read the way ``check`` reads it (package guard, structure
+check, headless recalculation and comparison with the rules engine, then its inputs evaluated by the rules engine);
+in a batch the worker hands over the case and evaluation it already has (:func:`report_of_outcome`).
 
-Text from applicants (base and firm names, justifications) reaches the page only through Jinja's autoescape:
-``=HYPERLINK(…)``, ``@SUM(1)`` or ``<script>`` print as the characters they are.
+Text from applicants (base and firm names, justifications) stays data: Jinja escapes it in the HTML, and Typst
+receives the document as JSON strings (``sys.inputs``), never as markup: ``=HYPERLINK(…)``, ``@SUM(1)``, ``#set``
+or ``<script>`` print as the characters they are.
 
-The font: the CSS names ``WenQuanYi Micro Hei`` (Debian's ``fonts-wqy-microhei``, found through fontconfig by
-WeasyPrint/Pango), then other CJK families a machine may have; WeasyPrint embeds the glyphs used, subset.
+The font (:data:`FONT_FAMILIES`): Noto Sans CJK SC, else WenQuanYi Micro Hei, else what Windows or macOS has;
+Typst finds them among the system fonts and embeds the glyphs used, subset.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -75,14 +78,11 @@ def _override_rows(results: list[Result], stage: str) -> list[dict]:
              "reviewer": r.override.reviewer} for r in results if r.override is not None]
 
 
-def _chart(rs, case, conc: Result) -> dict | None:
+def _chart(rs, case, conc: Result, statuses) -> dict | None:
     """Resident firms by industry (all roster firms, and of them the counted Beijing small/micro ones) as bar
-    geometry for the template's inline SVG. Counting uses the rules' own :func:`classify_roster`."""
-    from ..rules.firms import classify_roster
-
+    geometry for ``chart.svg.j2``. Counting uses the rules' own :func:`classify_roster` (``statuses``)."""
     if not case.firms:
         return None
-    statuses = classify_roster(rs, case.firms)
     order = rs.code_list("industries")
     total: dict[str | None, int] = {}
     counted: dict[str | None, int] = {}
@@ -115,12 +115,13 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
     leading = [rs.label("industries", c) for c in v.get("leading") or []]
     from ..rules.firms import classify_roster
 
-    # The roster by industry, as running text (a 1,000-row table would take WeasyPrint seconds to lay out): each
-    # firm's name, and after it why it is not counted when it is not (size class, registration, or still pending).
+    # The roster by industry, as running text (a 1,000-firm roster is one paragraph per industry, not pages of
+    # table rows): each firm's name, and after it why it is not counted when it is not (size class, registration, or still pending).
     order = rs.code_list("industries")
     lead_set = set(v.get("leading") or [])
     groups: dict[str | None, list[dict]] = {}
-    for st in classify_roster(rs, case.firms):
+    statuses = classify_roster(rs, case.firms)
+    for st in statuses:
         why = ""
         if st.counts is None:
             why = "待核实"
@@ -136,7 +137,7 @@ def _concentration(rs, case, results: list[Result]) -> dict | None:
             "ratio": pct(v["ratio"]) if v.get("ratio") is not None else "—",
             "ratio_all": pct(v["ratio_all"]) if v.get("ratio_all") is not None else "—",
             "carried": next((t["title"] for t in tracks if t["carried"]), None),
-            "tracks": tracks, "chart": _chart(rs, case, conc)}
+            "tracks": tracks, "chart": _chart(rs, case, conc, statuses)}
 
 
 def _experts(rs, case, ev) -> dict | None:
@@ -163,8 +164,9 @@ def _experts(rs, case, ev) -> dict | None:
             "trimmed": bool(dropped)}
 
 
-def context(rep, case, source: Source, at: datetime) -> dict[str, Any]:
-    """Everything the template shows, from the engine's :class:`~jidi_xl.evaluate.Report` and its case."""
+def _facts(rep, case, source: Source, at: datetime) -> dict[str, Any]:
+    """What the report says, from the engine's :class:`~jidi_xl.evaluate.Report` and its case, before it is laid
+    into blocks (:func:`_blocks`)."""
     from .. import __name__ as pkg
     from ..rules.chapter4 import GRADES
     from . import stars_text
@@ -177,11 +179,7 @@ def context(rep, case, source: Source, at: datetime) -> dict[str, Any]:
         "source": source, "at": at.strftime("%Y-%m-%d %H:%M:%S %Z").strip(), "at_iso": at.isoformat(),
         "overrides": [], "verdicts": [], "recognition": None, "evaluation": None, "filings": [],
     }
-    try:
-        from importlib.metadata import version
-        ctx["program"] = f"jidi-xl {version(pkg)}"
-    except Exception:  # noqa: BLE001 — not installed: no version to show
-        ctx["program"] = "jidi-xl"
+    ctx["program"] = _program(pkg)
     used_placeholder = False
     if rep.recognition:
         rec = rep.recognition
@@ -240,6 +238,269 @@ def _show(v: Any) -> str:
     return str(v)
 
 
+@functools.lru_cache(maxsize=None)
+def _program(pkg: str) -> str:
+    try:
+        from importlib.metadata import version
+        return f"jidi-xl {version(pkg)}"
+    except Exception:  # noqa: BLE001 — not installed: no version to show
+        return "jidi-xl"
+
+
+# ------------------------------------------------------------------ the document: blocks both faces lay out
+#
+# Every word, label and figure of a document is put here, in Python, into a list of blocks; the two templates only
+# lay them out: ``report.html.j2`` as HTML (``-o REPORT.html``), ``document.typ`` as the PDF (Typst). A block is a
+# dict with a kind ``k``:
+#
+#   h1 / h2 / h3   {"text"}                                  headings (the PDF's bookmarks)
+#   p              {"cell", "cls": "" | note | note-center | firms}
+#   meta           {"cols", "rows": [[label, cell], …]}       label/value table
+#   table          {"cols", "head": [cell, …], "rows": [{"cells": [cell, …], "cls": "" | ovr | dropped}]}
+#   verdicts       {"head", "lines": [{"cell", "detail"}], "extra"}
+#   chart          {"svg", "width", "caption"}               the chart, one SVG drawn by chart.svg.j2 for both faces
+#   sign           {"rows": [[label, label], …]}              signature and date lines
+#   pagebreak      {}
+#
+# A cell is a list of runs {"t": text, "s": style}; the styles, named once here and given a look by each face:
+# "" plain, o-PASS / o-FAIL / o-REVIEW (an outcome's colour, bold), small, b (bold), mono, br (a line break).
+# Column widths ``cols``: "25mm", "28%", or "" (an equal share of what is left). Applicants' text stays data to
+# the end: Jinja escapes it, Typst receives it as JSON strings, never as markup.
+
+STYLES = ("", "o-PASS", "o-FAIL", "o-REVIEW", "small", "b", "mono", "br")
+BR = {"t": "", "s": "br"}
+PAGE_OF = ("第 ", " 页，共 ", " 页")            # 第 N 页，共 M 页 in the footer of every page
+CN = "一二三四五六七八九十"
+
+
+def _r(text: Any, style: str = "") -> dict:
+    return {"t": "" if text is None else str(text), "s": style}
+
+
+def _cell(*parts: Any) -> list[dict]:
+    """A cell from parts: a string is a plain run, a dict a run, a list its runs; empty parts are left out."""
+    out: list[dict] = []
+    for p in parts:
+        if isinstance(p, list):
+            out += p
+        elif isinstance(p, dict):
+            out.append(p)
+        elif p is not None and p != "":
+            out.append(_r(p))
+    return out
+
+
+def _small(text: str) -> dict:
+    return _r(text, "small")
+
+
+def _res(outcome: str, text: str) -> dict:
+    return _r(text, f"o-{outcome}")
+
+
+def _h(level: int, text: str) -> dict:
+    return {"k": f"h{level}", "text": text}
+
+
+def _p(*parts: Any, cls: str = "") -> dict:
+    return {"k": "p", "cell": _cell(*parts), "cls": cls}
+
+
+META_COLS = ["28%", ""]
+
+
+def _meta(rows: list) -> dict:
+    return {"k": "meta", "cols": META_COLS, "rows": [[label, _cell(v)] for label, v in rows if v is not None]}
+
+
+def _table(cols: list[str], head: list, rows: list, classes: list[str] | None = None) -> dict:
+    return {"k": "table", "cols": cols, "head": [_cell(h) for h in head],
+            "rows": [{"cells": [_cell(c) for c in row], "cls": (classes[i] if classes else "")}
+                     for i, row in enumerate(rows)]}
+
+
+def _rowtable(rows: list[dict]) -> dict:
+    """Conditions, one per row: article, title, result (an override: reviewer's result, 复核改判 and the computed
+    one), the figures compared and the reason."""
+    return _table(
+        ["25mm", "28mm", "19mm", "56mm", ""], ["依据", "条件", "结果", "比较的数据", "理由"],
+        [[r["article"],
+          _cell(r["title"], [BR, _small(f"（{r['note']}）")] if r["note"] else None),
+          _cell(_res(r["outcome"], r["outcome_zh"]),
+                [BR, _small("复核改判"), BR, _small("原计算："), BR, _small(r["computed_zh"])] if r["overridden"] else None),
+          _cell(r["figures"], [BR, _small("（含暂定参数）")] if r["placeholder"] else None),
+          r["reason"]] for r in rows],
+        ["ovr" if r["overridden"] else "" for r in rows])
+
+
+CHART_LEGEND = (("计入的本市小微企业", "#2f75b5", 0), ("其他入驻企业", "#bdd7ee", 130), ("主导产业", "#c55a11", 230))
+
+
+def _concentration_blocks(c: dict) -> list[dict]:
+    out = [_h(3, "入驻企业与主导产业集聚度（第六条第（五）项）"),
+           _meta([("主导产业", f"{'、'.join(c['leading']) or '无'}（{'按入驻企业行业分布推定' if c['derived'] else '申报'}）"),
+                  ("入驻企业总数", f"{c['resident_total']} 家；其中本市小型、微型企业 {c['n']} 家"
+                   + (f"，另有 {c['pending']} 家规模/注册地待核实（未计入）" if c["pending"] else "")),
+                  ("集聚度（本市小微企业中）", f"{c['ratio']}（按全部入驻企业计 {c['ratio_all']}，参考）"),
+                  ("满足的通道", (c["carried"] or "无（两个通道均未满足或待核实）")
+                   + (f"；本项经复核改判为{c['result']['outcome_zh']}（原计算：{c['result']['computed_zh']}，见“复核改判”）"
+                      if c["result"]["overridden"] else ""))]),
+           _table(["40mm", "19mm", "62mm", ""], ["通道", "结果", "比较的数据", "理由"],
+                  [[_cell(t["title"], [BR, _small("（据此通过）")] if t["carried"] else None),
+                    _res(t["outcome"], t["outcome_zh"]), t["figures"], t["reason"]] for t in c["tracks"]])]
+    ch = c["chart"]
+    if ch:
+        caption = ("图：入驻企业按产业分布（条长为入驻企业数，深色部分及括号内为计入的本市小型、微型企业数；橙色为主导产业）。"
+                   + (f"另有 {ch['more']} 个产业未画出。" if ch["more"] else ""))
+        out.append({"k": "chart", "chart": ch, "width": ch["width"], "caption": caption, "svg": ""})
+    return out
+
+
+def _blocks(f: dict) -> list[dict]:
+    """The report, block by block (what the old template said, now said once for both faces)."""
+    rec, ev = f["recognition"], f["evaluation"]
+    rs = f["ruleset"]
+    b: list[dict] = [_h(1, f["title"]), _meta([
+        ("示范基地", f["base_name"]), ("案例编号", f["case_id"]),
+        ("认定评价参照日（申请受理截止日期）", rec["reference_date"] if rec else None),
+        ("绩效评价年度", f"{ev['year']} 年（基础条件复核日 {ev['snapshot']}）" if ev else None),
+        ("依据", f"《{rs['title']}》（{rs['document']}），规则集 {rs['id']}，施行日期 {rs['effective_from']}"),
+        ("年度通知参数", f"合格线、较好线、星级分档、资金档次等 {len(f['placeholders'])} 项为暂定参数，待年度通知确认（见“暂定参数”）"
+         if f["placeholders"] else "均已确认")])]
+    b.append({"k": "verdicts", "head": "评价结论",
+              "lines": [{"cell": _cell(f"{v['label']}：", _res(v["outcome"], v["text"])), "detail": v["detail"]}
+                        for v in f["verdicts"]],
+              "extra": f"其中 {len(f['overrides'])} 项经复核改判（见“复核改判”）。" if f["overrides"] else ""})
+    k = 0
+    if rec:
+        b += [_h(2, f"{CN[k]}、认定条件逐项评价（第六条、第七条、第十五条）"),
+              _p(f"参照日 {rec['reference_date']}。结论规则：任一条件不符合即不符合；否则任一待核实即待核实；全部符合方为符合。",
+                 cls="note"),
+              _rowtable(rec["rows"]),
+              _p("认定结论：", _res(rec["verdict"]["outcome"], rec["verdict_zh"]),
+                 f"（{rec['verdict']['figures']}）。{rec['verdict']['reason']}")]
+        if rec["concentration"]:
+            b += _concentration_blocks(rec["concentration"])
+        k += 1
+    if ev:
+        part, a15 = ev["participated"], ev["art15"]
+        b += [_h(2, f"{CN[k]}、{ev['year']} 年度绩效评价与星级评定（第十三条、第十四条、第十五条）"), _meta([
+            ("参加绩效评价", _cell(_res(part["outcome"], part["outcome_zh"]), f"：{part['figures']}；{part['reason']}")),
+            (f"基础门槛条件复核（{ev['snapshot']}）", _cell(_res(ev["basic_outcome"], ev["basic_outcome_zh"]), "（第六条十项逐项见下表）")),
+            ("第十五条撤销情形", _cell(_res(a15["outcome"], a15["outcome_zh"]), f"：{a15['figures']}；{a15['reason']}")),
+            ("评价得分", ev["score"]["figures"]),
+            ("评价结果", _cell(_res(ev["grade"]["outcome"], ev["grade_zh"]), f"（{ev['grade']['figures']}）")),
+            ("星级", ev["stars"]), ("资金档次", ev["tier"]),
+            ("处理（第十四条、第十五条）", ev["consequence"] + (f"；再次申请限制至 {ev['ban_until']}（不含当日）" if ev["ban_until"] else ""))])]
+        ex = ev["experts"]
+        if ex:
+            b += [_h(3, "专家评分"),
+                  _table(["24mm"] + [""] * len(ex["indicators"]) + ["16mm"],
+                         ["专家"] + [_cell(i["name"], BR, _small(f"满分 {i['max']}，折合 {i['weight']} 分")) for i in ex["indicators"]]
+                         + ["总分"],
+                         [[r["name"] + ("（去掉）" if r["dropped"] else ""), *r["scores"], r["total"]] for r in ex["rows"]],
+                         ["dropped" if r["dropped"] else "" for r in ex["rows"]]),
+                  _p("去掉一个最高分、一个最低分后的平均分（截尾平均）：" if ex["trimmed"] else "平均分：", _r(ex["mean"], "b"))]
+        b += [_h(3, "逐项结果"), _rowtable(ev["rows"])]
+        if ev["concentration"]:
+            b += _concentration_blocks(ev["concentration"])
+        k += 1
+    if f["filings"]:
+        b += [_h(2, f"{CN[k]}、重大变更备案（第十七条）"),
+              _table(["30mm", "19mm", "22mm", "55mm", ""], ["事项", "结果", "备案期限", "比较的数据", "理由"],
+                     [[x["title"], _res(x["outcome"], x["outcome_zh"]), x["due"], x["figures"], x["reason"]] for x in f["filings"]])]
+        k += 1
+    b.append(_h(2, f"{CN[k]}、复核改判"))
+    k += 1
+    if f["overrides"]:
+        b.append(_table(["22mm", "34mm", "17mm", "17mm", "", "20mm"], ["评价", "条件", "计算结果", "复核结果", "改判理由", "复核人"],
+                        [[o["stage"], f"{o['article']} {o['title']}", o["computed_zh"], _r(o["outcome_zh"], "b"), o["justification"],
+                          o["reviewer"]] for o in f["overrides"]], ["ovr"] * len(f["overrides"])))
+    else:
+        b.append(_p("无改判：以上结果均为按输入数据计算的结果。"))
+    b.append(_h(2, f"{CN[k]}、暂定参数"))
+    k += 1
+    if f["placeholders"]:
+        b += [_p("下列参数不由《办法》规定，在年度通知发布前为暂定值；"
+                 + ("本报告的绩效评价结果用到了它们，须待年度通知确认。" if f["placeholder_used"] else "本报告的结论未用到它们。"), cls="note"),
+              _table(["50mm", "46mm", ""], ["参数", "暂定值", "来源与说明"],
+                     [[_r(p["path"], "mono"), p["value"] + (f" {p['unit']}" if p["unit"] else ""), p["source"]] for p in f["placeholders"]])]
+    else:
+        b.append(_p("无暂定参数。"))
+    conc = (rec["concentration"] if rec else None) or (ev["concentration"] if ev else None)
+    if conc and conc["firms"]:
+        b += [_h(2, f"{CN[k]}、入驻企业名单（第六条第（五）项的计数依据）"),
+              _p("按产业列出名册中的全部企业；企业规模按《中小企业划型标准规定》（工信部联企业〔2011〕300号）判定；"
+                 "名称后括号内为不计入本市小型、微型企业数的原因。", cls="note")]
+        # The roster as running text, one paragraph per industry (a 1,000-row table would be pages of layout).
+        b += [_p(_r(f"{g['industry']}{'（主导产业）' if g['lead'] else ''}", "b"),
+                 f"：{len(g['firms'])} 家，计入 {g['counted']} 家。"
+                 + "；".join(x["name"] + (f"（{x['why']}）" if x["why"] else "") for x in g["firms"]), cls="firms")
+              for g in conc["firms"]]
+        k += 1
+    src = f["source"]
+    b += [_h(2, f"{CN[k]}、数据来源"), _meta([
+        ("输入文件", f"{src.name}（{src.kind}）"), ("SHA-256", _r(src.sha256, "mono")),
+        ("工作簿结果与规则引擎核对", src.check or None), ("评价时间", f["at"]),
+        ("评价程序", f"{f['program']}，规则集 {rs['id']}（参数最后确认日期 {rs['checked_on']}）")]),
+        {"k": "sign", "rows": [["评审人（签字）：", "日期："], ["复核人（签字）：", "日期："]]}]
+    return b
+
+
+def context(rep, case, source: Source, at: datetime) -> dict[str, Any]:
+    """The report of one base as a document (:func:`document`): page headers and the blocks both faces lay out."""
+    f = _facts(rep, case, source, at)
+    return document(f"{f['title']}：{f['base_name']}", _blocks(f), at, left=f["base_name"], right=f["title"],
+                    sha=f"{source.name} · SHA-256 {source.sha256[:16]}…", program=f["program"])
+
+
+def document(title: str, blocks: list[dict], at: datetime, *, left: str = "", right: str = "", sha: str = "",
+             program: str = "") -> dict[str, Any]:
+    """A document both faces lay out: its title (the PDF's and the HTML's), the running header (``left``,
+    ``right``) and footer (``sha`` at the right of 第 N 页，共 M 页), and its blocks."""
+    return {"title": title, "page": {"left": left, "right": right, "sha": sha, "of": list(PAGE_OF)},
+            "blocks": blocks, "at_iso": at.isoformat(), "epoch": int(at.timestamp()), "program": program}
+
+
+# ------------------------------------------------------------------ fonts
+#
+# The CJK families a document asks for, in order of preference, declared once: the HTML's CSS lists them all (a
+# browser takes the first it has); the PDF takes those of them Typst finds on this machine, embedded as subsets.
+# Noto Sans CJK SC first: a real bold (Typst draws no synthetic bold; WenQuanYi Micro Hei has no bold face) and the
+# font Debian's fonts-noto-cjk and most Linux desktops carry; then WenQuanYi Micro Hei (fonts-wqy-microhei); then
+# what Windows and macOS have (Microsoft YaHei, PingFang SC), and Source Han Sans SC (Noto's Adobe twin).
+FONT_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC")
+NO_FONT = ("未找到可用的中文字体（需要以下任一字体：{}），无法生成 PDF 报告；请安装 Noto Sans CJK（Debian/Ubuntu："
+           "apt-get install fonts-noto-cjk），或改用 -o 报告.html")
+
+_TYPST: dict[str, Any] = {}
+
+
+def font_families(fonts) -> list[str]:
+    """The declared families that ``fonts`` (a ``typst.Fonts``) holds, in order; none: :class:`OutputError` saying
+    which font to install (a PDF is never set in a font without Chinese glyphs)."""
+    from .outputs import OutputError
+
+    have = set(fonts.families())
+    families = [f for f in FONT_FAMILIES if f in have]
+    if not families:
+        raise OutputError(NO_FONT.format("、".join(FONT_FAMILIES)))
+    return families
+
+
+def _typst():
+    """(compiler, font families) of this process, made once: Typst scans the system fonts when the compiler is made
+    and keeps them (with what it has laid out) across compiles — a batch worker pays for the scan once."""
+    if not _TYPST:
+        import typst
+
+        fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False)
+        families = font_families(fonts)
+        _TYPST["compiler"] = typst.Compiler(input=TEMPLATES / "document.typ", root=str(TEMPLATES), font_paths=fonts)
+        _TYPST["families"] = families
+    return _TYPST["compiler"], _TYPST["families"]
+
+
 # ------------------------------------------------------------------ rendering
 
 _ENV = None
@@ -255,53 +516,40 @@ def _env():
     return _ENV
 
 
-def render_html(ctx: dict) -> str:
+def _chart_svg(chart: dict, font: str) -> str:
+    return _env().get_template("chart.svg.j2").render(ch=chart, font=font, legend=CHART_LEGEND)
+
+
+def render_html(doc: dict) -> str:
+    """The document as one HTML file (CSS inline, chart inline SVG)."""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return _env().get_template("report.html.j2").render(css=css, **ctx)
+    fonts = ", ".join(f'"{f}"' for f in FONT_FAMILIES)
+    blocks = [{**b, "svg": _chart_svg(b["chart"], FONT_FAMILIES[0])} if b["k"] == "chart" else b for b in doc["blocks"]]
+    return _env().get_template("report.html.j2").render(css=css, fonts=fonts, styles=STYLES, **{**doc, "blocks": blocks})
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """Python's cyclic garbage collector off while WeasyPrint renders one document, back on (as it was) after.
+def pdf_bytes(doc: dict) -> bytes:
+    """The document as an A4 PDF (Typst; fonts embedded as subsets). Typst reads the document as JSON from
+    ``sys.inputs``: every text in it stays a string, whatever characters it holds."""
+    import json
 
-    A render allocates a few hundred thousand objects (boxes, styles, Pango wrappers); that triggers about 90
-    collections per report, among them a full one every other report, which walks every object of the process — in
-    a batch worker that is also the compiled template it inherited, ≈250,000 objects, ≈0.3 s a walk. Measured
-    (benchmarks/README.md): 0.15–0.2 s of collector time per report with it on, 0.03–0.04 s with it off during the
-    render (the one collection that follows it sweeps the render's garbage), for ≈55 MB more peak memory — far
-    inside the worker's limit. Nothing here is long-lived, so postponing collection loses nothing."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    compiler, families = _typst()
+    blocks = [{**b, "svg": _chart_svg(b["chart"], families[0]), "chart": None} if b["k"] == "chart" else b
+              for b in doc["blocks"]]
+    data = json.dumps({**doc, "blocks": blocks, "fonts": families}, ensure_ascii=False)
+    pdf = compiler.compile(format="pdf", sys_inputs={"doc": data}, timestamp=doc["epoch"])
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
-def write_pdf(html: str, target) -> None:
-    """HTML → PDF (A4, fonts embedded and subset) with WeasyPrint; ``target`` a path or a binary file."""
-    import logging
-
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)      # CSS it ignores is not the reviewer's business
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with _no_cyclic_gc():
-        HTML(string=html, base_url=str(TEMPLATES)).write_pdf(target)
-
-
-def write_report(ctx: dict, out: str | Path) -> Path:
-    """The report as ``.pdf`` or ``.html`` (by the suffix of ``out``), written atomically (:mod:`.outputs`)."""
+def write_report(doc: dict, out: str | Path, what: str = "评价报告") -> Path:
+    """The document as ``.pdf`` or ``.html`` (by the suffix of ``out``), written atomically (:mod:`.outputs`)."""
     from .outputs import atomic_target
 
     out = Path(out)
-    html = render_html(ctx)
-    with atomic_target(out, "评价报告") as tmp:
-        if out.suffix.lower() == ".html":
-            tmp.write_text(html, encoding="utf-8")
-        else:
-            write_pdf(html, str(tmp))
+    data = render_html(doc).encode("utf-8") if out.suffix.lower() == ".html" else pdf_bytes(doc)
+    with atomic_target(out, what) as tmp:
+        tmp.write_bytes(data)
     return out
 
 
@@ -353,13 +601,17 @@ def check_text(res) -> str:
 
 
 def report_of_workbook(path: str | Path, res, digest: str | None = None, name: str | None = None):
-    """(Report, Case, Source) of a workbook ``check`` has processed (``res``): its inputs read and evaluated by
-    the rules engine, exactly as :func:`.check.process_workbook` did to compare."""
+    """(Report, Case, Source) of a workbook ``check`` has processed (``res``): the case and evaluation
+    :func:`.check.process_workbook` compared the workbook with (``res.parsed``, in the process that made it), else its
+    inputs read again and evaluated by the rules engine."""
     from ..errors import InputError, RuleSetError
     from ..evaluate import evaluate_case
     from workbooks.reader import read_parsed_case
 
     path = Path(path)
+    if getattr(res, "parsed", None) is not None:      # process_workbook read and evaluated the inputs already
+        case, rep = res.parsed
+        return rep, case, Source(name or path.name, digest or sha256_of(path), "标准评价工作簿", check_text(res))
     try:
         _raw, case = read_parsed_case(path)
         rep = evaluate_case(case)

@@ -104,14 +104,26 @@ def write_sheets(wb, lists: Lists, print_setup) -> None:
 
 
 def write_pdf(lists: Lists, out: str | Path, at: datetime) -> None:
-    """The same lists as an A4 PDF (WeasyPrint, the report's font and page style), written atomically."""
-    from .document import TEMPLATES, _env, write_pdf as html_to_pdf
-    from .outputs import atomic_target
+    """The same lists as an A4 PDF (the report's document face, :mod:`.document`: Typst, the report's fonts and
+    page style), one list per page, written atomically. Column widths come from the same declarations as the sheets."""
+    from .document import document, write_report
+
+    def table(cols: list[tuple[str, str, int]], items: list[dict]) -> dict:
+        total = sum(w for _h, _k, w in cols)
+        rows = [[str(it[k]) for _h, k, _w in cols] for it in items] or [["（无）"]]      # one cell: spans the table
+        return {"k": "table", "cols": [f"{w / total * 100:.1f}%" for _h, _k, w in cols],
+                "head": [[{"t": h, "s": ""}] for h, _k, _w in cols],
+                "rows": [{"cells": [[{"t": c, "s": ""}] if c else [] for c in row], "cls": ""} for row in rows]}
 
     t1, t2 = titles(lists)
     n1, n2 = notes(lists)
-    html = _env().get_template("publication.html.j2").render(
-        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"), lists=lists, t1=t1, t2=t2, n1=n1, n2=n2,
-        rec_cols=RECOGNISED_COLUMNS, res_cols=RESULTS_COLUMNS, at_iso=at.isoformat())
-    with atomic_target(out, "公示名单 PDF") as tmp:
-        html_to_pdf(html, str(tmp))
+    blocks: list[dict] = []
+    for title, note, cols, items in ((t1, n1, RECOGNISED_COLUMNS, lists.recognised), (t2, n2, RESULTS_COLUMNS, lists.results)):
+        if blocks:
+            blocks.append({"k": "pagebreak"})
+        blocks += [{"k": "h1", "text": title}, {"k": "p", "cell": [{"t": note, "s": ""}], "cls": "note-center"},
+                   table(cols, items)]
+    write_report(document(t1, blocks, at, right=PUBLICATION_HEADER), Path(out), "公示名单 PDF")
+
+
+PUBLICATION_HEADER = "公示名单"
