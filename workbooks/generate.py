@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from fractions import Fraction
@@ -36,7 +37,7 @@ from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
 from .codec import _get as codec_get, case_cells
 from .layout import (KINDS, OUTCOMES, S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, S_CHART, S_GUIDE, S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS,
-                     Layout, Name, default_layout, layout_for, list_for)
+                     LINE_HEIGHT, Layout, Name, default_layout, layout_for, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
 ROOT = PACKAGE_DIR.parent
@@ -94,10 +95,10 @@ class _Formats:
             "bold": lambda: self.get(bold=True),
         }[name]()
 
-    def input(self, kind: str) -> Any:
+    def input(self, kind: str, wrap: bool = False) -> Any:
         nf = NUM_FORMATS.get(kind)
         return self.get(bg_color=INPUT_FILL, locked=False, border=1, border_color="#BF9000",
-                        **({"num_format": nf} if nf else {}))
+                        **({"num_format": nf} if nf else {}), **({"text_wrap": True, "valign": "top"} if wrap else {}))
 
     def output(self, kind: str) -> Any:
         nf = NUM_FORMATS.get(kind)
@@ -107,6 +108,11 @@ class _Formats:
 
 
 # -- writing ----------------------------------------------------------------------------------------
+
+def text_width(text: str) -> int:
+    """A text's width in Excel's column units (one unit: the digit 0): a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
 
 def _validation(n: Name) -> dict | None:
     """The data validation of an input, with Chinese input and error messages."""
@@ -350,7 +356,14 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
         for c1, c2, w in cols:
             for c in range(c1, c2 + 1):
                 ws[sheet].set_column(c, c, w, col_fmt.get((sheet, c)))
-    for sheet, rows in L.heights.items():
+    heights = {sheet: dict(rows) for sheet, rows in L.heights.items()}
+    for (sheet, r, c), last in L.spans.items():        # a long text's row grows with the text it holds
+        v = inputs.get((sheet, r, c))
+        if isinstance(v, str):
+            width = sum(L.widths_of(sheet, c, last)) - 2
+            lines = sum(-(-text_width(part) // int(width)) or 1 for part in v.split("\n"))
+            heights.setdefault(sheet, {})[r] = max(heights.get(sheet, {}).get(r, 0), lines * LINE_HEIGHT)
+    for sheet, rows in heights.items():
         for r, h in rows.items():
             ws[sheet].set_row(r, h)
 
@@ -378,6 +391,14 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
         w = ws[n.sheet]
         for r, c in n.cells():
             v = inputs.get((n.sheet, r, c))
+            if (n.sheet, r, c) in L.spans:             # a long text: merged over the next columns, wrapped
+                fmt = F.input(n.kind, wrap=True)
+                w.merge_range(r, c, r, L.spans[(n.sheet, r, c)], "", fmt)
+                if v is None:
+                    w.write_blank(r, c, None, fmt)
+                else:
+                    w.write_string(r, c, str(v), fmt)
+                continue
             if v is None:
                 if (n.sheet, c) not in col_fmt:
                     w.write_blank(r, c, None, fmt)
