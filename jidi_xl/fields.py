@@ -655,18 +655,24 @@ _TYPE_DOC = {"string": "string", "date": "date", "boolean": "boolean", "number":
              "code": "code", "codes": "array of code", "numbers": "array of number/null", "const": "const"}
 
 
-def _range_doc(f: Field) -> str:
+def _range_doc(f: Field, span: bool = False) -> str:
+    """A field's range in words (``≥ 0，≤ 1``; ``span``: ``0–1``, and 不重复 for an array of codes)."""
     parts = []
-    if f.minimum is not None:
-        parts.append(f"≥ {f.minimum:g}")
+    if span and f.minimum is not None and f.maximum is not None:
+        parts.append(f"{f.minimum:g}–{f.maximum:g}")
+    else:
+        if f.minimum is not None:
+            parts.append(f"≥ {f.minimum:g}")
+        if f.maximum is not None:
+            parts.append(f"≤ {f.maximum:g}")
     if f.exclusive_minimum is not None:
         parts.append(f"> {f.exclusive_minimum:g}")
-    if f.maximum is not None:
-        parts.append(f"≤ {f.maximum:g}")
     if f.min_length is not None:
         parts.append(f"至少 {f.min_length} 个字")
     if f.max_items is not None:
         parts.append(f"至多 {f.max_items} 项")
+    if span and f.type == "codes":
+        parts.append("不重复")
     return "，".join(parts)
 
 
@@ -718,27 +724,6 @@ DOC_COLUMNS = ("字段", "类型", "单位", "含义", "条款", "缺失时")
 TOP_COLUMNS = ("字段", "类型", "必填", "含义", "用于")
 
 
-def _range_inline(f: Field) -> str:
-    parts = []
-    if f.minimum is not None and f.maximum is not None:
-        parts.append(f"{f.minimum:g}–{f.maximum:g}")
-    elif f.minimum is not None:
-        parts.append(f"≥ {f.minimum:g}")
-    elif f.maximum is not None:
-        parts.append(f"≤ {f.maximum:g}")
-    if f.exclusive_minimum is not None:
-        parts.append(f"> {f.exclusive_minimum:g}")
-    text = " ".join(parts)
-    extra = []
-    if f.min_length is not None:
-        extra.append(f"至少 {f.min_length} 个字")
-    if f.max_items is not None:
-        extra.append(f"最多 {f.max_items} 项")
-    if f.type == "codes":
-        extra.append("不重复")
-    return "，".join(([text] if text else []) + extra)
-
-
 def _type_cell(node) -> str:
     if isinstance(node, Section):
         out = "object"
@@ -755,9 +740,9 @@ def _type_cell(node) -> str:
             out = " / ".join(f'`"{c}"`' for c in node.enum)
         else:
             out = _TYPE_DOC.get(node.type, node.type)
-        rng = _range_inline(node)
+        rng = _range_doc(node, span=True)
         if rng:
-            out += ("，" if rng[0] in "至最不" else " ") + rng
+            out += ("，" if rng[0] in "至不" else " ") + rng
         required = node.required
     return out + ("，必填" if required else "")
 
