@@ -120,6 +120,23 @@ def incomplete_row(table: F.Table, item: dict) -> str | None:
     return None
 
 
+def notice_evaluates(rs: "RuleSet") -> int | None:
+    """The evaluation year the rule-set's notice evaluates (None: no notice, any year of the period; see below)."""
+    info = getattr(rs, "notice_info", None)
+    return info.evaluation_year if info is not None else None
+
+
+def notice_year_hint(rs: "RuleSet") -> str | None:
+    """The short form of :func:`notice_year` for the workbook's year cell (its input validation, ≤ 255 characters)."""
+    want = notice_evaluates(rs)
+    if want is None:
+        return None
+    d = notice_for_evaluation(0)         # notice year − evaluation year (the decision of jidi_xl.ruleset)
+    return (f"本工作簿按 {rs.notice} 年度通知生成，评价 {want} 年度；评价其他年度请用 "
+            f"jidi-xl workbook --notice 通知年份（= 评价年度 {'+' if d >= 0 else '−'} {abs(d)}）-o BOOK.xlsx "
+            f"生成该年度通知的工作簿")
+
+
 def notice_year(rs: "RuleSet", year: Any) -> str | None:
     """An evaluation year the rule-set's notice does not evaluate (2023 in a case or workbook of the 2025 notice).
 
@@ -135,9 +152,9 @@ def notice_year(rs: "RuleSet", year: Any) -> str | None:
     existed. Only a case or workbook that names a notice is held to that notice's year.
     """
     info = getattr(rs, "notice_info", None)
-    if info is None or not isinstance(year, int) or isinstance(year, bool):
+    want = notice_evaluates(rs)
+    if info is None or want is None or not isinstance(year, int) or isinstance(year, bool):
         return None
-    want = info.evaluation_year
     if year == want:
         return None
     right = notice_for_evaluation(year)

@@ -27,6 +27,7 @@ from typing import Any
 
 import xlsxwriter
 
+from jidi_xl import checks
 from jidi_xl import fields as FC
 from jidi_xl import values as V
 from jidi_xl.case import parse_case
@@ -114,8 +115,9 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _validation(n: Name) -> dict | None:
-    """The data validation of an input, with Chinese input and error messages."""
+def _validation(n: Name, rs: RuleSet | None = None) -> dict | None:
+    """The data validation of an input, with Chinese input and error messages (``rs``: the book's rule-set; a
+    notice's book takes only the year its notice evaluates, as jidi_xl.checks.notice_year reads it)."""
     kind = n.kind
     title = n.label.split("·")[-1][:32]
     hint = (n.help + "。" if n.help else "") + KINDS.get(kind, "")
@@ -129,6 +131,10 @@ def _validation(n: Name) -> dict | None:
                 "maximum": V.LATEST_DATE, "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
     if kind == "year":
         y = FC.find("evaluation.year")
+        only = checks.notice_evaluates(rs) if rs is not None else None
+        if only is not None:
+            return {**base, "validate": "integer", "criteria": "between", "minimum": only, "maximum": only,
+                    "error_message": (checks.notice_year_hint(rs) or "")[:255]}
         return {**base, "validate": "integer", "criteria": "between", "minimum": y.minimum, "maximum": y.maximum,
                 "error_message": f"请填写四位年份（{y.minimum}–{y.maximum}），如 2024。"}
     if kind == "int":
@@ -410,7 +416,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
                 w.write_number(r, c, v, fmt)
             else:
                 w.write_string(r, c, str(v), fmt)
-        dv = _validation(n)
+        dv = _validation(n, rs)
         if dv:
             w.data_validation(n.row, n.col, n.row + n.nrows - 1, n.col + n.ncols - 1, dv)
 

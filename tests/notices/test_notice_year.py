@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from jidi_xl import fields as F
 from jidi_xl.case import parse_case
 from jidi_xl.cli import main
 from jidi_xl.errors import InputError
@@ -97,3 +98,24 @@ def test_workbook(tmp_path, delta, refused):
         assert res.exit_code == 0, res.output                   # evaluated, and agrees with the rules engine
         assert "通知不符" not in res.output
     assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("key", [DEFAULT_RULESET, *(f"{DEFAULT_RULESET}@{n}" for n in SHIPPED)])
+def test_the_year_cell_of_a_notice_book_takes_only_its_year(tmp_path, key):
+    # the workbook's own guard at typing time (Excel's input validation), the same rule as checks.notice_year
+    import openpyxl
+
+    rs = load_ruleset(key)
+    L = layout_for(rs)
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(write_book({**notice_cells(rs, L)}, None, rs=rs))
+    cell = L["in_eval_year"]
+    ws = openpyxl.load_workbook(book)[cell.sheet]
+    (dv,) = [d for d in ws.data_validations.dataValidation if cell.ref in str(d.sqref)]
+    if rs.notice_info is None:
+        year = F.find("evaluation.year")                       # the catalogue's range, unchanged
+        assert (dv.formula1, dv.formula2) == (f"{year.minimum:g}", f"{year.maximum:g}")
+    else:
+        want = str(rs.notice_info.evaluation_year)
+        assert (dv.type, dv.formula1, dv.formula2) == ("whole", want, want)
+        assert f"评价 {want} 年度" in dv.error and "--notice" in dv.error and len(dv.error) <= 255
