@@ -132,7 +132,7 @@ def _validation(n: Name, rs: RuleSet | None = None) -> dict | None:
     if kind == "year":
         y = FC.find("evaluation.year")
         only = checks.notice_evaluates(rs) if rs is not None else None
-        if only is not None:
+        if rs is not None and only is not None:
             return {**base, "validate": "integer", "criteria": "between", "minimum": only, "maximum": only,
                     "error_message": (checks.notice_year_hint(rs) or "")[:255]}
         return {**base, "validate": "integer", "criteria": "between", "minimum": y.minimum, "maximum": y.maximum,
