@@ -7,6 +7,10 @@
 Generated blocks sit between ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->``:
 
 * ``fields`` (case-format.md): every input field of the field catalogue ``jidi_xl/fields.py``;
+* ``table-…`` (case-format.md): the table of each object of the case (the top level, ``base``, ``area``,
+  ``firms.roster`` …), from the same catalogue (``jidi_xl.fields.doc_tables``: 类型, 单位, 含义, 条款, 缺失时);
+  the prose between them is written by hand;
+* ``override-rules`` (case-format.md): the conditions a reviewer may override, from the rules' declarations;
 * ``codes`` (case-format.md): every enumeration of ``jidi_xl/params/codes.yaml`` with its Chinese labels;
 * ``sectors`` (case-format.md): the 300号 size table of ``jidi_xl/params/size_standards.yaml``;
 * ``report-*`` (report-format.md): real ``jidi-xl evaluate … --json`` output for cases of ``examples/``.
@@ -87,6 +91,31 @@ def fields_block() -> str:
             "（JSON Schema 与工作簿的填写区也由该目录生成）。\n\n" + markdown_table(load_ruleset()))
 
 
+def anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    return "#" + re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def code_link(kind: str) -> str:
+    """The link to a code list's table in the ``codes`` block (its heading is written by :func:`codes_block`)."""
+    return anchor(f"{kind} — {CODE_KINDS[kind][0]}")
+
+
+def section_blocks() -> dict[str, str]:
+    from jidi_xl.fields import doc_tables
+    from jidi_xl.ruleset import load_ruleset
+
+    return doc_tables(load_ruleset(), code_link)
+
+
+def override_rules_block() -> str:
+    from jidi_xl.rules import RULE_IDS, RULES
+
+    out = ["| `rule` | 条件 |", "|---|---|"]
+    out += [f"| `{rid}` | {RULES[rid].article} {RULES[rid].title} |" for rid in RULE_IDS]
+    return "\n".join(out) + "\n"
+
+
 def run_json(case: str) -> dict:
     with contextlib.chdir(ROOT):       # so the report's "file" is the relative path a user would type
         res = CliRunner().invoke(cli, ["evaluate", f"examples/{case}.json", "--json"])
@@ -118,7 +147,8 @@ def fill(text: str, new: dict[str, str]) -> str:
 
 
 def generated() -> dict[Path, dict[str, str]]:
-    return {CASE_DOC: {"fields": fields_block(), "codes": codes_block(), "sectors": sectors_block()},
+    return {CASE_DOC: {"fields": fields_block(), "codes": codes_block(), "sectors": sectors_block(),
+                       "override-rules": override_rules_block(), **section_blocks()},
             REPORT_DOC: report_blocks()}
 
 

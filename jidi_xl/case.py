@@ -412,6 +412,9 @@ def _meaning(data: dict, present: dict[str, bool], problems: list[InputProblem])
     est = _isodate(_section(data, "operator").get("established_on"), "operator.established_on", problems)
     ev = _section(data, "evaluation")
     year = ev.get("year")
+    bad = checks.notice_year(rs, year) if rs is not None else None
+    if bad:
+        problems.append(InputProblem("evaluation.year", bad))
     if not present["recognition"] and not present["evaluation"]:
         problems.append(InputProblem("recognition / evaluation", checks.NO_BLOCK))
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fields as F
+from .ruleset import known_notices, notice_for_evaluation, ruleset_key
+
+if TYPE_CHECKING:
+    from .ruleset import RuleSet
 
 
 #: A case must ask for something: a recognition, an annual evaluation, or both (JSON and workbook alike).
@@ -114,3 +118,53 @@ def incomplete_row(table: F.Table, item: dict) -> str | None:
     if any(item.get(c.key) is None for c in table.input_columns if c.required):
         return f"{table.incomplete}；请补全或清空该行"
     return None
+
+
+def notice_evaluates(rs: "RuleSet") -> int | None:
+    """The evaluation year the rule-set's notice evaluates (None: no notice, any year of the period; see below)."""
+    info = getattr(rs, "notice_info", None)
+    return info.evaluation_year if info is not None else None
+
+
+def notice_year_hint(rs: "RuleSet") -> str | None:
+    """The short form of :func:`notice_year` for the workbook's year cell (its input validation, ≤ 255 characters)."""
+    want = notice_evaluates(rs)
+    if want is None:
+        return None
+    d = notice_for_evaluation(0)         # notice year − evaluation year (the decision of jidi_xl.ruleset)
+    return (f"本工作簿按 {rs.notice} 年度通知生成，评价 {want} 年度；评价其他年度请用 "
+            f"jidi-xl workbook --notice 通知年份（= 评价年度 {'+' if d >= 0 else '−'} {abs(d)}）-o BOOK.xlsx "
+            f"生成该年度通知的工作簿")
+
+
+def notice_year(rs: "RuleSet", year: Any) -> str | None:
+    """An evaluation year the rule-set's notice does not evaluate (2023 in a case or workbook of the 2025 notice).
+
+    The notice of year N fixes the rubric, the pass and good scores, the star bands and the funding of the
+    evaluation *of year N + NOTICE_EVALUATES* (``jidi_xl.ruleset``: the 2025 notice evaluates 2024); scoring
+    another year under it would grade that year with figures the Bureau never set for it. The message says
+    which year the notice evaluates and how to get the workbook (or the JSON ``ruleset``) of the right notice.
+
+    Decision — the rule-set without a notice (``bj-2022``, the default; the standard workbook made without
+    ``--notice``): no year is refused here. Its chapter-4 figures are the rule-set's own placeholders, tied to
+    no year's notice (spec §7; the report marks them 暂定), so any evaluation year inside the rule-set's
+    effective period is evaluated (``RuleSet.check_in_force`` refuses one outside it) — as before notices
+    existed. Only a case or workbook that names a notice is held to that notice's year.
+    """
+    info = getattr(rs, "notice_info", None)
+    want = notice_evaluates(rs)
+    if info is None or want is None or not isinstance(year, int) or isinstance(year, bool):
+        return None
+    if year == want:
+        return None
+    right = notice_for_evaluation(year)
+    known = known_notices(rs.id)
+    if right in known:
+        fix = (f"若评价年度无误，请用 {right} 年度通知重新生成工作簿（jidi-xl workbook --notice {right} -o BOOK.xlsx）"
+               f"并转录数据；JSON 案例则把 ruleset 改为 \"{ruleset_key(rs.id, right)}\"")
+    else:
+        fix = (f"评价 {year} 年度应使用 {right} 年度通知，本程序尚不认识（已知：{'、'.join(map(str, known)) or '无'}，"
+               f"见 jidi-xl workbook --list-notices）；若评价年度无误，请按 {rs.id} 规则集本身（不带年度通知："
+               f"jidi-xl workbook -o BOOK.xlsx）评价")
+    return (f"评价年度 {year} 与 {info.year} 年度通知不符：该通知评价的是 {want} 年度；"
+            f"请把评价年度改为 {want}；{fix}")

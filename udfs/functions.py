@@ -386,6 +386,8 @@ def art15(year, false_materials, penalties, checked, dishonesty, part=None):
     y = integer(year, "评价年度")
     if y is None:
         raise UdfInputError("评价年度", "缺少评价年度")
+    if bad := checks.notice_year(rs(), y):      # the one check of jidi_xl.checks, as the readers make it
+        raise UdfInputError("评价年度", bad)
     start, end = readings.evaluation_period(y)
     rs().check_in_force(end, "评价年度截止日")
     return pick(rules.art15_triggers(rs(), start, end, boolean(false_materials, "虚假材料"),

@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from datetime import date, datetime
 from fractions import Fraction
@@ -26,6 +27,7 @@ from typing import Any
 
 import xlsxwriter
 
+from jidi_xl import checks
 from jidi_xl import fields as FC
 from jidi_xl import values as V
 from jidi_xl.case import parse_case
@@ -36,7 +38,7 @@ from . import MEASURES_PATH, PACKAGE_DIR, SAMPLES_DIR, TEMPLATE_PATH
 from ._recalc import recalculate
 from .codec import _get as codec_get, case_cells
 from .layout import (KINDS, OUTCOMES, S_CHANGES, S_CONDUCT, S_EVAL, S_OVR, S_CHART, S_GUIDE, S_LISTS, S_PARAMS, S_RESULT, S_ROSTER, S_STAFF, S_TEXT, SHEETS,
-                     Layout, Name, default_layout, layout_for, list_for)
+                     LINE_HEIGHT, Layout, Name, default_layout, layout_for, list_for)
 
 CREATED = datetime(2022, 5, 19)          # the Measures' date of issue: a fixed, meaningful timestamp
 ROOT = PACKAGE_DIR.parent
@@ -94,10 +96,10 @@ class _Formats:
             "bold": lambda: self.get(bold=True),
         }[name]()
 
-    def input(self, kind: str) -> Any:
+    def input(self, kind: str, wrap: bool = False) -> Any:
         nf = NUM_FORMATS.get(kind)
         return self.get(bg_color=INPUT_FILL, locked=False, border=1, border_color="#BF9000",
-                        **({"num_format": nf} if nf else {}))
+                        **({"num_format": nf} if nf else {}), **({"text_wrap": True, "valign": "top"} if wrap else {}))
 
     def output(self, kind: str) -> Any:
         nf = NUM_FORMATS.get(kind)
@@ -108,8 +110,14 @@ class _Formats:
 
 # -- writing ----------------------------------------------------------------------------------------
 
-def _validation(n: Name) -> dict | None:
-    """The data validation of an input, with Chinese input and error messages."""
+def text_width(text: str) -> int:
+    """A text's width in Excel's column units (one unit: the digit 0): a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _validation(n: Name, rs: RuleSet | None = None) -> dict | None:
+    """The data validation of an input, with Chinese input and error messages (``rs``: the book's rule-set; a
+    notice's book takes only the year its notice evaluates, as jidi_xl.checks.notice_year reads it)."""
     kind = n.kind
     title = n.label.split("·")[-1][:32]
     hint = (n.help + "。" if n.help else "") + KINDS.get(kind, "")
@@ -123,6 +131,10 @@ def _validation(n: Name) -> dict | None:
                 "maximum": V.LATEST_DATE, "error_message": "请填写日期，格式 yyyy-mm-dd（如 2025-06-30）。"}
     if kind == "year":
         y = FC.find("evaluation.year")
+        only = checks.notice_evaluates(rs) if rs is not None else None
+        if rs is not None and only is not None:
+            return {**base, "validate": "integer", "criteria": "between", "minimum": only, "maximum": only,
+                    "error_message": (checks.notice_year_hint(rs) or "")[:255]}
         return {**base, "validate": "integer", "criteria": "between", "minimum": y.minimum, "maximum": y.maximum,
                 "error_message": f"请填写四位年份（{y.minimum}–{y.maximum}），如 2024。"}
     if kind == "int":
@@ -350,7 +362,14 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
         for c1, c2, w in cols:
             for c in range(c1, c2 + 1):
                 ws[sheet].set_column(c, c, w, col_fmt.get((sheet, c)))
-    for sheet, rows in L.heights.items():
+    heights = {sheet: dict(rows) for sheet, rows in L.heights.items()}
+    for (sheet, r, c), last in L.spans.items():        # a long text's row grows with the text it holds
+        v = inputs.get((sheet, r, c))
+        if isinstance(v, str):
+            width = sum(L.widths_of(sheet, c, last)) - 2
+            lines = sum(-(-text_width(part) // int(width)) or 1 for part in v.split("\n"))
+            heights.setdefault(sheet, {})[r] = max(heights.get(sheet, {}).get(r, 0), lines * LINE_HEIGHT)
+    for sheet, rows in heights.items():
         for r, h in rows.items():
             ws[sheet].set_row(r, h)
 
@@ -378,6 +397,14 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
         w = ws[n.sheet]
         for r, c in n.cells():
             v = inputs.get((n.sheet, r, c))
+            if (n.sheet, r, c) in L.spans:             # a long text: merged over the next columns, wrapped
+                fmt = F.input(n.kind, wrap=True)
+                w.merge_range(r, c, r, L.spans[(n.sheet, r, c)], "", fmt)
+                if v is None:
+                    w.write_blank(r, c, None, fmt)
+                else:
+                    w.write_string(r, c, str(v), fmt)
+                continue
             if v is None:
                 if (n.sheet, c) not in col_fmt:
                     w.write_blank(r, c, None, fmt)
@@ -389,7 +416,7 @@ def write_book(inputs: Cells, values: Cells | None, sample_of: str | None = None
                 w.write_number(r, c, v, fmt)
             else:
                 w.write_string(r, c, str(v), fmt)
-        dv = _validation(n)
+        dv = _validation(n, rs)
         if dv:
             w.data_validation(n.row, n.col, n.row + n.nrows - 1, n.col + n.ncols - 1, dv)
 

@@ -172,6 +172,7 @@ class Layout:
     heights: dict[str, dict[int, float]] = field(default_factory=dict)
     cond: list[tuple[str, int, int, int, int, str]] = field(default_factory=list)  # sheet, r1, c1, r2, c2, style
     anchors: dict[str, tuple[str, int, int]] = field(default_factory=dict)        # where the generator puts things
+    spans: dict[tuple[str, int, int], int] = field(default_factory=dict)            # an input cell merged to a column
     lists: list[tuple[str, str, list[str]]] = field(default_factory=list)           # (name, title, values) of _lists
     ruleset: Any = None                                                              # the RuleSet it was built for
     conditions: Any = None                                                           # its Conditions (derive_conditions)
@@ -196,6 +197,11 @@ class Layout:
 
     def height(self, sheet, row, h) -> None:
         self.heights.setdefault(sheet, {})[row] = h
+
+    def widths_of(self, sheet: str, c1: int, c2: int) -> list[float]:
+        """The widths of columns ``c1``..``c2`` of a sheet (Excel units; 8.43 where none is set)."""
+        set_ = {c: w for a, b, w in self.widths.get(sheet, []) for c in range(a, b + 1)}
+        return [set_.get(c, 8.43) for c in range(c1, c2 + 1)]
 
     # -- queries ---------------------------------------------------------------------------------
     def inputs(self) -> list[Name]:
@@ -394,6 +400,15 @@ def _table(L: Layout, sheet: str, row: int, col: int, t: F.Table, numbered: bool
           json=json, help=f"{len(headers)} 列：{'、'.join(headers)}；空行跳过")
 
 
+#: Text inputs of the 基本信息 sheet that run long (案例说明 is a paragraph): the cell spans the 填写 and 说明
+#: columns, merged, wrapped and top-aligned, and its row is :data:`LONG_TEXT_LINES` lines high (a sample's row
+#: grows with its text: workbooks.generate). Decision: without this the text overflowed past column D and the
+#: printout, fitted one page wide, shrank to fit the overflow (issue 10); a merged cell keeps it inside A–D.
+LONG_TEXT = (F.find("description").path,)
+LONG_TEXT_LINES = 3
+LINE_HEIGHT = 16          # points per wrapped line of 11-point text (Excel's default row is 13.5–15)
+
+
 def _basic(L: Layout, rs: RuleSet) -> None:
     s = S_BASIC
     L.widths[s] = [(0, 0, 18), (1, 1, 50), (2, 2, 22), (3, 3, 70)]
@@ -409,7 +424,11 @@ def _basic(L: Layout, rs: RuleSet) -> None:
         for name, label, kind, json, help in fields:
             r += 1
             L.text(s, r, 1, label, "label")
-            L.text(s, r, 3, help, "help")
+            if json in LONG_TEXT:
+                L.spans[(s, r, 2)] = 3
+                L.height(s, r, LONG_TEXT_LINES * LINE_HEIGHT)
+            else:
+                L.text(s, r, 3, help, "help")
             L.add(name=name, sheet=s, row=r, col=2, label=label, kind=kind, json=json, help=help)
         L.text(s, first - 1, 0, article or "—", "article", None, r)
         if group:

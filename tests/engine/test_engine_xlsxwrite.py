@@ -1,7 +1,6 @@
 """xlsxwrite: cached values spliced into formula cells, everything else untouched."""
 
 import re
-import time
 import zipfile
 
 import openpyxl
@@ -137,7 +136,9 @@ def test_refusals(xlsx, cell, rows, tmp_path, sha256):
     assert sha256(p) == before
 
 
-def test_speed_10k(xlsx, cell, rows, tmp_path, capsys):
+def test_10k_cells_all_written(xlsx, cell, rows, tmp_path):
+    """10,000 formula cells of one sheet each get their value, and only formula cells change. (How fast: the
+    benchmark ``benchmarks/bench_xlsxwrite.py`` prints it; a timing is not asserted in a test.)"""
     cells, vals = [], {}
     for r in range(1, 2001):
         cells.append(cell(f"A{r}", r))
@@ -145,12 +146,10 @@ def test_speed_10k(xlsx, cell, rows, tmp_path, capsys):
             cells.append(cell(f"{col}{r}", 0, f=f"A{r}*2"))
             vals[("S", f"{col}{r}")] = r * 2.5
     p = xlsx("big.xlsx", [("S", rows(*cells))])
-    best = 9.0
-    for _ in range(3):
-        t = time.perf_counter()
-        rep = write_cached_values(p, tmp_path / "o.xlsx", vals)
-        best = min(best, time.perf_counter() - t)
-    assert rep.written == 10000
-    with capsys.disabled():
-        print(f"\n[engine timing] write_cached_values 10k cells: {best:.3f}s")
-    assert best < 0.5
+    rep = write_cached_values(p, tmp_path / "o.xlsx", vals)
+    assert rep.written == 10000 and rep.inserted == 0 and rep.skipped == []
+    x = _sheet_xml(tmp_path / "o.xlsx")
+    assert '<c r="A1"><v>1</v></c>' in x and '<c r="F2000"><f>A2000*2</f><v>5000</v></c>' in x
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx", data_only=True)["S"]
+    assert [ws[f"{c}{r}"].value for r in (1, 777, 2000) for c in "ABF"] == \
+        [1, 2.5, 2.5, 777, 1942.5, 1942.5, 2000, 5000, 5000]
