@@ -75,15 +75,23 @@ def template_for(key: str) -> str:
     generator writes for that rule-set and notice (``jidi-xl workbook --notice YEAR`` gives the same bytes).
 
     Generated templates are cached on disk under ``$XDG_CACHE_HOME/jidi-xl/templates`` (:func:`_cache_dir`; ≈10 s
-    to make one), named by a digest of what they are made from — the committed template, the generator and layout, the rule-set and
-    notice files — so that a changed program or notice never reuses a stale one. Raises RuleSetError."""
-    from . import generate, layout        # the generator (xlsxwriter, the engine) only when a notice asks for it
+    to make one), named by a digest of what they are made from — the committed template, every source of the program, the
+    rule-set and notice files — so that a changed program or notice never reuses a stale one. Raises RuleSetError."""
+    from . import generate               # the generator (xlsxwriter, the engine) only when a notice asks for it
 
     rs = load_ruleset(key)
     if rs.key == DEFAULT_RULESET:
         return str(TEMPLATE_PATH)
+    import jidi_xl
+    import udfs
+    from jidi_xl.engine.store import tree_digest
+
     h = hashlib.sha256(rs.key.encode())
-    files = [Path(TEMPLATE_PATH), Path(generate.__file__), Path(layout.__file__), PARAMS_DIR / f"{rs.id}.yaml"]
+    # what the template is made from: the committed template, the program that generates it (the catalogue, the
+    # rules, the texts, the UDF registry, the layout and generator — every source, so that no change is missed)
+    # and the rule-set and notice files it is made for
+    h.update(tree_digest(Path(jidi_xl.__file__).parent, Path(udfs.__file__).parent, Path(__file__).parent).encode())
+    files = [Path(TEMPLATE_PATH), PARAMS_DIR / f"{rs.id}.yaml"]
     files += [rs.notice_info.file] if rs.notice_info else []
     for f in files:
         h.update(f.read_bytes())

@@ -92,6 +92,18 @@ def _sources_digest(folder: Path, pattern: str = "*.py") -> str:
     return h.hexdigest()
 
 
+def tree_digest(*packages: Path, suffixes: tuple[str, ...] = (".py", ".yaml")) -> str:
+    """A digest of every file with one of ``suffixes`` under each package folder, by relative path and content:
+    what a file made from the program (a compiled template, a generated workbook) is keyed by, so that a changed
+    program never reuses it."""
+    h = hashlib.sha256()
+    for pkg in packages:
+        for p in sorted(pkg.rglob("*")):
+            if p.suffix in suffixes and "__pycache__" not in p.parts:
+                h.update(f"{p.relative_to(pkg.parent).as_posix()}\0".encode() + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 _ENV: dict[str, Any] | None = None
 
 

@@ -202,12 +202,8 @@ def program_digest() -> str:
         import udfs
         import workbooks
 
-        h = hashlib.sha256()
-        for pkg in (Path(__file__).resolve().parent.parent, Path(udfs.__file__).parent, Path(workbooks.__file__).parent):
-            for p in sorted(pkg.rglob("*")):
-                if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts:
-                    h.update(f"{p.relative_to(pkg.parent).as_posix()}\0".encode() + p.read_bytes() + b"\0")
-        _PROGRAM_DIGEST = h.hexdigest()
+        _PROGRAM_DIGEST = store.tree_digest(Path(__file__).resolve().parent.parent, Path(udfs.__file__).parent,
+                                            Path(workbooks.__file__).parent)
     return _PROGRAM_DIGEST
 
 
