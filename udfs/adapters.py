@@ -55,6 +55,23 @@ def grid(x: Any) -> list[list[Any]]:
     return [[v]]
 
 
+def identity(x: Any) -> tuple | None:
+    """A key naming a formulas range argument by the arrays it holds (``Ranges.values``) and the ranges it
+    asks for, with those arrays (to keep alive while the key is in use: an id is unique only while its object
+    lives); None for anything else (xlwings lists, scalars), which is then converted as usual. formulas hands
+    each cell a new ``Ranges`` over the same stored arrays, so equal keys within one evaluation mean the same
+    cells; the arrays are never written to during an evaluation."""
+    values, ranges = getattr(x, "values", None), getattr(x, "ranges", None)
+    if not isinstance(values, dict) or not isinstance(ranges, tuple):
+        return None
+    try:
+        held = tuple(a for _, a in values.values())
+        key = (tuple(r["name"] for r in ranges), tuple((r["name"], id(a)) for r, a in values.values()))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return key, held
+
+
 def cells(x: Any) -> list[Any]:
     """A range flattened row by row."""
     return [c for row in grid(x) for c in row]

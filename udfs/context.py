@@ -11,6 +11,11 @@ the 参数 sheet, e.g. ``bj-2022@2025``):
 A :class:`contextvars.ContextVar`, so that a value set for one evaluation never leaks into another thread's or
 task's, and :func:`using` restores the previous one.
 
+One evaluation (a ``with using(…)`` block: the headless engine enters one per workbook) also carries a scratch
+memo (:func:`memo`) where a function keeps what it derived from a range, so that the ~9 cells that read the same
+roster convert it once per workbook, not once per call (:func:`udfs.adapters.identity` keys it by the range's
+stored arrays, which the memo keeps alive, so a key can never be taken by another array).
+
 Decision — a bare call with no host: when no host has set a rule-set (a UDF called from Python, a test, a
 notebook), :func:`current` returns the package's default rule-set (``bj-2022`` without a notice), the same one a
 JSON case without ``ruleset`` gets; :func:`is_set` tells the two apart. A host that *has* a workbook always sets
@@ -25,6 +30,7 @@ from typing import Iterator
 from jidi_xl.ruleset import DEFAULT_RULESET, RuleSet, load_ruleset
 
 _CURRENT: ContextVar[RuleSet | None] = ContextVar("jidi_xl_ruleset", default=None)
+_MEMO: ContextVar[dict | None] = ContextVar("jidi_xl_evaluation_memo", default=None)
 
 
 def current() -> RuleSet:
@@ -46,12 +52,19 @@ def reset(token: Token) -> None:
     _CURRENT.reset(token)
 
 
+def memo() -> dict | None:
+    """The scratch memo of the current evaluation (a fresh dict per :func:`using` block); None outside one."""
+    return _MEMO.get()
+
+
 @contextlib.contextmanager
 def using(rs: RuleSet | str) -> Iterator[RuleSet]:
     """``with using(rs): …`` evaluates under ``rs`` and restores what was there before."""
     obj = load_ruleset(rs) if isinstance(rs, str) else rs
     token = _CURRENT.set(obj)
+    scratch = _MEMO.set({})
     try:
         yield obj
     finally:
+        _MEMO.reset(scratch)
         _CURRENT.reset(token)

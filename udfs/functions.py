@@ -63,7 +63,17 @@ def _art6_5(roster, leading, hpp):
     given = [code(v, "主导产业", "industries", rs()) for v in cells(leading)] if leading is not None else []
     lead = tuple(c for c in given if c)
     # a blank roster is "not entered" (待核实), as a case without firms.roster, not n = 0
-    return _art6_5_for(rs(), tables.roster(rs(), roster) or None, lead or None, boolean(hpp, "高精尖制造业基地"))
+    firms = tables.roster(rs(), roster) or None
+    args = (rs(), firms, lead or None, boolean(hpp, "高精尖制造业基地"))
+    scratch = context.memo()
+    if scratch is None:
+        return _art6_5_for(*args)
+    # in one evaluation the roster is one object (tables.roster's memo): keyed by it, held alive with the entry
+    key = ("art6_5", args[0].key, id(firms), args[2], args[3])
+    hit = scratch.get(key)
+    if hit is None:
+        hit = scratch[key] = (firms, _art6_5_for(*args))
+    return hit[1]
 
 
 @functools.lru_cache(maxsize=16)

@@ -3,21 +3,155 @@
 :mod:`jidi_xl.engine.recalc`). Part of the generic engine."""
 from __future__ import annotations
 
+import os
 import time
+import weakref
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+from schedula import NONE as _NONE
 
 from . import _ooxml as ox
 from .convert import _coerce_scalar, _f
 from .graph import _RE_NODE, _collect, _Loaded, _node_id, _node_rect, _parse_spec
 from .result import RecalcResult
-from .udf import _RUN, _dedupe
+from .udf import _CURRENT_CELL, _RUN, _CellTracker, _dedupe
 
 if TYPE_CHECKING:
     from .recalc import Recalculator
 
 __all__ = ["CompiledTemplate"]
+
+
+# -- the pipe run as a plain loop ------------------------------------------------------------------------
+# Measured (benchmarks/README.md, profile of a batch worker): of a compiled template call, ≈40 % was schedula's
+# bookkeeping around each node (solution, workflow edges, futures, filters through async_process) — the outer
+# pipe of cells and, inside each cell, the pipe of its formula's operators — not the functions themselves.
+# _Flat runs the same pipe, in the same order, with the same functions, filters and default values, as a loop
+# over a dict. Anything it is not sure to do as schedula does (a sub-dispatcher, a data node with its own
+# function or waiting for several inputs, an input domain, a missing argument, an exception in a function) is
+# not run flat: construction refuses (the template keeps schedula's run), a call falls back to schedula's
+# own run of that pipe, so the values and the failures recorded are schedula's in every case.
+
+class _NotFlat(Exception):
+    """This pipe (or this call of it) is left to schedula."""
+
+
+_FN_KEYS = {"type", "inputs", "outputs", "function", "wait_inputs", "index", "filters", "solve_cycle"}
+_DATA_KEYS = {"type", "index", "filters", "wait_inputs", "initial_dist", "default_value", "description", "inv-data"}
+
+
+def _flat_steps(pipe_fn, wrap=None) -> list[tuple]:
+    """(is_function, node id or function, filters, inputs, outputs) for each step of ``pipe_fn.pipe``."""
+    steps: list[tuple] = []
+    for (_, _, (v, sol)), _nxt, nxt_dsp in pipe_fn.pipe:
+        if nxt_dsp:
+            raise _NotFlat("sub-dispatcher")
+        node = sol.nodes[v]
+        kind = node["type"]
+        if kind == "data":
+            if set(node) - _DATA_KEYS or node.get("wait_inputs"):
+                raise _NotFlat(f"data node {v!r}")
+            steps.append((False, v, tuple(node.get("filters", ())), (), ()))
+        elif kind == "function":
+            if set(node) - _FN_KEYS or not node.get("wait_inputs", False):
+                raise _NotFlat(f"function node {v!r}")
+            fn = node["function"]
+            steps.append((True, wrap(fn) if wrap else fn, tuple(node.get("filters", ())), tuple(node["inputs"]),
+                          tuple(node["outputs"])))
+        else:
+            raise _NotFlat(f"{kind} node {v!r}")
+    return steps
+
+
+def _run_steps(steps: list[tuple], values: dict) -> dict:
+    """The pipe's steps on ``values`` (inputs and defaults, as schedula's initial values); returns ``values``.
+    Raises :class:`_NotFlat` where schedula would have to decide (a missing argument, an exception)."""
+    NONE = _NONE
+    for is_fn, x, filters, inputs, outputs in steps:
+        if not is_fn:
+            if x not in values:
+                raise _NotFlat(f"no value for {x!r}")
+            v = values[x]
+            for f in filters:
+                v = f(v)
+            if v is NONE:
+                del values[x]
+            else:
+                values[x] = v
+            continue
+        try:
+            args = [values[k] for k in inputs]
+        except KeyError as exc:
+            raise _NotFlat(f"missing argument {exc}") from None
+        try:
+            res = x(*[a for a in args if a is not NONE])
+            for f in filters:
+                res = f(res)
+        except _NotFlat:
+            raise
+        except Exception as exc:  # noqa: BLE001 — schedula's own run decides (and logs) what this means
+            raise _NotFlat(f"{type(exc).__name__}") from exc
+        for k, r in zip(outputs, res if len(outputs) > 1 else [res]):
+            if r is not NONE:
+                values[k] = r
+    return values
+
+
+class _FlatCell:
+    """A formula cell (formulas' ``CellWrapper`` over ``_CellTracker`` over the formula's pipe) with its formula's
+    pipe run flat; anything unusual in a call is handed to the original wrapper."""
+
+    def __init__(self, cw):
+        tracker = cw.func
+        inner = tracker.inner
+        self.cw, self.parse_args, self.loc = cw, cw.parse_args, tracker.loc
+        self.inputs = tuple(inner.inputs or ())
+        self.defaults = {k: d["value"] for k, d in inner.dsp.default_values.items()}
+        self.outputs = list(inner.outputs)
+        self.steps = _flat_steps(inner)
+        if len(self.outputs) != 1 or inner.output_type not in ("values", "list", "dict") or inner.first_arg_as_kw:
+            raise _NotFlat("cell outputs")
+        self.output_type = inner.output_type
+
+    def __call__(self, *args):
+        token = _CURRENT_CELL.set(self.loc)
+        try:
+            values = dict(self.defaults)
+            values.update(zip(self.inputs, self.parse_args(*args)))
+            out = self.outputs[0]
+            vals = _run_steps(self.steps, values)
+            if out not in vals:
+                raise _NotFlat("output not reached")
+            v = vals[out]
+        except _NotFlat:
+            return self.cw(*args)          # schedula's run of this cell: its value, its errors
+        finally:
+            _CURRENT_CELL.reset(token)
+        return v if self.output_type == "values" else [v] if self.output_type == "list" else {out: v}
+
+
+def _flat_template(fn) -> tuple[list[tuple], dict] | None:
+    """The compiled template's outer pipe as flat steps (cells wrapped by :class:`_FlatCell`) and its default
+    values; None when any part of it is not for a flat run."""
+    from formulas.cell import CellWrapper
+
+    def wrap(f):
+        if isinstance(f, CellWrapper) and isinstance(getattr(f, "func", None), _CellTracker):
+            return _FlatCell(f)
+        return f
+
+    try:
+        steps = _flat_steps(fn, wrap)
+    except _NotFlat:
+        return None
+    return steps, {k: d["value"] for k, d in fn.dsp.default_values.items()}
+
+
+# flat plans by compiled pipe (weak: a plan goes with its pipe); JIDI_XL_SCHEDULA_PIPE=1 runs schedula's own
+# pipe (for comparing the two; tests/report/test_batch_flat.py compares them without it)
+_PLANS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+_FLAT = os.environ.get("JIDI_XL_SCHEDULA_PIPE", "") != "1"
 
 
 class CompiledTemplate:
@@ -175,17 +309,27 @@ class CompiledTemplate:
             grid = np.empty((nr, nc), dtype=object)
             grid[:, :] = F.EMPTY
             if isinstance(v, (list, tuple, np.ndarray)):
-                arr = np.asarray(v, dtype=object)
-                if arr.ndim == 0:
-                    arr = arr.reshape(1, 1)
-                elif arr.ndim == 1:
-                    arr = arr.reshape(-1, 1) if nc == 1 else arr.reshape(1, -1)
-                if arr.ndim != 2 or arr.shape[0] > nr or arr.shape[1] > nc:
-                    raise ValueError(f"输入 {sheet}!{ref} 超出区域大小 (value shape {arr.shape} does not fit "
+                if isinstance(v, list) and v and all(type(r) is list for r in v):
+                    rows = v                        # a block of rows (the standard engine's): no array round trip
+                    shape = (len(rows), max(len(r) for r in rows))
+                else:
+                    arr = np.asarray(v, dtype=object)
+                    if arr.ndim == 0:
+                        arr = arr.reshape(1, 1)
+                    elif arr.ndim == 1:
+                        arr = arr.reshape(-1, 1) if nc == 1 else arr.reshape(1, -1)
+                    shape = arr.shape
+                    rows = arr.tolist() if arr.ndim == 2 else []
+                if len(shape) != 2 or shape[0] > nr or shape[1] > nc:
+                    raise ValueError(f"输入 {sheet}!{ref} 超出区域大小 (value shape {shape} does not fit "
                                      f"range {(nr, nc)})")
                 empty = F.EMPTY
-                # row by row; ints and strings need no coercion (measured: ndenumerate was 20 ms a 1000-row roster)
-                for i, row in enumerate(arr.tolist()):
+                # row by row; ints and strings need no coercion (measured: ndenumerate was 20 ms a 1000-row roster);
+                # a row of None only is left as the grid's EMPTY (most of a 1,000-row roster: measured 9 % of a
+                # batch worker's time went to converting those blank rows cell by cell)
+                for i, row in enumerate(rows):
+                    if row.count(None) == len(row):
+                        continue
                     grid[i, :len(row)] = [empty if x is None else x if type(x) in (int, str) else _coerce_scalar(x)
                                           for x in row]
             else:
@@ -207,6 +351,27 @@ class CompiledTemplate:
             out.append(arr)
         return out
 
+    def _run_flat(self, inputs: list) -> dict | None:
+        """The compiled pipe run flat (:func:`_run_steps`): {output id: value}, or None to let schedula run it.
+        The flat plan is made on the first call and kept beside the pipe it was made from (not in the
+        template's own state, whose construction and serialisation are the compile step's)."""
+        fn = self._fn
+        plan = _PLANS.get(fn, False)
+        if plan is False:
+            plan = _PLANS[fn] = _flat_template(fn)
+        if plan is None or not _FLAT:
+            return None
+        steps, defaults = plan
+        values = dict(defaults)
+        values.update(zip(self._in_ids, inputs))
+        try:
+            vals = _run_steps(steps, values)
+        except _NotFlat:
+            return None
+        if any(k not in vals for k in self._out_ids_present):
+            return None
+        return {k: vals[k] for k in self._out_ids_present}
+
     def __call__(self, values) -> RecalcResult:
         t0 = time.perf_counter()
         inputs = self._node_values(self._input_arrays(values))
@@ -216,10 +381,12 @@ class CompiledTemplate:
         t1 = time.perf_counter()
         try:
             if self._fn is not None:
-                res = self._fn(*inputs)
-                if len(self._out_ids_present) == 1:
-                    res = [res]
-                solution = dict(zip(self._out_ids_present, res))
+                solution = self._run_flat(inputs)
+                if solution is None:
+                    res = self._fn(*inputs)
+                    if len(self._out_ids_present) == 1:
+                        res = [res]
+                    solution = dict(zip(self._out_ids_present, res))
             else:
                 solution = self._loaded.model.calculate(
                     inputs=dict(zip(self._in_ids, inputs)), outputs=self._out_ids_present)

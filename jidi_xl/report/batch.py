@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -541,6 +542,12 @@ def run_batch(source: str | Path, summary: str | Path, jobs: int | None = None, 
 
             _ENGINE = StandardEngine()
             _ENGINE._compiled_template()           # compile once, before forking: the workers share it
+            # Then move everything the parent holds (the compiled template's ≈250,000 objects) out of the cyclic
+            # collector's reach: in a worker each full collection walked them all again — measured 71 ms of
+            # a worker's ≈620 ms per workbook (CPU, loaded machine), 15 ms once frozen. Frozen objects are
+            # never collected; they live as long as the parent anyway, and the workers share them copy-on-write.
+            gc.collect()
+            gc.freeze()
             bar = tqdm(total=len(tasks), unit="个", desc="重算工作簿", disable=not (progress and sys.stderr.isatty()))
 
             def finish(d: _Done) -> None:
