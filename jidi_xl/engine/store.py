@@ -26,9 +26,9 @@ How it is serialised, and why (measured on this 2-core machine, the standard tem
   ``Dispatcher`` and a second ``Solution`` and initialises a workflow — 1,135 of each in this template,
   half the loading time. It is rebuilt here with ``__new__`` and its saved state (what ``__init__`` would
   have overwritten anyway), with the same finaliser ``__init__`` registers.
-* The cyclic garbage collector is paused while the file is read, and what was read is then frozen
-  (``gc.freeze``): unpickling creates ≈300,000 objects, and the collections they trigger cost 4× the load
-  itself (3.3 s against 0.6 s, measured under load).
+* The cyclic garbage collector is paused while the file is read: unpickling creates ≈300,000 objects, and
+  the collections they trigger cost 4× the load itself (3.3 s against 0.6 s, measured under load). What was
+  read is not frozen here (:func:`_gc_paused` says why); the owner of a long-lived template freezes it.
 
 The file: a magic line, a JSON header (the key, the payload's size and SHA-256), the pickle. Anything that
 does not match — another key (version, template, rule-set…), a wrong size or digest (truncated, corrupt), a
@@ -227,14 +227,16 @@ def _difference(want: Mapping[str, Any], got: Any) -> str | None:
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """The collector off while the file is read; then what was read is moved to the permanent generation
-    (``gc.freeze``): the template lives as long as the process, and without it the first collection after the
-    load scans its ≈300,000 objects (≈0.1 s measured) and every full collection after it again."""
+    """The collector off while the file is read (the ≈300,000 objects unpickling creates would trigger
+    collections that cost 4× the load). Not frozen afterwards (``gc.freeze``): a process may make and drop
+    many engines (tests run the commands in one process), and frozen cyclic garbage would never be freed —
+    measured: the hostile corpus's ≈100 in-process commands climbed to 514 MB. Where the template lives as long
+    as the process, its owner freezes it: the batch's parent before it forks, and the one-workbook commands run
+    without the collector altogether (``jidi_xl.cli.entry``)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
     finally:
         if was:
             gc.enable()
