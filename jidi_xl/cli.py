@@ -244,7 +244,7 @@ def _refused_inputs(book: Path) -> list[str]:
 
 def _not_a_book(path: Path) -> str | None:
     """Why a file named on the command line is not a workbook to process (None: it is one)."""
-    from .report.batch import classify
+    from .report.files import classify
 
     kind, why = classify(path.name)
     return None if kind == "book" else why
