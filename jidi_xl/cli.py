@@ -135,8 +135,9 @@ BESIDE_FAULT_ENV = "JIDI_XL_TEST_BESIDE_FAULT"
 class _Beside:
     """``fn(*args)`` computed beside the rest of a one-shot command, on the machine's other core: in a child
     process forked now, while the parent goes on; :meth:`result` reads what the child computed (JSON through a
-    pipe), or — when there was no child, or it gave no result (it raised, was killed, the fault above) — calls
-    ``fn`` in-process then, so the result, and any exception, is exactly the in-process call's.
+    pipe: ``fn``'s result must be JSON, here a list of strings), or — when there was no child, or it gave no
+    result (it raised, was killed, the fault above) — calls ``fn`` in-process then, so the result, and any
+    exception, is exactly the in-process call's.
 
     Why (measured, ``benchmarks/README.md`` "Cold recalc, session 16"): of a cold ``recalc``, reading the book's
     inputs back and validating them as a case (``_refused_inputs``: the reader, jsonschema's import and the
