@@ -14,7 +14,6 @@ and dropped before evaluation, so absent and null are one thing to the rules.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -282,6 +281,8 @@ def _schema_problems(err: jsonschema.ValidationError) -> list[tuple[Path_, str, 
     path: Path_ = tuple(err.absolute_path)
     v = err.validator
     if v == "additionalProperties":
+        import difflib       # (here: only a case with an unknown field needs it; ≈3 ms of every cold start)
+
         known = list(err.schema.get("properties", {}))
         out: list[tuple[Path_, str, str, Path_ | None]] = []
         for k in err.instance:

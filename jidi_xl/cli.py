@@ -97,7 +97,10 @@ def entry() -> None:
     that live until the process ends, and collecting them cost ≈20 % of a cold ``recalc``'s CPU (measured:
     1.9 s → 1.5 s under load; the full path of a 150-firm book 186 → 202 MB peak). Every other command, and
     ``check`` of several files, turns it back on (:func:`_gc_resume`), so memory stays bounded in a long run
-    and in the batch's workers."""
+    and in the batch's workers.
+
+    Under this entry ``recalc`` also reads the book's inputs back in a child process beside the recalculation
+    (:class:`_Beside`)."""
     global _FAST_EXIT, _GC_PAUSED
     _FAST_EXIT = True
     gc.disable()
@@ -120,8 +123,114 @@ def _exit(code: int) -> NoReturn:
     if _FAST_EXIT:
         sys.stdout.flush()
         sys.stderr.flush()
+        _Beside.abandon_all()
         os._exit(code)
     sys.exit(code)
+
+
+# A test-only fault (tests/test_cli_beside.py): "1" makes the child of :class:`_Beside` give no result.
+BESIDE_FAULT_ENV = "JIDI_XL_TEST_BESIDE_FAULT"
+
+
+class _Beside:
+    """``fn(*args)`` computed beside the rest of a one-shot command, on the machine's other core: in a child
+    process forked now, while the parent goes on; :meth:`result` reads what the child computed (JSON through a
+    pipe: ``fn``'s result must be JSON, here a list of strings), or — when there was no child, or it gave no
+    result (it raised, was killed, the fault above) — calls ``fn`` in-process then, so the result, and any
+    exception, is exactly the in-process call's.
+
+    Why (measured, ``benchmarks/README.md`` "Cold recalc, session 16"): of a cold ``recalc``, reading the book's
+    inputs back and validating them as a case (``_refused_inputs``: the reader, jsonschema's import and the
+    schema validation, ≈0.17 s) does not depend on the recalculation, whose chain (the engine's imports, the
+    compiled template, the call, the copy) is 4× longer: side by side, its time is hidden on a 2-core machine.
+    The child runs the same code on the same file; nothing is skipped, only overlapped.
+
+    Decisions: only under the console script (:func:`entry`: a process that ends with ``os._exit``; tests in one
+    process and ``CliRunner`` keep the plain call), only on Linux (``fork`` without ``exec`` is unsafe with the
+    system libraries of macOS, absent on Windows: there the call is in-process, as before). The fork happens
+    before numpy, formulas and the engine are imported (no thread exists yet). The child writes nothing but the
+    pipe (its stdout and stderr go to /dev/null) and ends with ``os._exit`` (no buffered output of the parent is
+    written twice, no ``atexit``). A command that ends early kills its child (:meth:`abandon_all`)."""
+
+    _running: list[_Beside] = []
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+        self.pid: int | None = None
+        self.fd = -1
+        if not (_FAST_EXIT and sys.platform.startswith("linux") and hasattr(os, "fork")):
+            return
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:                          # no process to spare: in-process, later
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:                             # the child
+            code = 1
+            try:
+                os.close(r)
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                if os.environ.get(BESIDE_FAULT_ENV) != "1":
+                    data = memoryview(json.dumps({"result": fn(*args)}, ensure_ascii=False).encode("utf-8"))
+                    while data:
+                        data = data[os.write(w, data):]
+                    code = 0
+            except BaseException:  # noqa: BLE001 — no result: the parent calls fn itself, and shows what it raises
+                pass
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self.fd = pid, r
+        _Beside._running.append(self)
+
+    def result(self):
+        if self.pid is not None:
+            chunks = []
+            try:
+                while True:
+                    chunk = os.read(self.fd, 1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            except OSError:
+                chunks = []
+            status = self._reap()
+            if status == 0 and chunks:
+                try:
+                    return json.loads(b"".join(chunks).decode("utf-8"))["result"]
+                except (ValueError, KeyError, TypeError):
+                    pass
+        return self.fn(*self.args)
+
+    def _reap(self, kill: bool = False) -> int | None:
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return None
+        if self in _Beside._running:
+            _Beside._running.remove(self)
+        try:
+            os.close(self.fd)
+            if kill:
+                import signal
+
+                os.kill(pid, signal.SIGKILL)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except OSError:
+            return None
+
+    @classmethod
+    def abandon_all(cls) -> None:
+        for b in list(cls._running):
+            b._reap(kill=True)
 
 
 def _internal_error(exc: BaseException) -> str:
@@ -219,8 +328,8 @@ def evaluate(target: Path, as_json: bool) -> None:
 def _engine(files: int = 1):
     """The standard engine, on its compiled fast path for every clean copy of the template, one file or many: the
     compiled template is kept in the user's cache folder (``jidi_xl.pipeline.standard``), so a cold process reads
-    it (≈0.2 s) rather than loading the workbook (≈1.2 s); only the first run after an install or an upgrade
-    builds it (≈3 s). ``files`` is kept for the callers' sake; the choice no longer depends on it."""
+    it (its flat plan, ≈0.05 s: ``jidi_xl.engine.store``) rather than loading the workbook (≈1.2 s); only the first
+    run after an install or an upgrade builds it (≈3 s). ``files`` is kept for the callers' sake; the choice no longer depends on it."""
     from .pipeline.standard import StandardEngine
 
     return StandardEngine()
@@ -231,11 +340,11 @@ def _refused_inputs(book: Path) -> list[str]:
     the book holds no input at all (the blank template is not an error)."""
     from workbooks.reader import read_parsed_case
 
-    from .report.check import _no_inputs
-
     try:
         read_parsed_case(book)
     except InputError as exc:
+        from .report.check import _no_inputs      # (the engine's modules: only when there is a problem to weigh)
+
         return [] if _no_inputs(book) else [str(p) for p in exc.problems]
     except RuleSetError as exc:
         return [str(exc)]
@@ -244,7 +353,7 @@ def _refused_inputs(book: Path) -> list[str]:
 
 def _not_a_book(path: Path) -> str | None:
     """Why a file named on the command line is not a workbook to process (None: it is one)."""
-    from .report.batch import classify
+    from .report.files import classify
 
     kind, why = classify(path.name)
     return None if kind == "book" else why
@@ -257,7 +366,6 @@ def _not_a_book(path: Path) -> str | None:
 def recalc(book: Path, output: Path | None) -> None:
     """Exit 2 when the workbook could not be recalculated or a cell shows 输入错误 (the copy is still written,
     to look at); 1 when only Excel error values remain; 0 otherwise."""
-    from .report.check import _cell_problems, process_workbook
     from .report.outputs import AtomicCopyEngine, OutputError, make_dir, probe_writable
 
     why = "这是文件夹，不是工作簿；recalc 一次重算一个工作簿，文件夹请用 jidi-xl check 或 jidi-xl batch" \
@@ -271,6 +379,14 @@ def recalc(book: Path, output: Path | None) -> None:
         _exit(2)
     make_dir(output.parent, "输出文件夹")           # an unwritable output fails before the work, not after
     probe_writable(output.parent)
+    # The rules engine's reading of the same book, beside the recalculation (_Beside says why); what both need
+    # first is done before the fork, once: the reader's modules and the standard workbook's package limits.
+    from workbooks.limits import standard_limits
+    from workbooks.reader import read_parsed_case  # noqa: F401 — imported for the child (and later for us)
+
+    standard_limits()
+    refused_beside = _Beside(_refused_inputs, book)
+    from .report.check import _cell_problems, process_workbook
     engine = AtomicCopyEngine(_engine(1))
     try:
         res = process_workbook(book, output, engine, compare=False)
@@ -282,7 +398,7 @@ def recalc(book: Path, output: Path | None) -> None:
         _exit(2)
     if engine.fault:
         raise OutputError(engine.fault)
-    refused = _refused_inputs(book) if engine.result is not None and not res.problems else []
+    refused = refused_beside.result() if engine.result is not None and not res.problems else []
     if refused and not res.input_errors and res.output and os.path.isfile(res.output):
         # A copy never carries a verdict from refused inputs: when the rules engine refuses an input that no
         # cell of the copy shows as 输入错误 (a bad check character, a revocation after the reference date…),

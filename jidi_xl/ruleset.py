@@ -24,15 +24,17 @@ So the 2025 notice evaluates 2024 (:data:`NOTICE_EVALUATES`, :func:`notice_for_e
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import RuleSetError
 
@@ -55,14 +57,92 @@ def notice_for_evaluation(year: int) -> int:
     return year - NOTICE_EVALUATES
 
 
-# libyaml's parser where PyYAML has it (the same safe constructor, so the same values): the pure-Python one took
-# ≈0.1 s of a cold ``recalc`` for the rule-set and notice files (measured)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class YamlError(Exception):
+    """A parameter file that is not valid YAML; ``str()`` is PyYAML's message (``__cause__`` its error)."""
 
 
-def _load_yaml(path: Path) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 — a safe loader (SafeLoader or its C twin)
+# Parsed parameter files are kept in the user's cache folder, by content (the file's SHA-256), so that a cold
+# process reads them with pickle instead of importing PyYAML and parsing (measured: import ≈20–25 ms, parsing the
+# rule-set's three files ≈15 ms, of a ≈1.1 s cold ``recalc``; pickle.loads of the same values: 0.2 ms). The
+# values are the parser's own (what yaml.load gave, pickled: dates stay dates); the key also holds the Python
+# version and PyYAML's module file (its path, size and modification time: another PyYAML is another parser), so
+# nothing is ever read that this parser, on these bytes, would not give. Trust as for the compiled template
+# (jidi_xl.engine.store): the user's own folder; anything unreadable there is ignored and the file parsed again.
+# Only the package's own parameter files are kept (one entry per file: writing one removes that file's others, so
+# the folder holds what this version ships and no more); a folder given for a test or a deployment
+# (PARAMS_DIR set elsewhere) is parsed each time, as before.
+_PARSED_DIR = "params"
+_PARSED_FORMAT = 1
+_OWN_PARAMS = Path(__file__).parent / "params"
+
+
+def _parser_identity() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return "no yaml"
+    st = os.stat(origin)
+    return f"{origin}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _parse_yaml(data: bytes, path: Path) -> Any:
+    import io
+
+    import yaml
+
+    # libyaml's parser where PyYAML has it (the same safe constructor, so the same values): the pure-Python one
+    # took ≈0.1 s of a cold ``recalc`` for the rule-set and notice files (measured)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    stream = io.StringIO(data.decode("utf-8"))
+    stream.name = str(path)          # what PyYAML's messages name (as the open file it was given before)
+    try:
+        return yaml.load(stream, Loader=loader)  # noqa: S506 — a safe loader (SafeLoader or its C twin)
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc)) from exc
+
+
+def _load_yaml(path: Path) -> Any:
+    """The values of a parameter file (YAML), from the cache of parsed files when it holds these bytes (above).
+    Raises :class:`YamlError` for a file that is not valid YAML, OSError/UnicodeDecodeError as reading would."""
+    import hashlib
+    import pickle
+
+    from . import user_cache_dir
+
+    data = Path(path).read_bytes()
+    try:
+        rel = Path(path).resolve().relative_to(_OWN_PARAMS.resolve())
+    except ValueError:
+        return _parse_yaml(data, path)
+    key = f"{_PARSED_FORMAT}|{sys.version}|{_parser_identity()}|{hashlib.sha256(data).hexdigest()}"
+    stem = "_".join(rel.parts)
+    kept = user_cache_dir() / _PARSED_DIR / f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+    try:
+        got = pickle.loads(kept.read_bytes())
+        if isinstance(got, tuple) and len(got) == 2 and got[0] == key:
+            return got[1]
+    except Exception:  # noqa: BLE001 — missing, unreadable, not ours: parse the file
+        pass
+    value = _parse_yaml(data, path)
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{kept.name}.", suffix=".tmp", dir=kept.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, kept)            # atomic: a reader sees the old file or the new one
+            for other in kept.parent.glob(f"{stem}-*.pickle"):
+                if other != kept:
+                    other.unlink(missing_ok=True)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:                          # a read-only home…: parsed again next time, nothing else changes
+        pass
+    return value
 
 
 def _exact(v: Any) -> Any:
@@ -248,7 +328,7 @@ def _load_notice(base: dict, ruleset_id: str, year: int) -> Notice:
 
     try:
         raw = _load_yaml(path)
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         raise bad(f"不是有效的 YAML（{exc}）") from None
     if not isinstance(raw, dict):
         raise bad("应为映射（ruleset、year、title、各参数）")

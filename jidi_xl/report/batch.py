@@ -46,6 +46,7 @@ from pathlib import Path
 
 from . import FILE_TIME_LIMIT_S
 from .check import WorkbookOutcome, process_workbook
+from .files import classify        # (declared there, with the names a folder may hold that are not submissions)
 from .outputs import (AtomicCopyEngine, OutputError, OutputLock, atomic_target, make_dir, probe_writable,
                       remove_stale_temporaries, write_bytes_atomic)
 from .summary import Failure, SummaryRow, write_summary
@@ -54,15 +55,6 @@ from .summary import Failure, SummaryRow, write_summary
 # path (README, benchmarks/); the limits only stop a hostile file from stalling or exhausting the batch.
 CPU_GRACE_S = 30                # hard backstop: CPU seconds beyond the limit before the OS kills the worker (SIGXCPU)
 WORKER_MEMORY_MB = 3072         # address space a worker may add to what it inherits from the parent (RLIMIT_AS)
-
-# Names that are not submissions: listed as skipped, with the reason, never evaluated (and no effect on the exit code).
-SKIPPED_PREFIXES = {
-    "~$": "Excel/WPS 临时锁定文件（工作簿正被打开时产生），不是提交的工作簿，已跳过",
-    "._": "macOS 附加信息文件（._ 开头，复制到 U 盘或共享盘时产生），不是工作簿，已跳过",
-}
-SKIPPED_NAMES = {n.lower(): "操作系统生成的文件，不是工作簿，已跳过" for n in (".DS_Store", "Thumbs.db", "desktop.ini")}
-BOOK_SUFFIX = ".xlsx"
-CASE_SUFFIX = ".json"
 
 # A test-only fault, injected inside a real pool worker (tests/report/test_batch_robust.py): "abort:NAME",
 # "hang:NAME" or "memory:NAME" makes the worker abort, sleep or allocate without bound on file NAME.
@@ -79,23 +71,6 @@ class Entry:
     path: Path
     kind: str                    # "book" (to evaluate), "failed" (not evaluated: reason), "skipped" (reason)
     reason: str = ""
-
-
-def classify(name: str) -> tuple[str, str]:
-    """(kind, reason) of a file name: declared once for ``batch`` and ``check DIR``."""
-    low = name.lower()
-    for prefix, why in SKIPPED_PREFIXES.items():
-        if name.startswith(prefix):
-            return "skipped", why
-    if low in SKIPPED_NAMES:
-        return "skipped", SKIPPED_NAMES[low]
-    suffix = Path(low).suffix
-    if suffix == BOOK_SUFFIX:
-        return "book", ""
-    if suffix == CASE_SUFFIX:
-        return "failed", "这是案例 JSON 文件，请用 jidi-xl evaluate 评价（batch 与 check 只处理 .xlsx 工作簿）"
-    return "failed", (f"不是 .xlsx 工作簿（{Path(name).suffix or '无扩展名'}）；"
-                      "请在 Excel/WPS 中另存为 Excel 工作簿 (.xlsx) 标准评价工作簿后重新提交")
 
 
 def inventory(source: str | Path) -> list[Entry]:

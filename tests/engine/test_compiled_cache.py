@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from jidi_xl.engine import store
+from jidi_xl.engine import compiled, store
 from jidi_xl.engine.recalc import Recalculator
 from jidi_xl.pipeline.standard import StandardEngine
 from udfs.registry import formulas_functions
@@ -83,13 +83,22 @@ def test_the_cached_template_agrees_with_the_full_path(built, reference, book):
 
 # -- a file that cannot be used is a miss, saying why ------------------------------------------------
 
-def _header_only(data: bytes, key: dict, payload: bytes) -> bytes:
-    """A file with a valid header for ``key`` around ``payload`` (its size and digest right)."""
+def _header_only(data: bytes, key: dict, payload: bytes, pipe: bytes = b"") -> bytes:
+    """A file with a valid header for ``key`` around the parts ``payload`` and ``pipe`` (their sizes and digests
+    right)."""
     import hashlib
 
-    head = json.dumps({"key": store._full_key(key), "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()},
-                      sort_keys=True).encode()
-    return store.MAGIC + store._LEN.pack(len(head)) + head + payload
+    parts = [{"size": len(x), "sha256": hashlib.sha256(x).hexdigest()} for x in (payload, pipe)]
+    head = json.dumps({"key": store._full_key(key), "parts": parts}, sort_keys=True).encode()
+    return store.MAGIC + store._LEN.pack(len(head)) + head + payload + pipe
+
+
+def _parts(data: bytes) -> tuple[int, int, int]:
+    """Where the parts of a cache file start (part 1, part 2) and end."""
+    n = store._LEN.unpack_from(data, len(store.MAGIC))[0]
+    at = len(store.MAGIC) + store._LEN.size + n
+    first, _ = (p["size"] for p in json.loads(data[len(store.MAGIC) + store._LEN.size:at])["parts"])
+    return at, at + first, len(data)
 
 
 def _flip(data: bytes, at: int) -> bytes:
@@ -104,7 +113,9 @@ MISSES = [
     ("other rule-set data files", lambda d, k: d, lambda k: {**k, "ruleset_data": "2" * 64}, "stale (ruleset_data"),
     ("a key field fewer", lambda d, k: d, lambda k: {x: v for x, v in k.items() if x != "ruleset"}, "stale (ruleset"),
     ("truncated", lambda d, k: d[:-4096], lambda k: k, "truncated or corrupt"),
-    ("one byte of the pickle changed", lambda d, k: _flip(d, len(d) - 5000), lambda k: k, "truncated or corrupt"),
+    ("one byte of the pipe changed", lambda d, k: _flip(d, len(d) - 5000), lambda k: k, "the pipe's digest differs"),
+    ("one byte of the plan changed", lambda d, k: _flip(d, _parts(d)[0] + 5000), lambda k: k, "the plan's digest differs"),
+    ("a part cut out", lambda d, k: d[:_parts(d)[1]], lambda k: k, "truncated or corrupt"),
     ("cut inside the header", lambda d, k: d[:len(store.MAGIC) + 40], lambda k: k, "unreadable header"),
     ("empty", lambda d, k: b"", lambda k: k, "magic"),
     ("another file", lambda d, k: TEMPLATE_PATH.read_bytes(), lambda k: k, "magic"),
@@ -113,7 +124,18 @@ MISSES = [
     ("a pickle that does not load", lambda d, k: _header_only(d, k, b"\x80\x05garbage."), lambda k: k, "unloadable"),
     ("a pickle of something else", lambda d, k: _header_only(d, k, __import__("pickle").dumps({"a": 1})), lambda k: k,
      "not a CompiledTemplate"),
+    ("a format-1 file (one pickle)", lambda d, k: _format1(d, k), lambda k: k, "stale (format"),
 ]
+
+
+def _format1(data: bytes, key: dict) -> bytes:
+    """What the previous format wrote: one pickle, the key's format 1."""
+    import hashlib
+
+    payload = data[_parts(data)[0]:]
+    head = json.dumps({"key": {**store._full_key(key), "format": 1}, "size": len(payload),
+                       "sha256": hashlib.sha256(payload).hexdigest()}, sort_keys=True).encode()
+    return store.MAGIC + store._LEN.pack(len(head)) + head + payload
 
 
 @pytest.mark.parametrize("case, make, asked, reason", MISSES, ids=[m[0] for m in MISSES])
@@ -181,6 +203,76 @@ def test_a_stale_or_corrupt_cache_is_rebuilt_with_the_same_results(built, refere
         assert [p.name for p in fresh.cache_path.parent.iterdir()] == [fresh.cache_path.name]   # no temporary left
     else:
         assert not fresh.cache_path.exists()
+
+
+# -- the file's two parts: a cold call reads the plan; schedula's pipe only when a call needs it -------------
+
+def _from_file(built) -> StandardEngine:
+    """A fresh engine whose compiled template was read from the cache file."""
+    engine, _ = built
+    again = StandardEngine(cache=engine.cache_dir)
+    again._compiled_template()
+    assert again.compiled_from == "cache", again.cache_note
+    return again
+
+
+def _flat_cells(tpl) -> list:
+    plan = compiled._PLANS[tpl._fn]
+    return [step[1] for step in plan[0] if isinstance(step[1], compiled._FlatCell)]
+
+
+def test_reading_the_file_unpickles_the_plan_not_the_pipe(built):
+    again = _from_file(built)
+    tpl = again._compiled_template()
+    source = tpl._fn._source
+    assert source.fn is None and source.data is not None
+    at, mid, end = _parts(again.cache_path.read_bytes())
+    assert (mid - at) * 3 < end - mid, (mid - at, end - mid)        # the plan is a fraction of the file
+    cells = _flat_cells(tpl)
+    assert len(cells) > 200 and all(isinstance(c.cw, store._LazyCell) for c in cells)
+    result, how = again.recalc(SAMPLE)
+    _no_error_values(result)
+    assert how == "template" and source.fn is None                   # a clean copy runs flat: part 2 stays unread
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=lambda p: p.stem)
+def test_a_call_the_plan_hands_back_runs_schedulas_pipe_from_the_file(built, reference, book):
+    """``JIDI_XL_SCHEDULA_PIPE=1``'s switch: every call is schedula's run of the pipe, read from part 2."""
+    again = _from_file(built)
+    old, compiled._FLAT = compiled._FLAT, False
+    try:
+        result, how = again.recalc(book)
+    finally:
+        compiled._FLAT = old
+    assert how == "template" and again._compiled_template()._fn._source.fn is not None
+    assert _outcome(result) == reference[book.name]
+
+
+@pytest.mark.parametrize("book", [TEMPLATE_PATH, SAMPLE, SAMPLES_DIR / "12_art17_late_filing.xlsx"], ids=lambda p: p.stem)
+def test_a_cell_the_plan_hands_back_runs_schedulas_cell_from_the_file(built, reference, book):
+    """Every formula cell handed back by the flat run (its steps emptied: "output not reached") is computed by its
+    own schedula run, read from part 2 — and the results are the flat run's."""
+    again = _from_file(built)
+    tpl = again._compiled_template()
+    for cell in _flat_cells(tpl):
+        cell.steps = []
+    result, how = again.recalc(book)
+    assert how == "template" and tpl._fn._source.fn is not None
+    assert _outcome(result) == reference[book.name]
+
+
+def test_a_pipe_that_fails_to_load_when_needed_says_so_and_the_file_is_removed(built, tmp_path):
+    """Part 2 whole (its digest right) but not loadable: the call that needs it fails saying so, and the file goes,
+    so that the next process rebuilds it."""
+    engine, _ = built
+    data = engine.cache_path.read_bytes()
+    at, mid, _end = _parts(data)
+    path = tmp_path / engine.cache_path.name
+    path.write_bytes(_header_only(data, engine.cache_key, data[at:mid], b"\x80\x05garbage."))
+    tpl = store.load(path, engine.recalculator, engine.cache_key)
+    with pytest.raises(RuntimeError, match="does not load"):
+        _ = tpl._fn.dsp
+    assert not path.exists()
 
 
 # -- a copy that is not clean takes the full path --------------------------------------------------
