@@ -98,6 +98,93 @@ def _run_steps(steps: list[tuple], values: dict) -> dict:
     return values
 
 
+# -- formulas' element-wise functions on single cells ---------------------------------------------------
+# Measured (benchmarks/bench_compiled_call.py --cells): most formula steps of the standard template are
+# formulas' element-wise functions (the operators = & + …, IF, SEARCH: ``wrap_ranges_func(wrap_func(wrap_ufunc(f)))``) on
+# single cells, e.g. the ≈40 ``in_ref_date=""`` tests; each call paid ≈50 µs, most of it np.vectorize setting up
+# a ufunc for one element. For exactly that case — every argument a 1×1 array or a plain Python scalar, at least
+# one array, and an element result of a plain type — :func:`_fast_ufunc` calls the same ``safe_eval`` (the
+# function with formulas' own error checks) on the one element and builds the same 1×1 result (np.vectorize
+# with ``otypes=[object]`` gives a 1×1 object array of that element, viewed as ``otype``: no attribute of an
+# input array is carried over, Array's are class attributes). Anything else, and any exception, is formulas'
+# own wrapper's call (the function is pure: calling it again is the same). tests/engine/test_fast_ufunc.py
+# compares the two on a table of values; tests/report/test_batch_flat.py compares the flat run with schedula's.
+
+def _closure(fn) -> dict[str, Any]:
+    return {n: c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__ or ())}
+
+
+_UFUNC_CODES: tuple | None = None
+
+
+def _ufunc_codes() -> tuple:
+    global _UFUNC_CODES
+    if _UFUNC_CODES is None:
+        from formulas.functions import wrap_func, wrap_ranges_func, wrap_ufunc
+        _UFUNC_CODES = (wrap_ranges_func(lambda: 0).__code__, wrap_ufunc(lambda x: x).__code__,
+                        wrap_func(lambda: 0, ranges=True).__code__)
+    return _UFUNC_CODES
+
+
+_PLAIN = (bool, int, float, str)
+
+
+def _fast_ufunc(fn):
+    """``fn`` itself, or a faster equivalent of it for single cells when it is formulas'
+    ``wrap_ranges_func([wrap_func(]wrap_ufunc(…)[)])`` (see above)."""
+    ranges_code, ufunc_code, func_code = _ufunc_codes()
+    # (equal, not identical, code: a compiled template read from the cache holds unpickled copies of formulas'
+    # closures)
+    if getattr(fn, "__code__", None) != ranges_code:
+        return fn
+    outer = _closure(fn)
+    inner = outer.get("func")
+    if getattr(inner, "__code__", None) == func_code:
+        # wrap_func's layer (an exception → an error value): a call that raises is formulas' own again
+        inner = _closure(inner).get("func")
+    if outer.get("n_out") != 1 or getattr(inner, "__code__", None) != ufunc_code:
+        return fn
+    c = _closure(inner)
+    if c.get("kw") != {"otypes": [object]} or not all(k in c for k in ("args_parser", "safe_eval", "otype",
+                                                                         "return_func")):
+        return fn
+    args_parser, safe_eval, otype, return_func = c["args_parser"], c["safe_eval"], c["otype"], c["return_func"]
+    from formulas.ranges import Ranges
+    from formulas.tokens.operand import XlError
+    plain = _PLAIN
+
+    def fast(*args):
+        try:
+            vals = [a.value if isinstance(a, Ranges) else a for a in args]
+            parsed = tuple(args_parser(*vals))
+            if len(parsed) >= 32:
+                return fn(*args)
+            elems, cell = [], False
+            for p in parsed:
+                if type(p) in plain:
+                    elems.append(p)
+                elif isinstance(p, np.ndarray) and p.shape == (1, 1):
+                    elems.append(p[0, 0])
+                    cell = True
+                else:
+                    return fn(*args)
+            if not cell:
+                return fn(*args)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = safe_eval(*elems)
+            if type(r) not in plain and not isinstance(r, XlError):
+                return fn(*args)
+            res = np.empty((1, 1), dtype=object)
+            res[0, 0] = r
+            return return_func(res.view(otype), *parsed)
+        except Exception:  # noqa: BLE001 — formulas' own wrapper decides what this call gives
+            return fn(*args)
+
+    fast.__name__ = getattr(fn, "__name__", "fast")
+    fast.__wrapped__ = fn            # type: ignore[attr-defined]
+    return fast
+
+
 class _FlatCell:
     """A formula cell (formulas' ``CellWrapper`` over ``_CellTracker`` over the formula's pipe) with its formula's
     pipe run flat; anything unusual in a call is handed to the original wrapper."""
@@ -109,7 +196,7 @@ class _FlatCell:
         self.inputs = tuple(inner.inputs or ())
         self.defaults = {k: d["value"] for k, d in inner.dsp.default_values.items()}
         self.outputs = list(inner.outputs)
-        self.steps = _flat_steps(inner)
+        self.steps = _flat_steps(inner, _fast_ufunc)
         if len(self.outputs) != 1 or inner.output_type not in ("values", "list", "dict") or inner.first_arg_as_kw:
             raise _NotFlat("cell outputs")
         self.output_type = inner.output_type
