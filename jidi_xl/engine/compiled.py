@@ -3,6 +3,7 @@
 :mod:`jidi_xl.engine.recalc`). Part of the generic engine."""
 from __future__ import annotations
 
+import contextvars
 import os
 import time
 import weakref
@@ -143,6 +144,17 @@ def _ufunc_codes() -> tuple:
 _PLAIN = (bool, int, float, str)
 
 
+def _formulas_types() -> None:
+    global _RangesType, _ARRAY_TYPES
+    from formulas.functions import Array
+    from formulas.ranges import Ranges
+    _RangesType, _ARRAY_TYPES = Ranges, (np.ndarray, Array)
+
+
+_RangesType: Any = None
+_ARRAY_TYPES: tuple = ()
+
+
 def _fast_ufunc(fn):
     """``fn`` itself, or a faster equivalent of it for single cells when it is formulas'
     ``wrap_ranges_func([wrap_func(]wrap_ufunc(…)[)])`` (see above)."""
@@ -245,18 +257,128 @@ def _fast_ufunc(fn):
     return out
 
 
+# COUNTIF over one range many times (产业分布!B4:B20 = ``COUNTIF(in_roster_industry, A4)`` …: 17 cells over the
+# same 1,000 roster cells): measured ≈0.7 ms a call, formulas testing each of the 1,000 cells one by one. formulas'
+# test of a cell (``__xfilter``: the condition parsed as Excel does, then one pure check per cell) depends on the
+# cell's value only, so the count is the same over the range's distinct values, each counted as often as it
+# occurs: the distinct values (by type and value: 1, 1.0 and TRUE are tested apart) are found once per call of the
+# template (:data:`_CALL_MEMO`), and each COUNTIF tests those with formulas' own ``__xfilter``. A condition that is
+# not one plain value, a range that is not an array, and any exception: formulas' own COUNTIF.
+
+_CALL_MEMO: "contextvars.ContextVar[dict | None]" = contextvars.ContextVar("jidi_compiled_call_memo", default=None)
+
+
+def _fast_countif(fn):
+    """``fn`` itself, or a faster equivalent of it when it is formulas' COUNTIF (see above)."""
+    import functools
+
+    import formulas.functions as ff
+    ranges_code, _, func_code, _, _ = _ufunc_codes()
+    if getattr(fn, "__code__", None) != ranges_code:
+        return fn
+    outer = _closure(fn)
+    mid = outer.get("func")
+    if outer.get("n_out") != 1 or getattr(mid, "__code__", None) != func_code:
+        return fn
+    p = _closure(mid).get("func")
+    if not (isinstance(p, functools.partial) and getattr(p.func, "__code__", None) == ff.xfilter.__code__
+            and p.args == (len,) and p.keywords == {"operating_range": None}):
+        return fn
+    test_cells = vars(ff)["__xfilter"]          # formulas' test of each cell against a condition
+    from formulas.functions import Array
+    from formulas.ranges import Ranges
+    from schedula import EMPTY
+    plain = _PLAIN
+
+    def distinct(test):
+        """(distinct values as formulas tests them — EMPTY as '' —, how often each occurs), once per call."""
+        memo = _CALL_MEMO.get()
+        key = None
+        if memo is not None:
+            key = ("countif", tuple(r["name"] for r in test.ranges),
+                   tuple((r["name"], id(a)) for r, a in test.values.values()))
+            hit = memo.get(key)
+            if hit is not None:
+                return hit[1]
+        arr = test.value
+        if not isinstance(arr, np.ndarray):
+            raise _NotFlat("not an array")
+        counts: dict = {}
+        for v in arr.ravel().tolist():
+            if v is EMPTY:
+                v = ""
+            k = (type(v), v)
+            e = counts.get(k)
+            if e is None:
+                counts[k] = [v, 1]
+            else:
+                e[1] += 1
+        vals = np.empty(len(counts), dtype=object)
+        vals[:] = [v for v, _ in counts.values()] if counts else []
+        out = (vals, [n for _, n in counts.values()])
+        if key is not None:
+            memo[key] = ([a for _, a in test.values.values()], out)     # (the arrays held: their ids are the key)
+        return out
+
+    def countif(*args):
+        try:
+            if len(args) != 2 or not isinstance(args[0], Ranges):
+                return fn(*args)
+            cond = args[1]
+            if isinstance(cond, Ranges):
+                cond = cond.value
+            if isinstance(cond, np.ndarray):
+                if cond.shape != (1, 1):
+                    return fn(*args)
+                cond = cond[0, 0]
+            if type(cond) not in plain:
+                return fn(*args)
+            vals, weights = distinct(args[0])
+            hits = test_cells({"raw": vals}, cond).tolist() if len(vals) else []
+            res = np.empty((1, 1), dtype=object)
+            res[0, 0] = sum(n for n, hit in zip(weights, hits) if hit)
+            return res.view(Array)
+        except Exception:  # noqa: BLE001 — formulas' own COUNTIF decides what this call gives
+            return fn(*args)
+
+    countif.__name__ = getattr(fn, "__name__", "COUNTIF")
+    countif.__wrapped__ = fn          # type: ignore[attr-defined]
+    return countif
+
+
+def _fast(fn):
+    """The faster single-cell equivalents of formulas' functions where there is one (above), else ``fn``."""
+    out = _fast_ufunc(fn)
+    return _fast_countif(fn) if out is fn else out
+
+
+def _own_value(a) -> None:
+    """Give a cell's input range its value when the range holds exactly one array, that of the same range (a cell
+    reading another cell or an input range whole): the array itself. formulas' ``Ranges.value`` finds the same by
+    intersecting the range with itself and slicing the array whole (a view of the same cells, ≈10 µs; measured
+    ≈1,200 of them per call of the standard template); this stores the array it would slice, the same cells in
+    the same shape."""
+    if a._value is not _NONE or len(a.ranges) != 1 or len(a.values) != 1:
+        return
+    rng, arr = next(iter(a.values.values()))
+    if rng["name"] == a.ranges[0]["name"] and type(arr) in _ARRAY_TYPES:
+        a._value = arr
+
+
 class _FlatCell:
     """A formula cell (formulas' ``CellWrapper`` over ``_CellTracker`` over the formula's pipe) with its formula's
     pipe run flat; anything unusual in a call is handed to the original wrapper."""
 
     def __init__(self, cw):
+        if _RangesType is None:
+            _formulas_types()
         tracker = cw.func
         inner = tracker.inner
         self.cw, self.parse_args, self.loc = cw, cw.parse_args, tracker.loc
         self.inputs = tuple(inner.inputs or ())
         self.defaults = {k: d["value"] for k, d in inner.dsp.default_values.items()}
         self.outputs = list(inner.outputs)
-        self.steps = _flat_steps(inner, _fast_ufunc)
+        self.steps = _flat_steps(inner, _fast)
         if len(self.outputs) != 1 or inner.output_type not in ("values", "list", "dict") or inner.first_arg_as_kw:
             raise _NotFlat("cell outputs")
         self.output_type = inner.output_type
@@ -265,7 +387,11 @@ class _FlatCell:
         token = _CURRENT_CELL.set(self.loc)
         try:
             values = dict(self.defaults)
-            values.update(zip(self.inputs, self.parse_args(*args)))
+            parsed = self.parse_args(*args)
+            for a in parsed:
+                if type(a) is _RangesType:
+                    _own_value(a)
+            values.update(zip(self.inputs, parsed))
             out = self.outputs[0]
             vals = _run_steps(self.steps, values)
             if out not in vals:
@@ -535,10 +661,13 @@ class CompiledTemplate:
         steps, defaults = plan
         values = dict(defaults)
         values.update(zip(self._in_ids, inputs))
+        token = _CALL_MEMO.set({})          # what one call derives once (_fast_countif), never kept across calls
         try:
             vals = _run_steps(steps, values)
         except _NotFlat:
             return None
+        finally:
+            _CALL_MEMO.reset(token)
         if any(k not in vals for k in self._out_ids_present):
             return None
         return {k: vals[k] for k in self._out_ids_present}
