@@ -96,3 +96,38 @@ def test_functions(name, arity):
 def test_not_single_cells_are_formulas_own(args):
     want, got = _calls("=", args)
     assert _same(want, got)
+
+
+# -- COUNTIF over one range: counted on the range's distinct values (_fast_countif) ------------------------
+
+COLUMN = [EMPTY, "科技服务", "科技服务", "科技 服务", "软件和信息技术服务", "", "a", "A", "a*", 1, 1.0, True, False, 0,
+          "1", 2.5, Error.errors["#N/A"], EMPTY, "软件和信息技术服务", "是"]
+CONDITIONS = ["科技服务", "软件和信息技术服务", "", "a", "A", "a*", "*服务", "?", "~*", ">1", "<=1", "<>a", "=", "1",
+              "TRUE", "#N/A", 1, 0, 2.5, True, False, "无此行业"]
+
+
+def _column(values, ref="B1"):
+    n = len(values)
+    a = np.empty((n, 1), dtype=object)
+    a[:, 0] = values
+    return Ranges().push(f"'[book.xlsx]SHEET'!{ref}:B{n}", a.view(Array))
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize("form", ["ranges", "cell"])
+def test_countif(condition, form):
+    from jidi_xl.engine.compiled import _CALL_MEMO, _fast_countif
+
+    fn = _function("COUNTIF")
+    fast = _fast_countif(fn)
+    assert fast is not fn, "COUNTIF not recognised"
+    rng = _column(COLUMN)
+    cond = _ranges(condition, "C1") if form == "ranges" else _cell(condition)
+    want = fn(rng, cond)
+    token = _CALL_MEMO.set({})
+    try:
+        got = [fast(_column(COLUMN), cond), fast(rng, cond)]      # a fresh range and the memo's
+    finally:
+        _CALL_MEMO.reset(token)
+    got.append(fast(rng, cond))                                   # outside a call: no memo
+    assert all(_same(want, g) for g in got), (want, got)
