@@ -316,7 +316,7 @@ def _fast_countif(fn):
         vals = np.empty(len(counts), dtype=object)
         vals[:] = [v for v, _ in counts.values()] if counts else []
         out = (vals, [n for _, n in counts.values()])
-        if key is not None:
+        if memo is not None and key is not None:
             memo[key] = ([a for _, a in test.values.values()], out)     # (the arrays held: their ids are the key)
         return out
 
