@@ -14,7 +14,7 @@ from schedula import NONE as _NONE
 
 from . import _ooxml as ox
 from .convert import _coerce_scalar, _f
-from .graph import _RE_NODE, _collect, _Loaded, _node_id, _node_rect, _parse_spec
+from .graph import _RE_NODE, _collect, _Loaded, _node_id, _node_rect, _parse_spec, cell_node_ids
 from .result import RecalcResult
 from .udf import _CURRENT_CELL, _RUN, _CellTracker, _dedupe
 
@@ -427,6 +427,8 @@ _PLANS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
 _FLAT = os.environ.get("JIDI_XL_SCHEDULA_PIPE", "") != "1"
 # (rows, columns) of each input spec by template (weak, as the plans)
 _SIZES: "weakref.WeakKeyDictionary[Any, list[tuple[int, int]]]" = weakref.WeakKeyDictionary()
+# the output cells' node ids by template (graph.cell_node_ids), likewise
+_IDS: "weakref.WeakKeyDictionary[Any, list[str]]" = weakref.WeakKeyDictionary()
 
 
 class CompiledTemplate:
@@ -693,7 +695,10 @@ class CompiledTemplate:
         finally:
             _RUN.reset(token)
         result.timings["calculate"] = time.perf_counter() - t1
-        _collect(self._loaded, solution, self.outputs, result)
+        ids = _IDS.get(self)
+        if ids is None:
+            ids = _IDS[self] = cell_node_ids(self._loaded, self.outputs)
+        _collect(self._loaded, solution, self.outputs, result, ids)
         result.udf_failures = _dedupe(self.compile_failures + run)
         result.timings["total"] = time.perf_counter() - t0
         return result
