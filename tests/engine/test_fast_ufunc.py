@@ -131,3 +131,40 @@ def test_countif(condition, form):
         _CALL_MEMO.reset(token)
     got.append(fast(rng, cond))                                   # outside a call: no memo
     assert all(_same(want, g) for g in got), (want, got)
+
+
+# -- the data nodes' filters on single cells (_fast_filter) ---------------------------------------------------
+
+def _ranges_same(a, b) -> bool:
+    return (type(a) is type(b) and a.ranges == b.ranges and list(a.values) == list(b.values)
+            and all(ra == rb and _same(va, vb) for (ra, va), (rb, vb) in zip(a.values.values(), b.values.values())))
+
+
+@pytest.mark.parametrize("ref", ["C5", "A1", "B2:C3", "D:D"])
+def test_format_output_filter(ref):
+    import functools
+
+    from formulas.cell import format_output
+
+    from jidi_xl.engine.compiled import _fast_filter
+
+    rng = Ranges().push(f"'[book.xlsx]SHEET'!{ref}").ranges[0]
+    f = functools.partial(format_output, rng)
+    fast = _fast_filter(f)
+    assert (fast is f) == (":" in ref), "a single cell's filter is replaced, a range's kept"
+    for v in VALUES + [_cell("x"), _cell(EMPTY), np.array([[1, 2]], dtype=object).view(Array), _ranges(3)]:
+        want, got = f(v), fast(v)
+        assert _ranges_same(want, got), (v, want, got)
+
+
+def test_replace_empty_filter():
+    from formulas.functions import replace_empty
+
+    from jidi_xl.engine.compiled import _fast_filter
+
+    fast = _fast_filter(replace_empty)
+    assert fast is not replace_empty
+    for v in VALUES + [np.array([[1, EMPTY]], dtype=object).view(Array), np.array([[EMPTY]], dtype=object)]:
+        for x in (v, _cell(v)) if not isinstance(v, np.ndarray) else (v,):
+            want, got = replace_empty(x), fast(x)
+            assert _same(want, got), (x, want, got)
