@@ -6,7 +6,7 @@ filled 150-firm workbooks, under ``udfs.context.using(ruleset)``, as the batch w
     python benchmarks/bench_compiled_call.py [--k 30] [--books DIR] [--cells] [--save F | --compare F]
 
 The template is compiled (or read from the cache) first and the heap frozen (``gc.freeze()``) as the batch's
-parent does; the blocks of each book are read before the clock starts. Printed: the median, min and max CPU
+parent does; the blocks of each book are read before the clock starts (and frozen too: see below). Printed: the median, min and max CPU
 (``time.process_time``) of the call over the K books; with ``--cells``, where the time of one call goes (each
 flat formula cell timed, grouped by sheet and by the kind of its formula, plus the call outside the cells).
 ``--save F`` writes every output cell's value of each book to F (a pickle); ``--compare F`` checks the values
@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         book = engine._open(p, book)
         assert book.fingerprint(engine._input_cells) == engine._template_fp, f"{p.name}: not a clean copy"
         blocks.append([book.block(r) for r in engine._input_rects])
+    # the K books' blocks are frozen too: a worker holds one book, this loop holds K, and a full collection walking
+    # K × 20,000 cells of blocks (≈200 ms each time it ran) would be the harness's cost, not the call's
+    gc.collect()
+    gc.freeze()
     rs = engine.ruleset
     with using(rs):                                # warm: the flat plan, lazy imports
         tpl(blocks[0])
