@@ -58,15 +58,23 @@ class _Loaded:
         return _node_id(self.book, fc.sheet, fc.array_ref if fc.array_ref else fc.cell)
 
 
+def cell_node_ids(loaded: _Loaded, cells: Iterable[ox.FormulaCell]) -> list[str]:
+    """The node id of each cell's own value (its array formula's for a cell of one), for :func:`_collect`."""
+    return [_node_id(loaded.book, fc.sheet, fc.array_ref or fc.cell) for fc in cells]
+
+
 def _collect(loaded: _Loaded, solution: Mapping, cells: Iterable[ox.FormulaCell],
-             result: RecalcResult) -> None:
-    """Fill values / errors / missing of *result* for *cells* from *solution*."""
+             result: RecalcResult, ids: list[str] | None = None) -> None:
+    """Fill values / errors / missing of *result* for *cells* from *solution*; ``ids``, when given, are
+    :func:`cell_node_ids` of *cells* (a caller collecting the same cells many times computes them once)."""
     XlError = _f().XlError
     arrays: dict[str, tuple[np.ndarray, int, int] | None] = {}
-    for fc in cells:
+    cells = list(cells)
+    if ids is None:
+        ids = cell_node_ids(loaded, cells)
+    for fc, nid in zip(cells, ids):
         key = (fc.sheet, fc.cell)
         if fc.array_ref:
-            nid = _node_id(loaded.book, fc.sheet, fc.array_ref)
             if nid not in arrays:
                 v = solution.get(nid)
                 if v is None:
@@ -84,7 +92,7 @@ def _collect(loaded: _Loaded, solution: Mapping, cells: Iterable[ox.FormulaCell]
             r, c = ox.split_a1(fc.cell)
             raw = arr[r - r0, c - c0]
         else:
-            raw = solution.get(_node_id(loaded.book, fc.sheet, fc.cell))
+            raw = solution.get(nid)
             if raw is None:
                 result.missing.append(key)
                 continue
