@@ -268,6 +268,12 @@ def _fast_ufunc(fn):
 _CALL_MEMO: "contextvars.ContextVar[dict | None]" = contextvars.ContextVar("jidi_compiled_call_memo", default=None)
 
 
+def _call_memo() -> dict | None:
+    """This call's memo. (The wrappers below are closures, which the compiled template's cache file holds by
+    value: they reach the context variable, which cannot be pickled, through this module-level function.)"""
+    return _CALL_MEMO.get()
+
+
 def _fast_countif(fn):
     """``fn`` itself, or a faster equivalent of it when it is formulas' COUNTIF (see above)."""
     import functools
@@ -292,7 +298,7 @@ def _fast_countif(fn):
 
     def distinct(test):
         """(distinct values as formulas tests them — EMPTY as '' —, how often each occurs), once per call."""
-        memo = _CALL_MEMO.get()
+        memo = _call_memo()
         key = None
         if memo is not None:
             key = ("countif", tuple(r["name"] for r in test.ranges),
