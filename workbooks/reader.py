@@ -44,8 +44,13 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
 
     with zipfile.ZipFile(path) as z:
         info = ox.read_workbook(z)
+    return names_of(info.defined_names)
+
+
+def names_of(names) -> dict[str, tuple[str, int, int, int, int, bool]]:
+    """:func:`defined_names` of a workbook part already read (``jidi_xl.engine._ooxml.DefinedName`` list)."""
     out = {}
-    for dn in info.defined_names:
+    for dn in names:
         text = (dn.value or "").strip().lstrip("=")
         if "!" not in text:
             continue
@@ -63,7 +68,10 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
 
 
 class Book:
-    """Cached cell values of a workbook (python-calamine), addressed by sheet and 0-based row/column."""
+    """Cached cell values of a workbook (python-calamine), addressed by sheet and 0-based row/column.
+
+    ``Book(path)`` checks the package and reads the file; :meth:`of_grids` wraps values already read (the
+    standard engine's book: the same calamine values, read once per file)."""
 
     def __init__(self, path: str | Path):
         from python_calamine import CalamineWorkbook
@@ -75,30 +83,71 @@ class Book:
         # memoised per file, so after the engine's check this costs nothing)
         check_package(self.path, book_limits(self.path))       # the template of the rule-set the book records
         try:
-            self._wb = CalamineWorkbook.from_path(str(self.path))
+            self._wb: Any = CalamineWorkbook.from_path(str(self.path))
             self.names = defined_names(self.path)
         except Exception as exc:     # noqa: BLE001 — not an xlsx, unreadable…
             raise InputError([InputProblem(str(path), f"无法打开工作簿：{exc}；请确认是 .xlsx 文件 (cannot open workbook)")],
                              str(path)) from None
-        self._grids: dict[str, list[list[Any]]] = {}
+        self._sheets = set(self._wb.sheet_names)
+        self._grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
+
+    @classmethod
+    def of_grids(cls, path: str | Path, grids: dict[str, tuple[int, int, list[list[Any]]]], names) -> "Book":
+        """A book over values already read: ``grids`` {sheet: (first row, first column, calamine rows)} (0-based
+        origin of each sheet's used area, as calamine's ``to_python(skip_empty_area=True)`` and ``start`` give
+        them), ``names`` the workbook part's defined names (``_ooxml.DefinedName``). The caller vouches that the
+        package guard has passed ``path`` (:class:`jidi_xl.pipeline.standard.StandardEngine` reads a book only
+        after it) and that ``grids`` hold every sheet of the file."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self._wb = None
+        self.names = names_of(names)
+        self._sheets = set(grids)
+        self._grids = dict(grids)
+        return self
+
+    def _grid(self, sheet: str) -> tuple[int, int, list[list[Any]]]:
+        got = self._grids.get(sheet)
+        if got is None:
+            try:
+                got = (0, 0, self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+            except Exception:     # noqa: BLE001 — a missing sheet reads as empty (reported by the caller)
+                got = (0, 0, [])
+            self._grids[sheet] = got
+        return got
 
     def grid(self, sheet: str) -> list[list[Any]]:
-        if sheet not in self._grids:
-            try:
-                self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception:     # noqa: BLE001 — a missing sheet reads as empty (reported by the caller)
-                self._grids[sheet] = []
-        return self._grids[sheet]
+        """The sheet's values from A1 (rows of equal length; "" blank)."""
+        r0, c0, g = self._grid(sheet)
+        if r0 == c0 == 0:
+            return g
+        width = c0 + max((len(row) for row in g), default=0)
+        return [[""] * width for _ in range(r0)] + [[""] * c0 + list(row) for row in g]
 
     def has_sheet(self, sheet: str) -> bool:
-        return sheet in self._wb.sheet_names
+        return sheet in self._sheets
 
     def value(self, sheet: str, r: int, c: int) -> Any:
-        g = self.grid(sheet)
-        if r < len(g) and c < len(g[r]):
+        r0, c0, g = self._grid(sheet)
+        r, c = r - r0, c - c0
+        if 0 <= r < len(g) and 0 <= c < len(g[r]):
             v = g[r][c]
             return None if isinstance(v, str) and v == "" else v
         return None
+
+    def row(self, sheet: str, r: int, c: int, n: int) -> list[Any]:
+        """The ``n`` values of row ``r`` from column ``c`` on, as :meth:`value` gives each."""
+        r0, c0, g = self._grid(sheet)
+        r -= r0
+        if not 0 <= r < len(g):
+            return [None] * n
+        a = c - c0
+        if a >= 0:
+            vals = g[r][a:a + n]
+        else:
+            vals = [""] * min(-a, n) + g[r][:max(a + n, 0)]
+        vals = [None if type(v) is str and v == "" else v for v in vals]
+        return vals + [None] * (n - len(vals)) if len(vals) < n else vals
 
     def place(self, n: Name) -> tuple[Name, str | None]:
         """The name as placed in this file (its own defined name wins), and a problem if it is missing."""
@@ -126,8 +175,8 @@ def convert(kind: str, v: Any, field: str = "", rs=None) -> Any:
 # -- read_case --------------------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, path: str | Path, L: Layout):
-        self.book = Book(path)
+    def __init__(self, path: str | Path, L: Layout, book: Book | None = None):
+        self.book = book if book is not None else Book(path)
         self.L = L
         self.problems: list[InputProblem] = []
         self.where: dict[str, str] = {}      # case path → 工作表!单元格 (for parse_case's problems)
@@ -171,8 +220,8 @@ class _Reader:
         kinds = {k.json.split("[].")[1]: (k.kind, k.label) for k in col_names}
         for i in range(n.nrows):
             r = n.row + i
-            raws = [self.book.value(n.sheet, r, n.col + j) for j in range(len(fields))]
-            if all(is_empty(x) for x in raws):
+            raws = self.book.row(n.sheet, r, n.col, len(fields))
+            if raws.count(None) == len(raws) or all(is_empty(x) for x in raws):
                 continue
             k = len(out)
             self.where[f"{path}[{k}]"] = f"{n.sheet}!{xl_rowcol_to_cell(r, n.col)}:{xl_rowcol_to_cell(r, n.col + len(fields) - 1)}"
@@ -398,11 +447,12 @@ def read_case(xlsx_path: str | Path, layout: Layout | None = None) -> dict:
     return read_parsed_case(xlsx_path, layout)[0]
 
 
-def read_parsed_case(xlsx_path: str | Path, layout: Layout | None = None):
+def read_parsed_case(xlsx_path: str | Path, layout: Layout | None = None, book: Book | None = None):
     """(case dict, parsed :class:`jidi_xl.case.Case`): :func:`read_case` without parsing the case twice.
 
-    ``layout``: the layout to read by (default: the default rule-set's)."""
-    R = _Reader(xlsx_path, layout if layout is not None else default_layout())
+    ``layout``: the layout to read by (default: the default rule-set's). ``book``: the file's values already read
+    (:meth:`Book.of_grids`; default: read ``xlsx_path``, package guard first)."""
+    R = _Reader(xlsx_path, layout if layout is not None else default_layout(), book)
     try:
         case = _case(R)
     except InputError:
