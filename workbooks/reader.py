@@ -12,6 +12,7 @@ Values come from python-calamine (cached values only; about 10 ms for a full ros
 """
 from __future__ import annotations
 
+import functools
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,12 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
 
 def names_of(names) -> dict[str, tuple[str, int, int, int, int, bool]]:
     """:func:`defined_names` of a workbook part already read (``jidi_xl.engine._ooxml.DefinedName`` list)."""
+    return dict(_names_of(tuple(names)))
+
+
+@functools.lru_cache(maxsize=8)
+def _names_of(names: tuple) -> dict[str, tuple[str, int, int, int, int, bool]]:
+    # (memoised: every copy of one template has the same names; the caller gets a copy of the dict)
     out = {}
     for dn in names:
         text = (dn.value or "").strip().lstrip("=")
@@ -174,12 +181,29 @@ def convert(kind: str, v: Any, field: str = "", rs=None) -> Any:
 
 # -- read_case --------------------------------------------------------------------------------------
 
+def _place(at: str | tuple) -> str:
+    """A place kept by the reader as the message shows it: 工作表!单元格, or 工作表!A4:I4 for a table row. Kept as
+    (sheet, row, col) or (sheet, row, first col, last col) while reading — a case path per cell read, of which only
+    the few a problem names are ever shown — and formatted here, when one is."""
+    if isinstance(at, str):
+        return at
+    if len(at) == 3:
+        return f"{at[0]}!{xl_rowcol_to_cell(at[1], at[2])}"
+    return f"{at[0]}!{xl_rowcol_to_cell(at[1], at[2])}:{xl_rowcol_to_cell(at[1], at[3])}"
+
+
+_BAD = object()
+_UNREAD = object()
+
+
 class _Reader:
     def __init__(self, path: str | Path, L: Layout, book: Book | None = None):
         self.book = book if book is not None else Book(path)
         self.L = L
+        self.rs = L.ruleset if L.ruleset is not None else load_ruleset()     # as convert() reads it
         self.problems: list[InputProblem] = []
-        self.where: dict[str, str] = {}      # case path → 工作表!单元格 (for parse_case's problems)
+        # case path → 工作表!单元格 (for parse_case's problems), or its tuple until shown (:func:`_place`)
+        self.where: dict[str, str | tuple] = {}
         self._placed: dict[str, Name] = {}
         self.bad: set[str] = set()            # case paths whose cell could not be read
 
@@ -196,15 +220,19 @@ class _Reader:
             self._placed[key] = n
         return self._placed[key]
 
-    def cell(self, n: Name, r: int, c: int, kind: str | None = None, label: str | None = None, path: str = "") -> Any:
-        where = f"{n.sheet}!{xl_rowcol_to_cell(r, c)}"
+    def cell(self, n: Name, r: int, c: int, kind: str | None = None, label: str | None = None, path: str = "",
+             raw: Any = _UNREAD) -> Any:
+        """The cell's value converted as the UDFs convert it (``raw``: the value when the caller has read it)."""
         if path:
-            self.where[path] = where
-        raw = self.book.value(n.sheet, r, c)
+            self.where[path] = (n.sheet, r, c)
+        if raw is _UNREAD:
+            raw = self.book.value(n.sheet, r, c)
+        if raw is None:          # blank: None whatever the kind (as decode_value gives it), nothing to convert
+            return None
         try:
-            return convert(kind or n.kind, raw, label or n.label, self.L.ruleset)
+            return decode_value(kind or n.kind, raw, label or n.label, self.rs)
         except _Bad as exc:
-            self.problem(where, f"{label or n.label}：{exc}")
+            self.problem(f"{n.sheet}!{xl_rowcol_to_cell(r, c)}", f"{label or n.label}：{exc}")
             self.bad.add(path.split(".")[0])
             return _BAD
 
@@ -224,20 +252,17 @@ class _Reader:
             if raws.count(None) == len(raws) or all(is_empty(x) for x in raws):
                 continue
             k = len(out)
-            self.where[f"{path}[{k}]"] = f"{n.sheet}!{xl_rowcol_to_cell(r, n.col)}:{xl_rowcol_to_cell(r, n.col + len(fields) - 1)}"
+            self.where[f"{path}[{k}]"] = (n.sheet, r, n.col, n.col + len(fields) - 1)
             item, ok = {}, True
             for j, f in enumerate(fields):
                 kind, label = kinds[f]
-                v = self.cell(n, r, n.col + j, kind, f"{label}（第{i + 1}行）", f"{path}[{k}].{f}")
+                v = self.cell(n, r, n.col + j, kind, f"{label}（第{i + 1}行）", f"{path}[{k}].{f}", raws[j])
                 if v is _BAD:
                     ok = False
                 elif v is not None:
                     item[f] = v
             out.append((i, item, ok))
         return out
-
-
-_BAD = object()
 
 
 def _set(d: dict, dotted: str, v: Any) -> None:
@@ -436,7 +461,7 @@ def _cell_of(R: _Reader, path: str) -> str:
     p = path
     while p:
         if p in R.where:
-            return R.where[p]
+            return _place(R.where[p])
         cut = max(p.rfind("."), p.rfind("["))
         p = p[:cut] if cut > 0 else ""
     return S_BASIC

@@ -35,6 +35,7 @@ book recording a rule-set or notice this package does not know is refused, namin
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -101,6 +102,24 @@ class _Rect:
 _RE_NAME = re.compile(r"<definedName\b[^>]*>[^<]*</definedName>")
 
 
+# The cells a formula sits in, as Excel, WPS and XlsxWriter write them: <c r="A1" …> whose first child is its <f>
+# (no '<' can occur in an attribute value or a formula's text of XML the package guard passed as well-formed).
+_RE_PLAIN_F = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))')
+# every start of an <f> element, prefixed or not (a commented or CDATA "<f>" counts too: it can only send a sheet
+# to the full scan)
+_RE_F_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+_split_a1 = functools.lru_cache(maxsize=2**16)(ox.split_a1)      # the same ~1,500 cells in every template copy
+
+
+def _plain_formulas(text: str) -> list[tuple[str, str]] | None:
+    """(cell, raw <f> element) of every formula cell of a sheet's XML, found by one regular expression — or None
+    when the sheet is not written that way, and the full scan (:func:`_ooxml.scan_formulas`) must find them.
+    Sure to find all: each match holds exactly one <f> start, matches do not overlap, and the number of matches
+    must equal the number of <f> starts in the whole text."""
+    found = _RE_PLAIN_F.findall(text)
+    return found if len(found) == len(_RE_F_START.findall(text)) else None
+
+
 class _Book:
     """One workbook read once, after the package guard: its sheet XML scanned for formulas (attributes in any
     order), its defined names, its values with calamine.
@@ -112,21 +131,35 @@ class _Book:
     def __init__(self, path: str | os.PathLike, checked: CheckedPackage | None = None):
         self.path = str(path)
         self.formula_xml: dict[tuple[str, str], str] = {}
+        self._formula_rc: dict[str, set[tuple[int, int]]] = {}       # sheet -> (row, col) of its formula cells
         parts = checked.parts if checked is not None else {}
-        with zipfile.ZipFile(self.path) as zf:
-            info = checked.workbook if checked is not None and checked.workbook is not None else ox.read_workbook(zf, parts)
-            self.names_xml = _RE_NAME.findall(ox.read_text(zf, info.workbook_part, parts))
-            scans = [(sh.name, ox.scan_formulas(ox.read_text(zf, sh.part, parts))) for sh in info.sheets]
-        for name, scan in scans:
-            P = ox.patterns(scan.prefix)
-            for c in scan.cells():
-                if c.formula is not None:
-                    # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
-                    f = P.f.search(c.body or "")      # (a formula cell's body holds its <f>)
-                    if f is not None:
-                        self.formula_xml[(name, c.ref)] = f.group(0)
+        info = checked.workbook if checked is not None else None
+        texts: dict[str, str] = {}
+        if info is not None and all(p in parts for p in [info.workbook_part, *(sh.part for sh in info.sheets)]):
+            texts = {p: ox.decode_text(parts[p]) for p in [info.workbook_part, *(sh.part for sh in info.sheets)]}
+        else:                            # the guard's verdict was memoised: read the parts it passed
+            with zipfile.ZipFile(self.path) as zf:
+                info = info or ox.read_workbook(zf, parts)
+                texts = {p: ox.read_text(zf, p, parts) for p in [info.workbook_part, *(sh.part for sh in info.sheets)]}
+        self.names_xml = _RE_NAME.findall(texts[info.workbook_part])
+        self._texts = [(sh.name, texts[sh.part]) for sh in info.sheets]
+        for name, text in self._texts:
+            at = self._formula_rc.setdefault(name, set())
+            found = _plain_formulas(text)
+            if found is None:              # not written the plain way: the full scan (attributes in any order)
+                scan = ox.scan_formulas(text)
+                P = ox.patterns(scan.prefix)
+                found = []
+                for c in scan.cells():
+                    if c.formula is not None:
+                        f = P.f.search(c.body or "")      # (a formula cell's body holds its <f>)
+                        if f is not None:
+                            found.append((c.ref, f.group(0)))
+            for ref, f_xml in found:
+                # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
+                self.formula_xml[(name, ref)] = f_xml
+                at.add(_split_a1(ref))
         self.info = info
-        self._scans = scans
         self._cells: list[ox.FormulaCell] | None = None      # made from the scans when the structure is compared
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
@@ -135,9 +168,10 @@ class _Book:
             r0, c0 = cs.start or (0, 0)
             self.grids[name] = (r0 + 1, c0 + 1, cs.to_python(skip_empty_area=True))
         self._loaded: dict[str, tuple[int, int, list[list[Any]]]] = {}
-        texts = list(self.formula_xml.values()) + self.names_xml
-        # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name
-        self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
+        # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name (one
+        # text searched: the joiner, NUL, is in no XML text and so in no sheet name)
+        named = "\0".join([*self.formula_xml.values(), *self.names_xml])
+        self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if s in named}
 
     def values_book(self):
         """The values read, as the reader's :class:`workbooks.reader.Book` (no second read of the file): the
@@ -149,8 +183,9 @@ class _Book:
 
     @property
     def formula_cells(self) -> list[ox.FormulaCell]:
+        """Every formula cell (for the full structure check: a book that is not a clean template copy)."""
         if self._cells is None:
-            self._cells = [fc for name, scan in self._scans for fc in ox.formula_cells(scan, name)]
+            self._cells = [fc for name, text in self._texts for fc in ox.formula_cells(ox.scan_formulas(text), name)]
         return self._cells
 
     def structure(self, sheets: Iterable[str] | None = None) -> BookStructure:
@@ -200,27 +235,28 @@ class _Book:
 
     def fingerprint(self, input_cells: dict[str, set[tuple[int, int]]]) -> str:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
-        equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
+        equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out).
+
+        One digest of the ``repr`` of one list of tuples (sheet, cell, raw ``<f>`` element; each defined name's
+        XML; sheet, row, column, value of each constant cell): ``repr`` tells 1 from 1.0, True and "1", and a
+        tuple's fields from each other, so equal digests mean equal contents."""
         key = id(input_cells)
         memo: tuple[int, str] | None = getattr(self, "_fp", None)
         if memo is not None and memo[0] == key:
             return memo[1]
-        # one text, hashed once (the same digest as hashing each line in turn)
-        lines = [f"{fk[0]}!{fk[1]}={self.formula_xml[fk]}\n" for fk in sorted(self.formula_xml)]
-        lines += [n + "\n" for n in sorted(self.names_xml)]
-        formula_at: dict[str, set[tuple[int, int]]] = {}
-        for s, ref in self.formula_xml:
-            formula_at.setdefault(s, set()).add(ox.split_a1(ref))
+        parts: list[Any] = [sorted(self.formula_xml.items()), sorted(self.names_xml)]
         for sheet in sorted(self.read_sheets):
             r0, c0, grid = self.grids[sheet]
-            skip = input_cells.get(sheet, set()) | formula_at.get(sheet, set())
+            skip = input_cells.get(sheet, set()) | self._formula_rc.get(sheet, set())
+            cells = []
             for i, row in enumerate(grid):
                 if row.count("") == len(row):
                     continue
                 r = r0 + i
-                lines += [f"{sheet}!{(r, c0 + j)}={v!r}\n" for j, v in enumerate(row)
+                cells += [(r, c0 + j, v) for j, v in enumerate(row)
                           if v != "" and v is not None and (r, c0 + j) not in skip]
-        self._fp = (key, hashlib.sha256("".join(lines).encode()).hexdigest())
+            parts.append((sheet, cells))
+        self._fp = (key, hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest())
         return self._fp[1]
 
 
