@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import operator
 import os
 import re
 import stat as _stat
@@ -292,6 +293,9 @@ def _cell(ref: bytes) -> tuple[int, int] | None:
     return r, c
 
 
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
 class _SheetState:
     """Running extent of one sheet while its XML streams by."""
 
@@ -324,9 +328,11 @@ class _SheetState:
             # empty rows beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s); a row
             # holding cells is named through its cells below
             b = self.bounds
-            for r in _RE_ROW_EMPTY.findall(data):
-                if b is not None and int(r) > b.max_row:
-                    self.place(int(r), 1, f"第 {int(r)} 行")
+            empty = _RE_ROW_EMPTY.findall(data) if b is not None else ()
+            if empty and max(map(int, empty)) > b.max_row:          # (only then is each one looked at)
+                for r in empty:
+                    if int(r) > b.max_row:
+                        self.place(int(r), 1, f"第 {int(r)} 行")
         refs = None
         n = data.count(b"<c ")
         unusual = _RE_UNUSUAL_C.search(data) is not None or _RE_PREFIXED.search(data) is not None
@@ -342,8 +348,8 @@ class _SheetState:
         if refs is None or unusual:
             return self._walk(data)
         if refs:
-            r = max(map(int, {x for _, x in refs}))
-            c = ox.col2num(max({x for x, _ in refs}, key=lambda x: (len(x), x)).decode())
+            r = max(map(int, set(map(_SECOND, refs))))
+            c = ox.col2num(max(set(map(_FIRST, refs)), key=lambda x: (len(x), x)).decode())
             b = self.bounds
             if not (r <= EXCEL_MAX_ROW and c <= EXCEL_MAX_COL and (b is None or (r <= b.max_row and c <= b.max_col))):
                 return self._walk(data)
@@ -727,9 +733,9 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
         return rep
 
     # the package skeleton first: content types, package rels, the workbook and its rels
-    ct = stream(names["[Content_Types].xml"])
+    ct = stream(names["[Content_Types].xml"], keep=True)
     if not problems:
-        root = etree.fromstring(zf.read("[Content_Types].xml"), ox._XML_PARSER)
+        root = etree.fromstring(ox._member(zf, "[Content_Types].xml", kept), ox._XML_PARSER)
         bad = [el.get("ContentType", "") for el in root if isinstance(el.tag, str)
                and _MACRO_CT.search(el.get("ContentType", ""))]
         if bad:
