@@ -328,11 +328,12 @@ class _SheetState:
             # empty rows beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s); a row
             # holding cells is named through its cells below
             b = self.bounds
-            empty = _RE_ROW_EMPTY.findall(data) if b is not None else ()
-            if empty and max(map(int, empty)) > b.max_row:          # (only then is each one looked at)
-                for r in empty:
-                    if int(r) > b.max_row:
-                        self.place(int(r), 1, f"第 {int(r)} 行")
+            if b is not None:
+                empty = _RE_ROW_EMPTY.findall(data)
+                if empty and max(map(int, empty)) > b.max_row:      # (only then is each one looked at)
+                    for r in empty:
+                        if int(r) > b.max_row:
+                            self.place(int(r), 1, f"第 {int(r)} 行")
         refs = None
         n = data.count(b"<c ")
         unusual = _RE_UNUSUAL_C.search(data) is not None or _RE_PREFIXED.search(data) is not None

@@ -207,7 +207,7 @@ class _Book:
         got = self._loaded.get(sheet)
         if got is None:
             r0, c0, grid = self.grids.get(sheet, (1, 1, []))
-            rows = []
+            rows: list[list[Any]] = []
             for row in grid:
                 if row.count("") == len(row):
                     rows.append([None] * len(row))
