@@ -182,7 +182,9 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     res.problems += _cell_problems(result)
     res.input_errors = [f"{s}!{c}：{v}" for (s, c), v in sorted(result.values.items())
                         if isinstance(v, str) and v.startswith("输入错误")]
-    book = _values_book(engine, path)        # one book per file: the layout's key, the case, the change rows
+    # one book per file: the layout's key, the case, the change rows (``recalc``, which compares nothing, does not
+    # import the reader for it: it reads the key alone, as before)
+    book = _values_book(engine, path) if compare else None
     try:
         L = _book_layout(path, book)
     except Exception as exc:  # noqa: BLE001 — the recalculation read the same key, so not expected; never a traceback
