@@ -112,15 +112,19 @@ def template_for(key: str) -> str:
     raise OSError("无法写出年度通知的标准模板（缓存文件夹不可写）；请设置 XDG_CACHE_HOME 为可写的文件夹")
 
 
-def recorded_key(path: str | os.PathLike) -> str | None:
+def recorded_key(path: str | os.PathLike, book=None) -> str | None:
     """The rule-set key a workbook records in ``info_ruleset`` (参数!B4), read with calamine; None when blank.
-    Call it on a file that passed at least the generic package guard."""
-    from python_calamine import CalamineWorkbook
-
+    Call it on a file that passed at least the generic package guard. ``book``: the file's values already read
+    (a :class:`workbooks.reader.Book`), read instead of opening the file again."""
     n = default_layout()["info_ruleset"]
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(n.sheet)
-    rows = sheet.to_python(skip_empty_area=False, nrows=n.row + 1)
-    v = rows[n.row][n.col] if len(rows) > n.row and len(rows[n.row]) > n.col else None
+    if book is not None:
+        v = book.value(n.sheet, n.row, n.col)
+    else:
+        from python_calamine import CalamineWorkbook
+
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(n.sheet)
+        rows = sheet.to_python(skip_empty_area=False, nrows=n.row + 1)
+        v = rows[n.row][n.col] if len(rows) > n.row and len(rows[n.row]) > n.col else None
     return None if v is None or str(v).strip() == "" else str(v).strip()
 
 

@@ -12,6 +12,7 @@ Values come from python-calamine (cached values only; about 10 ms for a full ros
 """
 from __future__ import annotations
 
+import functools
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -44,8 +45,19 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
 
     with zipfile.ZipFile(path) as z:
         info = ox.read_workbook(z)
+    return names_of(info.defined_names)
+
+
+def names_of(names) -> dict[str, tuple[str, int, int, int, int, bool]]:
+    """:func:`defined_names` of a workbook part already read (``jidi_xl.engine._ooxml.DefinedName`` list)."""
+    return dict(_names_of(tuple(names)))
+
+
+@functools.lru_cache(maxsize=8)
+def _names_of(names: tuple) -> dict[str, tuple[str, int, int, int, int, bool]]:
+    # (memoised: every copy of one template has the same names; the caller gets a copy of the dict)
     out = {}
-    for dn in info.defined_names:
+    for dn in names:
         text = (dn.value or "").strip().lstrip("=")
         if "!" not in text:
             continue
@@ -63,7 +75,10 @@ def defined_names(path: str | Path) -> dict[str, tuple[str, int, int, int, int, 
 
 
 class Book:
-    """Cached cell values of a workbook (python-calamine), addressed by sheet and 0-based row/column."""
+    """Cached cell values of a workbook (python-calamine), addressed by sheet and 0-based row/column.
+
+    ``Book(path)`` checks the package and reads the file; :meth:`of_grids` wraps values already read (the
+    standard engine's book: the same calamine values, read once per file)."""
 
     def __init__(self, path: str | Path):
         from python_calamine import CalamineWorkbook
@@ -75,30 +90,71 @@ class Book:
         # memoised per file, so after the engine's check this costs nothing)
         check_package(self.path, book_limits(self.path))       # the template of the rule-set the book records
         try:
-            self._wb = CalamineWorkbook.from_path(str(self.path))
+            self._wb: Any = CalamineWorkbook.from_path(str(self.path))
             self.names = defined_names(self.path)
         except Exception as exc:     # noqa: BLE001 — not an xlsx, unreadable…
             raise InputError([InputProblem(str(path), f"无法打开工作簿：{exc}；请确认是 .xlsx 文件 (cannot open workbook)")],
                              str(path)) from None
-        self._grids: dict[str, list[list[Any]]] = {}
+        self._sheets = set(self._wb.sheet_names)
+        self._grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
+
+    @classmethod
+    def of_grids(cls, path: str | Path, grids: dict[str, tuple[int, int, list[list[Any]]]], names) -> "Book":
+        """A book over values already read: ``grids`` {sheet: (first row, first column, calamine rows)} (0-based
+        origin of each sheet's used area, as calamine's ``to_python(skip_empty_area=True)`` and ``start`` give
+        them), ``names`` the workbook part's defined names (``_ooxml.DefinedName``). The caller vouches that the
+        package guard has passed ``path`` (:class:`jidi_xl.pipeline.standard.StandardEngine` reads a book only
+        after it) and that ``grids`` hold every sheet of the file."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self._wb = None
+        self.names = names_of(names)
+        self._sheets = set(grids)
+        self._grids = dict(grids)
+        return self
+
+    def _grid(self, sheet: str) -> tuple[int, int, list[list[Any]]]:
+        got = self._grids.get(sheet)
+        if got is None:
+            try:
+                got = (0, 0, self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+            except Exception:     # noqa: BLE001 — a missing sheet reads as empty (reported by the caller)
+                got = (0, 0, [])
+            self._grids[sheet] = got
+        return got
 
     def grid(self, sheet: str) -> list[list[Any]]:
-        if sheet not in self._grids:
-            try:
-                self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception:     # noqa: BLE001 — a missing sheet reads as empty (reported by the caller)
-                self._grids[sheet] = []
-        return self._grids[sheet]
+        """The sheet's values from A1 (rows of equal length; "" blank)."""
+        r0, c0, g = self._grid(sheet)
+        if r0 == c0 == 0:
+            return g
+        width = c0 + max((len(row) for row in g), default=0)
+        return [[""] * width for _ in range(r0)] + [[""] * c0 + list(row) for row in g]
 
     def has_sheet(self, sheet: str) -> bool:
-        return sheet in self._wb.sheet_names
+        return sheet in self._sheets
 
     def value(self, sheet: str, r: int, c: int) -> Any:
-        g = self.grid(sheet)
-        if r < len(g) and c < len(g[r]):
+        r0, c0, g = self._grid(sheet)
+        r, c = r - r0, c - c0
+        if 0 <= r < len(g) and 0 <= c < len(g[r]):
             v = g[r][c]
             return None if isinstance(v, str) and v == "" else v
         return None
+
+    def row(self, sheet: str, r: int, c: int, n: int) -> list[Any]:
+        """The ``n`` values of row ``r`` from column ``c`` on, as :meth:`value` gives each."""
+        r0, c0, g = self._grid(sheet)
+        r -= r0
+        if not 0 <= r < len(g):
+            return [None] * n
+        a = c - c0
+        if a >= 0:
+            vals = g[r][a:a + n]
+        else:
+            vals = [""] * min(-a, n) + g[r][:max(a + n, 0)]
+        vals = [None if type(v) is str and v == "" else v for v in vals]
+        return vals + [None] * (n - len(vals)) if len(vals) < n else vals
 
     def place(self, n: Name) -> tuple[Name, str | None]:
         """The name as placed in this file (its own defined name wins), and a problem if it is missing."""
@@ -125,12 +181,29 @@ def convert(kind: str, v: Any, field: str = "", rs=None) -> Any:
 
 # -- read_case --------------------------------------------------------------------------------------
 
+def _place(at: str | tuple) -> str:
+    """A place kept by the reader as the message shows it: 工作表!单元格, or 工作表!A4:I4 for a table row. Kept as
+    (sheet, row, col) or (sheet, row, first col, last col) while reading — a case path per cell read, of which only
+    the few a problem names are ever shown — and formatted here, when one is."""
+    if isinstance(at, str):
+        return at
+    if len(at) == 3:
+        return f"{at[0]}!{xl_rowcol_to_cell(at[1], at[2])}"
+    return f"{at[0]}!{xl_rowcol_to_cell(at[1], at[2])}:{xl_rowcol_to_cell(at[1], at[3])}"
+
+
+_BAD = object()
+_UNREAD = object()
+
+
 class _Reader:
-    def __init__(self, path: str | Path, L: Layout):
-        self.book = Book(path)
+    def __init__(self, path: str | Path, L: Layout, book: Book | None = None):
+        self.book = book if book is not None else Book(path)
         self.L = L
+        self.rs = L.ruleset if L.ruleset is not None else load_ruleset()     # as convert() reads it
         self.problems: list[InputProblem] = []
-        self.where: dict[str, str] = {}      # case path → 工作表!单元格 (for parse_case's problems)
+        # case path → 工作表!单元格 (for parse_case's problems), or its tuple until shown (:func:`_place`)
+        self.where: dict[str, str | tuple] = {}
         self._placed: dict[str, Name] = {}
         self.bad: set[str] = set()            # case paths whose cell could not be read
 
@@ -147,15 +220,19 @@ class _Reader:
             self._placed[key] = n
         return self._placed[key]
 
-    def cell(self, n: Name, r: int, c: int, kind: str | None = None, label: str | None = None, path: str = "") -> Any:
-        where = f"{n.sheet}!{xl_rowcol_to_cell(r, c)}"
+    def cell(self, n: Name, r: int, c: int, kind: str | None = None, label: str | None = None, path: str = "",
+             raw: Any = _UNREAD) -> Any:
+        """The cell's value converted as the UDFs convert it (``raw``: the value when the caller has read it)."""
         if path:
-            self.where[path] = where
-        raw = self.book.value(n.sheet, r, c)
+            self.where[path] = (n.sheet, r, c)
+        if raw is _UNREAD:
+            raw = self.book.value(n.sheet, r, c)
+        if raw is None:          # blank: None whatever the kind (as decode_value gives it), nothing to convert
+            return None
         try:
-            return convert(kind or n.kind, raw, label or n.label, self.L.ruleset)
+            return decode_value(kind or n.kind, raw, label or n.label, self.rs)
         except _Bad as exc:
-            self.problem(where, f"{label or n.label}：{exc}")
+            self.problem(f"{n.sheet}!{xl_rowcol_to_cell(r, c)}", f"{label or n.label}：{exc}")
             self.bad.add(path.split(".")[0])
             return _BAD
 
@@ -171,24 +248,21 @@ class _Reader:
         kinds = {k.json.split("[].")[1]: (k.kind, k.label) for k in col_names}
         for i in range(n.nrows):
             r = n.row + i
-            raws = [self.book.value(n.sheet, r, n.col + j) for j in range(len(fields))]
-            if all(is_empty(x) for x in raws):
+            raws = self.book.row(n.sheet, r, n.col, len(fields))
+            if raws.count(None) == len(raws) or all(is_empty(x) for x in raws):
                 continue
             k = len(out)
-            self.where[f"{path}[{k}]"] = f"{n.sheet}!{xl_rowcol_to_cell(r, n.col)}:{xl_rowcol_to_cell(r, n.col + len(fields) - 1)}"
+            self.where[f"{path}[{k}]"] = (n.sheet, r, n.col, n.col + len(fields) - 1)
             item, ok = {}, True
             for j, f in enumerate(fields):
                 kind, label = kinds[f]
-                v = self.cell(n, r, n.col + j, kind, f"{label}（第{i + 1}行）", f"{path}[{k}].{f}")
+                v = self.cell(n, r, n.col + j, kind, f"{label}（第{i + 1}行）", f"{path}[{k}].{f}", raws[j])
                 if v is _BAD:
                     ok = False
                 elif v is not None:
                     item[f] = v
             out.append((i, item, ok))
         return out
-
-
-_BAD = object()
 
 
 def _set(d: dict, dotted: str, v: Any) -> None:
@@ -387,7 +461,7 @@ def _cell_of(R: _Reader, path: str) -> str:
     p = path
     while p:
         if p in R.where:
-            return R.where[p]
+            return _place(R.where[p])
         cut = max(p.rfind("."), p.rfind("["))
         p = p[:cut] if cut > 0 else ""
     return S_BASIC
@@ -398,11 +472,12 @@ def read_case(xlsx_path: str | Path, layout: Layout | None = None) -> dict:
     return read_parsed_case(xlsx_path, layout)[0]
 
 
-def read_parsed_case(xlsx_path: str | Path, layout: Layout | None = None):
+def read_parsed_case(xlsx_path: str | Path, layout: Layout | None = None, book: Book | None = None):
     """(case dict, parsed :class:`jidi_xl.case.Case`): :func:`read_case` without parsing the case twice.
 
-    ``layout``: the layout to read by (default: the default rule-set's)."""
-    R = _Reader(xlsx_path, layout if layout is not None else default_layout())
+    ``layout``: the layout to read by (default: the default rule-set's). ``book``: the file's values already read
+    (:meth:`Book.of_grids`; default: read ``xlsx_path``, package guard first)."""
+    R = _Reader(xlsx_path, layout if layout is not None else default_layout(), book)
     try:
         case = _case(R)
     except InputError:

@@ -20,7 +20,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from lxml import etree
 
@@ -139,11 +139,18 @@ def rels_part_of(part: str) -> str:
     return posixpath.join(d, "_rels", f + ".rels")
 
 
-def read_rels(zf: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
+def _member(zf: zipfile.ZipFile, name: str, parts: Mapping[str, bytes] | None) -> bytes:
+    """The inflated bytes of ``name``: from ``parts`` (what the package guard inflated and checked) when it holds
+    them, else from the zip (KeyError when the zip has no such member)."""
+    data = parts.get(name) if parts else None
+    return data if data is not None else zf.read(name)
+
+
+def read_rels(zf: zipfile.ZipFile, part: str, parts: Mapping[str, bytes] | None = None) -> list[dict[str, str]]:
     """Relationships of *part* as dicts with Id, Type, Target, TargetMode."""
     name = rels_part_of(part)
     try:
-        data = zf.read(name)
+        data = _member(zf, name, parts)
     except KeyError:
         return []
     root = etree.fromstring(data, _XML_PARSER)
@@ -151,8 +158,8 @@ def read_rels(zf: zipfile.ZipFile, part: str) -> list[dict[str, str]]:
             and etree.QName(el).localname == "Relationship"]
 
 
-def workbook_part(zf: zipfile.ZipFile) -> str:
-    for rel in read_rels(zf, ""):
+def workbook_part(zf: zipfile.ZipFile, parts: Mapping[str, bytes] | None = None) -> str:
+    for rel in read_rels(zf, "", parts):
         if rel.get("Type") == REL_OFFICE_DOCUMENT:
             return resolve_target("", rel["Target"])
     return "xl/workbook.xml"
@@ -186,10 +193,12 @@ class WorkbookInfo:
         return {s.name.upper(): s.name for s in self.sheets}
 
 
-def read_workbook(zf: zipfile.ZipFile) -> WorkbookInfo:
-    wb_part = workbook_part(zf)
-    root = etree.fromstring(zf.read(wb_part), _XML_PARSER)
-    rels = {r["Id"]: r for r in read_rels(zf, wb_part)}
+def read_workbook(zf: zipfile.ZipFile, parts: Mapping[str, bytes] | None = None) -> WorkbookInfo:
+    """The workbook part: sheets, defined names, external links. ``parts``: inflated members to read from
+    before the zip (:func:`jidi_xl.engine.package.read_package`'s)."""
+    wb_part = workbook_part(zf, parts)
+    root = etree.fromstring(_member(zf, wb_part, parts), _XML_PARSER)
+    rels = {r["Id"]: r for r in read_rels(zf, wb_part, parts)}
     sheets: list[SheetInfo] = []
     others: list[str] = []
     rid_attr = "{%s}id" % NS_REL
@@ -396,8 +405,12 @@ def scan_formulas(text: str) -> SheetScan:
                      [XmlRow(0, sd.end(), limit, sd.end(), False, cells)] if cells else [])
 
 
-def read_text(zf: zipfile.ZipFile, part: str) -> str:
-    data = zf.read(part)
+def read_text(zf: zipfile.ZipFile, part: str, parts: Mapping[str, bytes] | None = None) -> str:
+    return decode_text(_member(zf, part, parts))
+
+
+def decode_text(data: bytes) -> str:
+    """A part's bytes as text: UTF-16 by its BOM, UTF-8 (a BOM dropped) otherwise."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16")
     return data.decode("utf-8-sig") if data[:3] == b"\xef\xbb\xbf" else data.decode("utf-8")

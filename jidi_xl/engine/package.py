@@ -27,11 +27,17 @@ Checks, in order, each bounded in time and memory:
 
 A file is checked once: the verdict is memoised by file identity (device, inode, size, modification and
 change times) and limits, so the engine, the reader and the batch can each ask without paying twice.
+
+:func:`read_package` is the same check that also hands back what it inflated: the workbook part as read
+(:class:`~._ooxml.WorkbookInfo`) and the bytes of the package skeleton and of every worksheet — the very bytes that
+were checked, CRC-verified — so that a reader parses them without inflating the zip a second time (one pass over
+the zip; nothing is parsed before the whole package has passed).
 """
 from __future__ import annotations
 
 import codecs
 import math
+import operator
 import os
 import re
 import stat as _stat
@@ -48,8 +54,8 @@ from lxml import etree
 from ..errors import InputError, InputProblem
 from . import _ooxml as ox
 
-__all__ = ["PackageError", "PackageInfo", "PackageLimits", "SheetBounds", "GENERIC_LIMITS",
-           "check_package", "EXCEL_MAX_ROW", "EXCEL_MAX_COL"]
+__all__ = ["CheckedPackage", "PackageError", "PackageInfo", "PackageLimits", "SheetBounds", "GENERIC_LIMITS",
+           "check_package", "file_identity", "read_package", "EXCEL_MAX_ROW", "EXCEL_MAX_COL"]
 
 # --------------------------------------------------------------------------- #
 # Limits, declared once. A real submission (the standard template with a full 1,000-firm roster, saved
@@ -68,6 +74,8 @@ MAX_SHEET_CELLS = 1_000_000        # rows x columns of a sheet's used rectangle 
 MAX_LISTED = 20                    # problems of one kind listed before "…另有 N 处"
 MAX_LISTED_BEYOND = 5              # cells beyond a sheet's bounds listed (then "等 N 处")
 _CHUNK = 64 * 2**10
+MAX_KEPT_BYTES = 16 * 2**20        # inflated bytes read_package hands back (a real submission's sheets: < 1 MB);
+#                                    beyond, it hands back none and the reader inflates what it reads itself
 _MAX_TAG = 2**20                   # a start tag (or the run since the last '>') longer than this is refused
 
 
@@ -115,6 +123,17 @@ class PackageInfo:
     members: int = 0
     inflated: int = 0                                       # bytes
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class CheckedPackage:
+    """A package that passed the guard (:func:`read_package`), with what the check read on the way."""
+    info: PackageInfo
+    # the workbook part as the guard read it: sheets, parts, defined names (None: the verdict was memoised)
+    workbook: "ox.WorkbookInfo | None" = field(default=None, compare=False)
+    # the inflated bytes of the package's rels, the workbook part and its rels and every worksheet, exactly as
+    # zipfile would read them ({} when the verdict was memoised or they were beyond MAX_KEPT_BYTES)
+    parts: Mapping[str, bytes] = field(default_factory=dict, compare=False)
 
 
 class PackageError(InputError):
@@ -274,6 +293,9 @@ def _cell(ref: bytes) -> tuple[int, int] | None:
     return r, c
 
 
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
 class _SheetState:
     """Running extent of one sheet while its XML streams by."""
 
@@ -306,9 +328,12 @@ class _SheetState:
             # empty rows beyond the bounds still cost the loaders a pass each (10^6 empty rows: 37 s); a row
             # holding cells is named through its cells below
             b = self.bounds
-            for r in _RE_ROW_EMPTY.findall(data):
-                if b is not None and int(r) > b.max_row:
-                    self.place(int(r), 1, f"第 {int(r)} 行")
+            if b is not None:
+                empty = _RE_ROW_EMPTY.findall(data)
+                if empty and max(map(int, empty)) > b.max_row:      # (only then is each one looked at)
+                    for r in empty:
+                        if int(r) > b.max_row:
+                            self.place(int(r), 1, f"第 {int(r)} 行")
         refs = None
         n = data.count(b"<c ")
         unusual = _RE_UNUSUAL_C.search(data) is not None or _RE_PREFIXED.search(data) is not None
@@ -324,8 +349,8 @@ class _SheetState:
         if refs is None or unusual:
             return self._walk(data)
         if refs:
-            r = max(map(int, {x for _, x in refs}))
-            c = ox.col2num(max({x for x, _ in refs}, key=lambda x: (len(x), x)).decode())
+            r = max(map(int, set(map(_SECOND, refs))))
+            c = ox.col2num(max(set(map(_FIRST, refs)), key=lambda x: (len(x), x)).decode())
             b = self.bounds
             if not (r <= EXCEL_MAX_ROW and c <= EXCEL_MAX_COL and (b is None or (r <= b.max_row and c <= b.max_col))):
                 return self._walk(data)
@@ -425,9 +450,10 @@ class _PartReport:
 
 def _stream_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, limits: PackageLimits, budget: list[int],
                    xml: bool, kind: str = "", sheet: _SheetState | None = None, parse: bool = True,
-                   control: bool = False) -> _PartReport:
+                   control: bool = False, keep: list[bytes] | None = None) -> _PartReport:
     """Inflate one member chunk by chunk under the caps; for XML, check the bytes, then (only then) feed
-    them to a tree-less parser. UTF-16 parts are transcoded to UTF-8 for both."""
+    them to a tree-less parser. UTF-16 parts are transcoded to UTF-8 for both. ``keep``: a list the inflated
+    chunks are appended to, as read (before any transcoding)."""
     name = zi.filename
     rep = _PartReport()
     parser = _wf_parser() if xml and parse else None
@@ -452,6 +478,8 @@ def _stream_member(zf: zipfile.ZipFile, zi: zipfile.ZipInfo, limits: PackageLimi
                     break
                 rep.size += len(chunk)
                 budget[0] += len(chunk)
+                if keep is not None:
+                    keep.append(chunk)
                 if rep.size > limits.max_part_bytes:
                     raise _Fatal(name, f"部件解压后超过 {_fmt_bytes(limits.max_part_bytes)}（压缩炸弹？），拒绝读取；"
                                        f"这不是正常的工作簿，{_RESAVE}", "part too large when inflated (zip bomb)")
@@ -548,22 +576,44 @@ def check_package(path: str | os.PathLike, limits: PackageLimits = GENERIC_LIMIT
     """Check that ``path`` is a safe, bounded OOXML workbook (module doc); raise :class:`PackageError`.
 
     The file is only opened for reading. The verdict is memoised per file identity and ``limits``."""
+    return _guard(path, limits, keep=False).info
+
+
+def read_package(path: str | os.PathLike, limits: PackageLimits = GENERIC_LIMITS) -> CheckedPackage:
+    """:func:`check_package`, handing back the workbook part as read and the inflated bytes of the skeleton and
+    the worksheets (:class:`CheckedPackage`) — only once the whole package has passed. When the verdict is
+    memoised (the file was checked already), nothing is inflated again and ``workbook``/``parts`` are empty."""
+    return _guard(path, limits, keep=True)
+
+
+def file_identity(path: str | os.PathLike) -> tuple:
+    """What the memo knows a file by: its real path, device, inode, size, modification and change times (a
+    rewrite, a copy over it or a touch changes one of them). Raises OSError."""
+    p = os.fspath(path)
+    st = os.stat(p)
+    return os.path.realpath(p), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _guard(path: str | os.PathLike, limits: PackageLimits, keep: bool) -> CheckedPackage:
     p = os.fspath(path)
     label = os.path.basename(p) or p
     try:
-        st = os.stat(p)
+        ident = file_identity(p)
     except OSError as exc:
         raise PackageError([InputProblem(label, f"无法读取文件（{exc.strerror or exc}）；请确认路径正确、文件存在且可读",
                                          "cannot read the file")], p) from None
-    key = (os.path.realpath(p), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, limits)
+    size = ident[3]
+    key = (*ident, limits)
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
         if isinstance(hit, PackageError):
             raise PackageError(hit.problems, p)
-        return hit
+        return CheckedPackage(hit)
+    kept: dict[str, bytes] | None = {} if keep else None
     try:
-        out: PackageInfo | PackageError = _check(p, label, st.st_size, limits)
+        checked = _check(p, label, size, limits, kept)
+        out: PackageInfo | PackageError = checked.info
     except PackageError as exc:
         out = exc
     _CACHE[key] = out
@@ -571,10 +621,10 @@ def check_package(path: str | os.PathLike, limits: PackageLimits = GENERIC_LIMIT
         _CACHE.popitem(last=False)
     if isinstance(out, PackageError):
         raise PackageError(out.problems, p)
-    return out
+    return checked
 
 
-def _check(path: str, label: str, size: int, limits: PackageLimits) -> PackageInfo:
+def _check(path: str, label: str, size: int, limits: PackageLimits, kept: dict[str, bytes] | None) -> CheckedPackage:
     t0 = time.perf_counter()
     if not _stat.S_ISREG(os.stat(path).st_mode):
         raise PackageError([InputProblem(label, "不是普通文件（是文件夹或设备）；请给出 .xlsx 文件的路径", "not a regular file")], path)
@@ -591,7 +641,7 @@ def _check(path: str, label: str, size: int, limits: PackageLimits) -> PackageIn
             raise _Fatal(label, f"文件不完整或已损坏（ZIP 结构无法读取：{exc}）；请重新保存或重新提交",
                          "corrupt or truncated zip") from None
         with zf:
-            return _check_zip(zf, path, label, limits, t0)
+            return _check_zip(zf, path, label, limits, t0, kept)
     except _Fatal as f:
         raise PackageError([f.problem], path) from None
     except PackageError:
@@ -601,7 +651,9 @@ def _check(path: str, label: str, size: int, limits: PackageLimits) -> PackageIn
                                          "I/O error while reading")], path) from None
 
 
-def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits, t0: float) -> PackageInfo:
+def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits, t0: float,
+               kept: dict[str, bytes] | None) -> CheckedPackage:
+    """``kept``: a dict that receives the inflated bytes of the parts a reader needs (None: keep nothing)."""
     members = zf.infolist()
     if len(members) > limits.max_members:
         raise _Fatal(label, f"ZIP 中有 {len(members)} 个部件（上限 {limits.max_members}）；{_RESAVE}", "too many zip members")
@@ -642,11 +694,22 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
     budget = [0]
     problems: list[InputProblem] = []
 
-    def stream(zi: zipfile.ZipInfo, kind: str = "", sheet: _SheetState | None = None) -> _PartReport:
+    kept_bytes = [0]
+
+    def stream(zi: zipfile.ZipInfo, kind: str = "", sheet: _SheetState | None = None, keep: bool = False) -> _PartReport:
+        nonlocal kept
         low = zi.filename.lower()
         xml = low.endswith(_XML_EXT)
+        chunks: list[bytes] | None = [] if keep and kept is not None else None
         # VML is XML-like but not well-formed by design: its bytes are checked, not parsed; binaries only counted
-        rep = _stream_member(zf, zi, limits, budget, xml or low.endswith(_DTD_ONLY_EXT), kind, sheet, parse=xml)
+        rep = _stream_member(zf, zi, limits, budget, xml or low.endswith(_DTD_ONLY_EXT), kind, sheet, parse=xml,
+                             keep=chunks)
+        if chunks is not None and kept is not None:
+            kept_bytes[0] += rep.size
+            if kept_bytes[0] > MAX_KEPT_BYTES:      # bounded memory: the reader inflates what it needs itself
+                kept = None
+            else:
+                kept[zi.filename] = b"".join(chunks)
         if rep.malformed:
             # libxml2 refuses XML-illegal characters too; only then look for them, to name the cells
             again = _stream_member(zf, zi, limits, [0], True, kind, None, parse=False, control=True)
@@ -671,9 +734,9 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
         return rep
 
     # the package skeleton first: content types, package rels, the workbook and its rels
-    ct = stream(names["[Content_Types].xml"])
+    ct = stream(names["[Content_Types].xml"], keep=True)
     if not problems:
-        root = etree.fromstring(zf.read("[Content_Types].xml"), ox._XML_PARSER)
+        root = etree.fromstring(ox._member(zf, "[Content_Types].xml", kept), ox._XML_PARSER)
         bad = [el.get("ContentType", "") for el in root if isinstance(el.tag, str)
                and _MACRO_CT.search(el.get("ContentType", ""))]
         if bad:
@@ -681,22 +744,22 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
                                                 "请另存为不含宏的“Excel 工作簿 (*.xlsx)”后重新提交", "macro content type")
     del ct
     if "_rels/.rels" in names:
-        stream(names["_rels/.rels"])
+        stream(names["_rels/.rels"], keep=True)
     if problems:
         raise PackageError(problems, path)
-    wb_part = ox.workbook_part(zf)
+    wb_part = ox.workbook_part(zf, kept)
     if wb_part not in names:
         _not_workbook(names, label, wb_part)
-    stream(names[wb_part])
+    stream(names[wb_part], keep=True)
     rels = ox.rels_part_of(wb_part)
     if rels in names:
-        stream(names[rels])
+        stream(names[rels], keep=True)
     if problems:
         raise PackageError(problems, path)
-    if _STRICT_NS in zf.read(wb_part)[:4096]:
+    if _STRICT_NS in (kept[wb_part] if kept is not None else zf.read(wb_part))[:4096]:
         raise _Fatal(wb_part, "这是“Strict Open XML 电子表格”格式，本工具不支持；请另存为“Excel 工作簿 (*.xlsx)”",
                      "Strict OOXML")
-    info = ox.read_workbook(zf)
+    info = ox.read_workbook(zf, kept)
     sheet_of = {s.part: s.name for s in info.sheets}
     done = {"[Content_Types].xml", "_rels/.rels", wb_part, rels}
     states: dict[str, _SheetState] = {}
@@ -707,7 +770,7 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
             continue
         if zi.filename in sheet_of:
             st = states[zi.filename] = _SheetState(sheet_of[zi.filename], limits.bounds(sheet_of[zi.filename]))
-            stream(zi, "sheet", st)
+            stream(zi, "sheet", st, keep=True)
         elif zi.filename.lower().endswith("sharedstrings.xml"):
             sst_part = zi.filename
             rep = stream(zi, "sst")
@@ -720,9 +783,10 @@ def _check_zip(zf: zipfile.ZipFile, path: str, label: str, limits: PackageLimits
         _name_string_cells(zf, info, bad_si, problems)
     if problems:
         raise PackageError(problems, path)
-    return PackageInfo(path, wb_part, tuple((s.name, s.part) for s in info.sheets),
-                       {st.name: (st.max_row, st.max_col) for st in states.values()},
-                       len(members), budget[0], time.perf_counter() - t0)
+    return CheckedPackage(PackageInfo(path, wb_part, tuple((s.name, s.part) for s in info.sheets),
+                                      {st.name: (st.max_row, st.max_col) for st in states.values()},
+                                      len(members), budget[0], time.perf_counter() - t0),
+                          info, kept or {})
 
 
 def _not_workbook(names: Iterable[str], label: str, missing: str) -> None:

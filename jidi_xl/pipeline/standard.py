@@ -35,6 +35,7 @@ book recording a rule-set or notice this package does not know is refused, namin
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -53,7 +54,8 @@ from workbooks.limits import ADVICE, WHAT, UnknownRuleSet, book_limits, standard
 
 from ..engine import _ooxml as ox
 from ..engine import store
-from ..engine.package import GENERIC_LIMITS, PackageError, PackageLimits, check_package
+from ..engine.package import (GENERIC_LIMITS, CheckedPackage, PackageError, PackageLimits, check_package,
+                              file_identity, read_package)
 from ..errors import InputProblem, RuleSetError
 from ..ruleset import RuleSet, load_ruleset
 from ..engine.recalc import CompiledTemplate, RecalcResult, Recalculator
@@ -100,38 +102,91 @@ class _Rect:
 _RE_NAME = re.compile(r"<definedName\b[^>]*>[^<]*</definedName>")
 
 
-class _Book:
-    """One workbook read once (after the package guard): its sheet XML scanned for formulas (attributes in
-    any order), its defined names, its values with calamine."""
+# The cells a formula sits in, as Excel, WPS and XlsxWriter write them: <c r="A1" …> whose first child is its <f>
+# (no '<' can occur in an attribute value or a formula's text of XML the package guard passed as well-formed).
+_RE_PLAIN_F = re.compile(r'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))')
+# every start of an <f> element, prefixed or not (a commented or CDATA "<f>" counts too: it can only send a sheet
+# to the full scan)
+_RE_F_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+_split_a1 = functools.lru_cache(maxsize=2**16)(ox.split_a1)      # the same ~1,500 cells in every template copy
 
-    def __init__(self, path: str | os.PathLike):
+
+def _plain_formulas(text: str) -> list[tuple[str, str]] | None:
+    """(cell, raw <f> element) of every formula cell of a sheet's XML, found by one regular expression — or None
+    when the sheet is not written that way, and the full scan (:func:`_ooxml.scan_formulas`) must find them.
+    Sure to find all: each match holds exactly one <f> start, matches do not overlap, and the number of matches
+    must equal the number of <f> starts in the whole text."""
+    found = _RE_PLAIN_F.findall(text)
+    return found if len(found) == len(_RE_F_START.findall(text)) else None
+
+
+class _Book:
+    """One workbook read once, after the package guard: its sheet XML scanned for formulas (attributes in any
+    order), its defined names, its values with calamine.
+
+    ``checked``: what :func:`~jidi_xl.engine.package.read_package` inflated and checked — the workbook part as
+    read and the bytes of every worksheet — so that the zip is not inflated a second time; without it (a verdict
+    the guard had memoised), the parts are read from the zip, as the guard has passed this very file."""
+
+    def __init__(self, path: str | os.PathLike, checked: CheckedPackage | None = None):
         self.path = str(path)
         self.formula_xml: dict[tuple[str, str], str] = {}
-        cells: list[ox.FormulaCell] = []
-        with zipfile.ZipFile(self.path) as zf:
-            info = ox.read_workbook(zf)
-            self.names_xml = _RE_NAME.findall(ox.read_text(zf, info.workbook_part))
-            for sh in info.sheets:
-                scan = ox.scan_formulas(ox.read_text(zf, sh.part))
+        self._formula_rc: dict[str, set[tuple[int, int]]] = {}       # sheet -> (row, col) of its formula cells
+        parts = checked.parts if checked is not None else {}
+        info = checked.workbook if checked is not None else None
+        texts: dict[str, str] = {}
+        if info is not None and all(p in parts for p in [info.workbook_part, *(sh.part for sh in info.sheets)]):
+            texts = {p: ox.decode_text(parts[p]) for p in [info.workbook_part, *(sh.part for sh in info.sheets)]}
+        else:                            # the guard's verdict was memoised: read the parts it passed
+            with zipfile.ZipFile(self.path) as zf:
+                info = info or ox.read_workbook(zf, parts)
+                texts = {p: ox.read_text(zf, p, parts) for p in [info.workbook_part, *(sh.part for sh in info.sheets)]}
+        self.names_xml = _RE_NAME.findall(texts[info.workbook_part])
+        self._texts = [(sh.name, texts[sh.part]) for sh in info.sheets]
+        for name, text in self._texts:
+            at = self._formula_rc.setdefault(name, set())
+            found = _plain_formulas(text)
+            if found is None:              # not written the plain way: the full scan (attributes in any order)
+                scan = ox.scan_formulas(text)
                 P = ox.patterns(scan.prefix)
+                found = []
                 for c in scan.cells():
                     if c.formula is not None:
-                        # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
                         f = P.f.search(c.body or "")      # (a formula cell's body holds its <f>)
                         if f is not None:
-                            self.formula_xml[(sh.name, c.ref)] = f.group(0)
-                cells += ox.formula_cells(scan, sh.name)
+                            found.append((c.ref, f.group(0)))
+            for ref, f_xml in found:
+                # (sheet, "A1") -> the raw <f> element: enough to tell a template copy
+                self.formula_xml[(name, ref)] = f_xml
+                at.add(_split_a1(ref))
         self.info = info
-        self._cells = cells
+        self._cells: list[ox.FormulaCell] | None = None      # made from the scans when the structure is compared
         wb = python_calamine.CalamineWorkbook.from_path(self.path)
         self.grids: dict[str, tuple[int, int, list[list[Any]]]] = {}
         for name in wb.sheet_names:
             cs = wb.get_sheet_by_name(name)
             r0, c0 = cs.start or (0, 0)
             self.grids[name] = (r0 + 1, c0 + 1, cs.to_python(skip_empty_area=True))
-        texts = list(self.formula_xml.values()) + self.names_xml
-        # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name
-        self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if any(s in t for t in texts)}
+        self._loaded: dict[str, tuple[int, int, list[list[Any]]]] = {}
+        # the sheets the fingerprint covers: those holding a formula or named by one or by a defined name (one
+        # text searched: the joiner, NUL, is in no XML text and so in no sheet name)
+        named = "\0".join([*self.formula_xml.values(), *self.names_xml])
+        self.read_sheets = {s for s, _ in self.formula_xml} | {s for s in self.grids if s in named}
+
+    def values_book(self):
+        """The values read, as the reader's :class:`workbooks.reader.Book` (no second read of the file): the
+        book a case is read from (``jidi_xl.report.check.process_workbook``)."""
+        from workbooks.reader import Book
+
+        return Book.of_grids(self.path, {name: (r0 - 1, c0 - 1, grid) for name, (r0, c0, grid) in self.grids.items()},
+                             self.info.defined_names)
+
+    @property
+    def formula_cells(self) -> list[ox.FormulaCell]:
+        """Every formula cell (for the full structure check: a book that is not a clean template copy)."""
+        if self._cells is None:
+            self._cells = [fc for name, text in self._texts for fc in ox.formula_cells(ox.scan_formulas(text), name)]
+        return self._cells
 
     def structure(self, sheets: Iterable[str] | None = None) -> BookStructure:
         """For :func:`.structure.compare`: everything, or (``sheets`` given) the sheet list and those
@@ -142,49 +197,72 @@ class _Book:
                   for name, (r0, c0, grid) in self.grids.items() if name in keep}
         if sheets is not None:
             return BookStructure([s.name for s in self.info.sheets], [], {}, values)
-        return BookStructure([s.name for s in self.info.sheets], self.info.defined_names, formula_entries(self._cells),
-                             values)
+        return BookStructure([s.name for s in self.info.sheets], self.info.defined_names,
+                             formula_entries(self.formula_cells), values)
+
+    def _loaded_grid(self, sheet: str) -> tuple[int, int, list[list[Any]]]:
+        """The sheet's calamine grid with every cell as formulas would load it (:func:`_cell_value`), made once
+        per sheet: the input blocks are row slices of it (the roster's 1,000-row block and its 9 one-column
+        blocks read the same cells; rows beyond the grid are blank)."""
+        got = self._loaded.get(sheet)
+        if got is None:
+            r0, c0, grid = self.grids.get(sheet, (1, 1, []))
+            rows: list[list[Any]] = []
+            for row in grid:
+                if row.count("") == len(row):
+                    rows.append([None] * len(row))
+                    continue
+                rows.append([None if v == "" else v if type(v) is str or type(v) is int else _cell_value(v)
+                             for v in row])
+            got = self._loaded[sheet] = (r0, c0, rows)
+        return got
 
     def block(self, rect: _Rect) -> list[list[Any]]:
-        """The values of a rectangle, as formulas would load them (row slices of the calamine grid)."""
-        r0, c0, grid = self.grids.get(rect.sheet, (1, 1, []))
+        """The values of a rectangle, as formulas would load them (row slices of the calamine grid): one list
+        per row, ``rect``'s width each, blank cells None.
+
+        Decision: the rows beyond the sheet's used area (850 of the roster's 1,000 in a 150-firm book, in ten
+        blocks) are one list of None per block, the same object ``rect``-height times over — a block is read,
+        never written, by its one consumer (:class:`~jidi_xl.engine.compiled.CompiledTemplate`, which copies it
+        into its own arrays); making them one by one was two thirds of this function's time in a batch worker."""
+        r0, c0, grid = self._loaded_grid(rect.sheet)
         width = rect.c2 - rect.c1 + 1
-        out = []
-        for r in range(rect.r1, rect.r2 + 1):
-            i = r - r0
-            row = grid[i][max(rect.c1 - c0, 0):rect.c2 - c0 + 1] if 0 <= i < len(grid) else []
-            lead = [None] * min(max(c0 - rect.c1, 0), width)
-            vals = lead + [_cell_value(v) for v in row]
-            out.append(vals + [None] * (width - len(vals)))
-        return out
+        lo, hi = rect.r1 - r0, rect.r2 - r0 + 1                 # the rectangle's rows, as grid indices
+        above = min(max(-lo, 0), hi - lo)                       # rows before the grid's first (blank)
+        a, b = max(rect.c1 - c0, 0), max(rect.c2 - c0 + 1, 0)
+        lead = min(max(c0 - rect.c1, 0), width)                 # columns before the grid's first (blank)
+        rows = grid[max(lo, 0):max(hi, 0)]
+        if lead == 0 and all(len(r) >= b for r in rows):
+            got = [r[a:b] for r in rows]
+        else:
+            got = [row + [None] * (width - len(row)) for row in ([None] * lead + r[a:b] for r in rows)]
+        blank = [None] * width
+        return [blank] * above + got + [blank] * (hi - lo - above - len(rows))
 
     def fingerprint(self, input_cells: dict[str, set[tuple[int, int]]]) -> str:
         """Formulas, defined names and every non-input constant cell of the sheets formulas can read:
-        equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out)."""
+        equal for unmodified template copies (a sheet no formula or name mentions, like the guide, is left out).
+
+        One digest of the ``repr`` of one list of tuples (sheet, cell, raw ``<f>`` element; each defined name's
+        XML; sheet, row, column, value of each constant cell): ``repr`` tells 1 from 1.0, True and "1", and a
+        tuple's fields from each other, so equal digests mean equal contents."""
         key = id(input_cells)
         memo: tuple[int, str] | None = getattr(self, "_fp", None)
         if memo is not None and memo[0] == key:
             return memo[1]
-        h = hashlib.sha256()
-        read = self.read_sheets
-        # (the loop variable once shadowed ``key``, so the memo never matched and every call rehashed)
-        for fk in sorted(self.formula_xml):
-            h.update(f"{fk[0]}!{fk[1]}={self.formula_xml[fk]}\n".encode())
-        for n in sorted(self.names_xml):
-            h.update(n.encode() + b"\n")
-        formula_at = {(s, *ox.split_a1(ref)) for s, ref in self.formula_xml}
-        for sheet in sorted(read):
+        parts: list[Any] = [sorted(self.formula_xml.items()), sorted(self.names_xml)]
+        for sheet in sorted(self.read_sheets):
             r0, c0, grid = self.grids[sheet]
-            skip = input_cells.get(sheet, set())
+            skip = input_cells.get(sheet, set()) | self._formula_rc.get(sheet, set())
+            cells = []
             for i, row in enumerate(grid):
-                for j, v in enumerate(row):
-                    if v == "" or v is None:
-                        continue
-                    rc = (r0 + i, c0 + j)
-                    if rc in skip or (sheet, *rc) in formula_at:
-                        continue
-                    h.update(f"{sheet}!{rc}={v!r}\n".encode())
-        self._fp = (key, h.hexdigest())
+                if row.count("") == len(row):
+                    continue
+                r = r0 + i
+                cells += [(r, c0 + j, v) for j, v in enumerate(row)
+                          if v != "" and v is not None and (r, c0 + j) not in skip]
+            parts.append((sheet, cells))
+        self._fp = (key, hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest())
         return self._fp[1]
 
 
@@ -274,6 +352,7 @@ class StandardEngine:
         self._template_book: _Book | None = None
         self._template_fp: str | None = None
         self._cache_key: dict[str, str] | None = None
+        self._last: tuple[tuple, _Book] | None = None     # the book the last recalc read, by file identity
 
     # -- the rule-set a book records ------------------------------------------------------------------------
     def _recorded(self, book: _Book) -> str | None:
@@ -346,7 +425,7 @@ class StandardEngine:
         """The engine of the rule-set ``path`` records, and the book when it is this engine's (read once).
         Decision: a blank or missing key is this engine's — the structure check then names the cell that differs."""
         try:
-            check_package(path, self.limits)
+            checked = read_package(path, self.limits)
         except PackageError:
             # beyond this template's ranges: a book of another notice (a longer 参数 sheet)? read its key safely
             try:
@@ -357,7 +436,7 @@ class StandardEngine:
             if not key or key == self.key:
                 raise
             return self._engine_for(key, path), None
-        book = _Book(path)
+        book = _Book(path, checked)
         key = self._recorded(book)
         if not key or key == self.key:
             return self, book
@@ -468,11 +547,26 @@ class StandardEngine:
         if eng is not self:
             return eng.recalc(path)
         book = self._open(path, book)
+        self._last = (file_identity(path), book)
         with using(self.ruleset):
             if self.fast and book.fingerprint(self._input_cells) == self._template_fp:
                 tpl = self._compiled_template()
                 return tpl([book.block(r) for r in self._input_rects]), "template"
             return self.recalculator.recalc(path), "full"
+
+    def book_of(self, path: str | os.PathLike) -> _Book | None:
+        """The book the last :meth:`recalc` of ``path`` read — by this engine or the engine of the rule-set the
+        book records —, if the file is unchanged since (the package guard's file identity); else None. So that a
+        caller reading the inputs back reads the very values that were recalculated, without opening the file
+        again. Only the last book is kept (bounded memory)."""
+        try:
+            ident = file_identity(path)
+        except OSError:
+            return None
+        for eng in (self, *self._others.values()):
+            if eng._last is not None and eng._last[0] == ident:
+                return eng._last[1]
+        return None
 
     def recalc_to(self, src: str | os.PathLike, dst: str | os.PathLike) -> tuple[RecalcResult, str, WriteReport | None]:
         """Recalculate ``src`` and write a copy at ``dst`` whose formula cells carry the new values."""

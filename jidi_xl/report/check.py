@@ -69,22 +69,35 @@ def _cell_problems(result) -> list[str]:
     return out
 
 
-def _book_layout(path: Path) -> Layout:
+def _book_layout(path: Path, book=None) -> Layout:
     """The layout of the rule-set the book records (info_ruleset; blank: the default rule-set), built at call
-    time. Raises :class:`RuleSetError` for a key the package does not know (the recalculation refused it first)."""
-    return layout_for(load_ruleset(recorded_key(path) or DEFAULT_RULESET))
+    time. Raises :class:`RuleSetError` for a key the package does not know (the recalculation refused it first).
+    ``book``: the file's values already read (:class:`workbooks.reader.Book`)."""
+    return layout_for(load_ruleset(recorded_key(path, book) or DEFAULT_RULESET))
 
 
-def _no_inputs(path: Path, L: Layout | None = None) -> bool:
+def _values_book(engine, path: Path):
+    """The values the engine's recalculation of ``path`` read (a :class:`workbooks.reader.Book` over them), or
+    None when the engine cannot say (another engine, a file changed since): then each reader reads the file.
+
+    The inputs are read back from the source file, not the recalculated copy: the input cells of the copy are
+    those of the source (``write_cached_values`` writes formula cells' cached values only), so the case evaluated
+    is the one the engine computed from — read once."""
+    book_of = getattr(engine, "book_of", None)
+    book = book_of(path) if callable(book_of) else None
+    return book.values_book() if book is not None else None
+
+
+def _no_inputs(path: Path, L: Layout | None = None, book=None) -> bool:
     """True when every input cell of the book's layout ``L`` (default: read from the book) holds what the blank
     template of the book's rule-set holds: empty, or — a notice's workbook — the notice's rubric it came filled
-    with (workbooks.generate.notice_cells)."""
+    with (workbooks.generate.notice_cells). ``book``: the file's values already read."""
     from workbooks.generate import notice_cells
     from workbooks.reader import Book
 
     try:
-        L = L if L is not None else _book_layout(path)
-        book = Book(path)
+        L = L if L is not None else _book_layout(path, book)
+        book = book if book is not None else Book(path)
         prefill = notice_cells(L.ruleset, L)
     except (InputError, RuleSetError):
         return False
@@ -109,15 +122,16 @@ def _compare(res: WorkbookOutcome, result, expected: dict[str, Any], L: Layout) 
             res.differences.append(Difference(name, n.where, want, got))
 
 
-def _change_rows(path: Path, L: Layout) -> list[int]:
+def _change_rows(path: Path, L: Layout, book=None) -> list[int]:
     """The 0-based rows of the 重大变更 block that hold a change, in order: the reader skips blank rows, so
-    the k-th filing of the case sits on the k-th of these rows (its result cells are on the same row)."""
+    the k-th filing of the case sits on the k-th of these rows (its result cells are on the same row).
+    ``book``: the file's values already read (default: read ``path``)."""
     from udfs.adapters import is_empty
     from workbooks.reader import Book
 
-    n, book = L["in_changes"], Book(path)
+    n, book = L["in_changes"], book if book is not None else Book(path)
     return [i for i in range(n.nrows)
-            if not all(is_empty(book.value(n.sheet, n.row + i, c)) for c in range(n.col, n.col + n.ncols))]
+            if not all(is_empty(v) for v in book.row(n.sheet, n.row + i, n.col, n.ncols))]
 
 
 def _check_blank(res: WorkbookOutcome, result, t0: float, L: Layout) -> WorkbookOutcome:
@@ -168,8 +182,11 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     res.problems += _cell_problems(result)
     res.input_errors = [f"{s}!{c}：{v}" for (s, c), v in sorted(result.values.items())
                         if isinstance(v, str) and v.startswith("输入错误")]
+    # one book per file: the layout's key, the case, the change rows (``recalc``, which compares nothing, does not
+    # import the reader for it: it reads the key alone, as before)
+    book = _values_book(engine, path) if compare else None
     try:
-        L = _book_layout(path)
+        L = _book_layout(path, book)
     except Exception as exc:  # noqa: BLE001 — the recalculation read the same key, so not expected; never a traceback
         res.problems.append(f"无法读取工作簿记录的规则集：{exc}（请确认是未损坏的 .xlsx 标准评价工作簿）")
         return _done(res, t0)
@@ -185,10 +202,10 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     from ..evaluate import evaluate_case
 
     try:
-        raw, case = read_parsed_case(path)
+        raw, case = read_parsed_case(path, book=book)
         report = evaluate_case(case)
     except InputError as exc:
-        if _no_inputs(path, L):
+        if _no_inputs(path, L, book):
             return _check_blank(res, result, t0, L)
         res.problems += [f"{p.field}：{p.message}" for p in exc.problems]
         res.seconds = time.perf_counter() - t0
@@ -200,7 +217,7 @@ def process_workbook(path: str | Path, output: str | Path | None, engine=None, c
     res.parsed = (case, report)
     res.values["in_base_name"] = case.base_name
     res.values["in_eval_year"] = case.evaluation_year
-    rows = _change_rows(path, L)
+    rows = _change_rows(path, L, book)
     aligned = len(rows) == len(report.filings)
     if not aligned:      # cannot happen with the reader's own blank-row rule; say so if it does
         res.problems.append(f"{L['in_changes'].where}：{len(rows)} 行重大变更，读出 {len(report.filings)} 项备案，"
