@@ -155,6 +155,21 @@ _RangesType: Any = None
 _ARRAY_TYPES: tuple = ()
 
 
+def _elements(values) -> list | None:
+    """The elements of single-cell arguments: each a plain value, or a 1×1 array's element (at least one of them a
+    cell); None otherwise (formulas' own call then)."""
+    elems, cell = [], False
+    for v in values:
+        if type(v) in _PLAIN:
+            elems.append(v)
+        elif isinstance(v, np.ndarray) and v.shape == (1, 1):
+            elems.append(v[0, 0])
+            cell = True
+        else:
+            return None
+    return elems if cell else None
+
+
 def _fast_ufunc(fn):
     """``fn`` itself, or a faster equivalent of it for single cells when it is formulas'
     ``wrap_ranges_func([wrap_func(]wrap_ufunc(…)[)])`` (see above)."""
@@ -188,7 +203,7 @@ def _fast_ufunc(fn):
 
     def elementwise(*args):
         try:
-            elems, cell = [], False
+            vals = []
             for a in args:
                 if isinstance(a, Ranges):
                     v = a._value
@@ -204,14 +219,9 @@ def _fast_ufunc(fn):
                             v = a.value
                 else:
                     v = a
-                if type(v) in plain:
-                    elems.append(v)
-                elif isinstance(v, np.ndarray) and v.shape == (1, 1):
-                    elems.append(v[0, 0])
-                    cell = True
-                else:
-                    return fn(*args)
-            if not cell or len(elems) >= 32:
+                vals.append(v)
+            elems = _elements(vals)
+            if elems is None or len(elems) >= 32:
                 return fn(*args)
             # (no np.errstate: the elements are plain Python values, whose arithmetic numpy's error state does not
             # govern — in formulas' object-array loop either)
@@ -230,16 +240,8 @@ def _fast_ufunc(fn):
             parsed = tuple(args_parser(*vals))
             if len(parsed) >= 32:
                 return fn(*args)
-            elems, cell = [], False
-            for p in parsed:
-                if type(p) in plain:
-                    elems.append(p)
-                elif isinstance(p, np.ndarray) and p.shape == (1, 1):
-                    elems.append(p[0, 0])
-                    cell = True
-                else:
-                    return fn(*args)
-            if not cell:
+            elems = _elements(parsed)
+            if elems is None:
                 return fn(*args)
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = safe_eval(*elems)
